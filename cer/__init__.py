@@ -1,0 +1,1 @@
+"""The cer-toolkit engine: content loading, persistence, services, web app and CLI."""

@@ -1,0 +1,3 @@
+from cer.cli import main
+
+main()

@@ -1,0 +1,258 @@
+"""The `cer` command line. Commands parse, call one function, render; nothing heavy is imported at start.
+
+Browse commands import the content modules lazily, so `cer --help` stays fast and never imports
+Prefect or the web stack.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from cer.content import Content
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    help="cer-toolkit: the UN Framework and Toolkit for Coherence, Effectiveness and Relevance (CER).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+tools_app = typer.Typer(help="Browse, search and show the tool catalogue.", no_args_is_help=True)
+content_app = typer.Typer(help="Check the YAML content and export its JSON Schemas.", no_args_is_help=True)
+app.add_typer(tools_app, name="tools")
+app.add_typer(content_app, name="content")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+WorkstreamOpt = Annotated[str | None, typer.Option("--workstream", "-w", help="Workstream letter A–G.")]
+StepOpt = Annotated[int | None, typer.Option("--step", "-s", help="Step number 1–9.")]
+
+
+class ToolTypeChoice(StrEnum):
+    guidance = "guidance"
+    template = "template"
+    example = "example"
+    checklist = "checklist"
+    training = "training"
+
+
+class _State:
+    content_root: Path | None = None
+
+
+STATE = _State()
+
+
+@app.callback()
+def _options(
+    content_root: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="CER_CONTENT_ROOT", help="Folder holding workstreams/ and tools_catalog/ content."
+        ),
+    ] = None,
+) -> None:
+    STATE.content_root = content_root
+
+
+def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Map domain errors to messages and exit codes: 2 for an unknown id or filter, 1 for bad content."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from cer.content import ContentError
+        from workstreams.errors import NotFound
+
+        try:
+            return fn(*args, **kwargs)
+        except NotFound as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except ContentError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _content() -> Content:
+    from cer.content import get_content
+
+    return get_content(STATE.content_root.resolve() if STATE.content_root else None)
+
+
+def _print(data: Any, as_json: bool, text: Callable[[], str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data() if callable(data) else data, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(text())
+
+
+@app.command()
+@cli_errors
+def steps(
+    number: Annotated[int | None, typer.Argument(help="A step number 1–9.")] = None, json_: JsonOpt = False
+) -> None:
+    """The step-by-step view: each step's main actions, their workstreams and their tools."""
+    from cer import browse, render
+
+    c = _content()
+    if number is None:
+        views = browse.all_steps(c)
+        _print(lambda: [browse.step_json(v) for v in views], json_, lambda: render.steps_overview(views))
+    else:
+        view = browse.step_view(c, number)
+        _print(lambda: browse.step_json(view), json_, lambda: render.step_detail(c, view))
+
+
+@app.command()
+@cli_errors
+def workstreams(
+    code: Annotated[str | None, typer.Argument(help="A workstream letter A–G.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The by-workstream view: scope, when it may not apply, its actions, tools and support."""
+    from cer import browse, render
+
+    c = _content()
+    if code is None:
+        rows = [w.model_dump(mode="json") for w in c.framework.workstreams]
+        _print(rows, json_, lambda: render.workstreams_overview(c))
+    else:
+        view = browse.workstream_view(c, code)
+        _print(lambda: browse.workstream_json(view), json_, lambda: render.workstream_detail(view))
+
+
+@tools_app.command("list")
+@cli_errors
+def tools_list(
+    workstream: WorkstreamOpt = None,
+    step: StepOpt = None,
+    type_: Annotated[ToolTypeChoice | None, typer.Option("--type", "-t", help="Kind of tool.")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Pilot country of an example.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List tools, narrowed by workstream, step, type and country."""
+    from cer import render
+    from cer.facets import tool_filter
+
+    c = _content()
+    tools = c.catalogue.filter(tool_filter(c, workstream, step, type_.value if type_ else None, country))
+    _print(lambda: [t.model_dump(mode="json") for t in tools], json_, lambda: render.tools_table(tools))
+
+
+@tools_app.command("search")
+@cli_errors
+def tools_search(
+    query: Annotated[str, typer.Argument(help="Words to look for, e.g. 'common premises'.")],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many results at most.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Ranked search over title, summary, publisher, country and tags (typos and plurals tolerated)."""
+    from cer import browse, render
+
+    index = _content().catalogue.index
+    hits = index.search(query, limit=limit)
+    _print(
+        lambda: [browse.hit_json(h) for h in hits],
+        json_,
+        lambda: render.search_results(query, hits, index.corrections(query)),
+    )
+
+
+@tools_app.command("show")
+@cli_errors
+def tools_show(
+    tool_id: Annotated[str, typer.Argument(help="A tool id, e.g. T054.")], json_: JsonOpt = False
+) -> None:
+    """Everything the catalogue knows about one tool."""
+    from cer import render
+
+    c = _content()
+    tool = c.catalogue.tool(tool_id)
+    _print(lambda: tool.model_dump(mode="json"), json_, lambda: render.tool_detail(c, tool))
+
+
+@app.command()
+@cli_errors
+def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonOpt = False) -> None:
+    """Who offers change-management support, for which workstreams and steps."""
+    from cer import render
+    from cer.facets import checked_step, checked_workstream
+
+    c = _content()
+    found = c.catalogue.providers_for(checked_workstream(c, workstream), checked_step(c, step))
+    _print(lambda: [p.model_dump(mode="json") for p in found], json_, lambda: render.providers_list(found))
+
+
+@content_app.command("validate")
+def content_validate(json_: JsonOpt = False) -> None:
+    """Load every content file, check every cross-reference, print all problems (exit 1 if any)."""
+    from cer.content import ContentError, load_content
+
+    try:
+        c = load_content(STATE.content_root)
+    except ContentError as exc:
+        problems = [{"file": p.file, "path": p.path, "message": p.message} for p in exc.problems]
+        report = f"{exc}\n"
+        _print({"ok": False, "problems": problems}, json_, lambda: report)
+        raise typer.Exit(1) from None
+    counts = {
+        "steps": len(c.framework.steps),
+        "actions": len(c.framework.actions),
+        "workstreams": len(c.framework.workstreams),
+        "tools": len(c.catalogue.tools),
+        "providers": len(c.catalogue.providers),
+    }
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    _print(
+        {"ok": True, "version": c.version, "counts": counts},
+        json_,
+        lambda: f"Content OK (version {c.version}): {summary}.\n",
+    )
+
+
+@content_app.command("schema")
+def content_schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write into; default: schemas/ beside the content.")
+    ] = None,
+) -> None:
+    """Write the JSON Schemas of the content files (editors use them; a test keeps them current)."""
+    from cer.content import default_root, write_schemas
+
+    for path in write_schemas(out or (STATE.content_root or default_root()) / "schemas"):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+@cli_errors
+def up() -> None:
+    """Start the product on embedded defaults (today: check the content and print the overview)."""
+    from cer import render
+
+    c = _content()
+    sys.stdout.write(render.workstreams_overview(c))
+    typer.echo(
+        f"\n{len(c.catalogue.tools)} tools and {len(c.catalogue.providers)} support providers loaded "
+        f"(content version {c.version})."
+    )
+    typer.echo(
+        'Try: cer steps · cer steps 4 · cer workstreams D · cer tools search "common premises" · cer --help'
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,182 @@
+"""The one place that loads the YAML content and checks it as a whole.
+
+Every file is parsed and validated by its pydantic model, then the cross-references are checked (action →
+workstream and anchoring step; tool → workstream, step, action; provider → workstream, step). Every problem
+is collected and reported as `file: field.path: message`; content with any problem is never returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+import workstreams
+from cer.content_checks import Problem, check_references, format_path
+from cer.yaml_source import describe_yaml_error, line_of, parse
+from tools_catalog.catalogue import Catalogue
+from tools_catalog.models import SupportFile, ToolsFile
+from workstreams.framework import Framework
+from workstreams.models import StepsFile, WorkstreamsFile
+
+FRAMEWORK_DIR = "workstreams/content"
+CATALOGUE_DIR = "tools_catalog/content"
+FIXED_FILES: dict[str, type[BaseModel]] = {
+    f"{FRAMEWORK_DIR}/steps.yaml": StepsFile,
+    f"{FRAMEWORK_DIR}/workstreams.yaml": WorkstreamsFile,
+    f"{CATALOGUE_DIR}/support.yaml": SupportFile,
+}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "steps.schema.json": StepsFile,
+    "workstreams.schema.json": WorkstreamsFile,
+    "tools.schema.json": ToolsFile,
+    "support.schema.json": SupportFile,
+}
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the content:\n" + "\n".join(map(str, self.problems))
+        )
+
+
+@dataclass(frozen=True)
+class Content:
+    framework: Framework
+    catalogue: Catalogue
+    version: str
+    root: Path
+
+
+def default_root() -> Path:
+    """The folder holding the `workstreams/` and `tools_catalog/` packages (the repository in development)."""
+    return Path(workstreams.__file__).resolve().parent.parent
+
+
+@cache
+def get_content(root: Path | None = None) -> Content:
+    """The content, loaded and checked once per process."""
+    return load_content(root)
+
+
+def load_content(root: Path | None = None) -> Content:
+    root = (root or default_root()).resolve()
+    files = _content_files(root)
+    problems: list[Problem] = []
+    models: dict[str, BaseModel] = {}
+    digest = hashlib.sha256()
+    for rel, model in files.items():
+        path = root / rel
+        if not path.is_file():
+            problems.append(Problem(rel, "", "file is missing"))
+            continue
+        text = path.read_text(encoding="utf-8")
+        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+        loaded = _validate(rel, text, model, problems)
+        if loaded is not None:
+            models[rel] = loaded
+    if problems:
+        raise ContentError(problems)
+    content = _assemble(models, root, digest.hexdigest()[:12])
+    problems = check_references(content.framework, _tools_by_file(models), _get(models, SupportFile))
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _content_files(root: Path) -> dict[str, type[BaseModel]]:
+    files = dict(FIXED_FILES)
+    for path in sorted((root / CATALOGUE_DIR).glob("*.yaml")):
+        files.setdefault(f"{CATALOGUE_DIR}/{path.name}", ToolsFile)
+    for path in sorted((root / FRAMEWORK_DIR).glob("*.y*ml")):
+        files.setdefault(f"{FRAMEWORK_DIR}/{path.name}", _UnexpectedFile)
+    return files
+
+
+class _UnexpectedFile(BaseModel):
+    pass
+
+
+def _validate(rel: str, text: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
+    if model is _UnexpectedFile:
+        problems.append(
+            Problem(rel, "", f"unexpected file; {FRAMEWORK_DIR} holds only steps.yaml and workstreams.yaml")
+        )
+        return None
+    try:
+        data = parse(text)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(rel, "", describe_yaml_error(exc)))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, "", f"expected a mapping at the top, found {type(data).__name__}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problem_from(rel, text, err) for err in exc.errors())
+        return None
+
+
+def _problem_from(rel: str, text: str, err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    message = _MESSAGES.get(err["type"], _default_message)(err)
+    line = line_of(text, loc)
+    return Problem(rel, format_path(loc), f"{message} (line {line})" if line else message)
+
+
+def _default_message(err: Any) -> str:
+    given = err.get("input")
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    return f"{err['msg']}{shown}"
+
+
+_MESSAGES: dict[str, Callable[[Any], str]] = {
+    "extra_forbidden": lambda err: f"unknown field {err['loc'][-1]!r}",
+    "missing": lambda _err: "required field is missing",
+}
+
+
+def _get(models: dict[str, BaseModel], kind: type[M]) -> M:
+    return next(m for m in models.values() if isinstance(m, kind))
+
+
+def _tools_by_file(models: dict[str, BaseModel]) -> dict[str, ToolsFile]:
+    return {rel: m for rel, m in models.items() if isinstance(m, ToolsFile)}
+
+
+def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content:
+    framework = Framework(_get(models, StepsFile).steps, _get(models, WorkstreamsFile).workstreams)
+    tools = [t for f in _tools_by_file(models).values() for t in f.tools]
+    catalogue = Catalogue(sorted(tools, key=lambda t: t.id), _get(models, SupportFile).providers)
+    return Content(framework, catalogue, version, root)
+
+
+def schema_documents() -> dict[str, str]:
+    """The JSON Schema of every content file kind, as the text written to `schemas/`."""
+    return {
+        name: json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+        for name, model in SCHEMAS.items()
+    }
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_documents().items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

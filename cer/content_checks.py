@@ -1,0 +1,119 @@
+"""Cross-reference checks over the whole content, once every file has passed its own schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tools_catalog.models import SupportFile, ToolsFile
+from workstreams.framework import Framework
+from workstreams.models import StepKind
+
+STEPS_FILE = "workstreams/content/steps.yaml"
+WORKSTREAMS_FILE = "workstreams/content/workstreams.yaml"
+SUPPORT_FILE = "tools_catalog/content/support.yaml"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}" if self.path else f"{self.file}: {self.message}"
+
+
+def format_path(loc: Sequence[int | str]) -> str:
+    """('tools', 3, 'workstreams', 0) -> 'tools[3].workstreams[0]'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_references(
+    framework: Framework, tools: dict[str, ToolsFile], support: SupportFile
+) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_framework(framework)
+    codes = {w.code for w in framework.workstreams}
+    steps = {s.number for s in framework.steps}
+    actions = {a.id: a for a in framework.actions}
+    seen_tools: dict[str, str] = {}
+    for rel, file in tools.items():
+        for i, tool in enumerate(file.tools):
+            at = f"tools[{i}]"
+            if tool.id in seen_tools:
+                problems.append(
+                    Problem(rel, f"{at}.id", f"tool {tool.id} is also defined in {seen_tools[tool.id]}")
+                )
+            seen_tools.setdefault(tool.id, rel)
+            problems += _unknown(rel, f"{at}.workstreams", tool.workstreams, codes, "workstream")
+            problems += _unknown(rel, f"{at}.steps", tool.steps, steps, "step")
+            problems += _unknown(rel, f"{at}.actions", tool.actions, actions, "action")
+            for j, action_id in enumerate(tool.actions):
+                if action_id in actions and actions[action_id].step not in tool.steps:
+                    problems.append(
+                        Problem(
+                            rel,
+                            f"{at}.actions[{j}]",
+                            f"action {action_id} is in a step the tool does not list",
+                        )
+                    )
+    seen_providers: set[str] = set()
+    for i, provider in enumerate(support.providers):
+        at = f"providers[{i}]"
+        if provider.id in seen_providers:
+            problems.append(Problem(SUPPORT_FILE, f"{at}.id", f"provider id {provider.id!r} is used twice"))
+        seen_providers.add(provider.id)
+        problems += _unknown(SUPPORT_FILE, f"{at}.workstreams", provider.workstreams, codes, "workstream")
+        problems += _unknown(SUPPORT_FILE, f"{at}.steps", provider.steps, steps, "step")
+    return problems
+
+
+def _check_framework(framework: Framework) -> list[Problem]:
+    problems: list[Problem] = []
+    numbers = [s.number for s in framework.steps]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(
+            Problem(STEPS_FILE, "steps", f"steps must be numbered 1, 2, 3 … in order; found {numbers}")
+        )
+    codes = [w.code for w in framework.workstreams]
+    for i, code in enumerate(codes):
+        if code in codes[:i]:
+            problems.append(
+                Problem(WORKSTREAMS_FILE, f"workstreams[{i}].code", f"workstream {code} is defined twice")
+            )
+    sequential = {s.number for s in framework.steps if s.kind is StepKind.sequential}
+    seen: set[str] = set()
+    for i, step in enumerate(framework.steps):
+        for j, action in enumerate(step.actions):
+            at = f"steps[{i}].actions[{j}]"
+            if action.id in seen:
+                problems.append(Problem(STEPS_FILE, f"{at}.id", f"action {action.id} is defined twice"))
+            seen.add(action.id)
+            problems += _unknown(
+                STEPS_FILE, f"{at}.workstreams", action.workstreams, set(codes), "workstream"
+            )
+            if action.timing and action.timing.step is not None and action.timing.step not in sequential:
+                problems.append(
+                    Problem(
+                        STEPS_FILE, f"{at}.timing.step", f"step {action.timing.step} is not a sequential step"
+                    )
+                )
+    return problems
+
+
+def _unknown(
+    rel: str, path: str, values: Sequence[object], known: Iterable[object], kind: str
+) -> list[Problem]:
+    known_set = set(known)
+    problems = []
+    for i, value in enumerate(values):
+        if value not in known_set:
+            listed = ", ".join(sorted(map(str, known_set)))
+            problems.append(Problem(rel, f"{path}[{i}]", f"unknown {kind} {value!r} (known: {listed})"))
+        elif value in values[:i]:
+            problems.append(Problem(rel, f"{path}[{i}]", f"{kind} {value!r} is listed twice"))
+    return problems

@@ -1,0 +1,1 @@
+"""The diagnostic: questionnaire, selection rules with reasons, and the plan builder (pure domain)."""

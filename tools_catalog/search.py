@@ -1,0 +1,194 @@
+"""Ranked full-text search over the catalogue.
+
+BM25F over weighted fields (title, tags, countries, publisher, type, summary), with:
+- case, accent, plural and -ise/-ize tolerance (see `tools_catalog.text`);
+- one-letter typos (insert, delete, substitute, swap) and unfinished words, at a lower weight;
+- a bonus for query words that stand next to each other in a title or tag ("one fund", "un house");
+- a coverage factor, so a tool matching every query word outranks one matching a frequent word often.
+All scoring weights are precomputed per (term, tool) when the index is built; a query is dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tools_catalog.models import Tool
+from tools_catalog.text import compact, terms
+
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "countries": 2.5, "publisher": 1.2, "type": 1.0, "summary": 1.0}
+PHRASE_WEIGHTS = {"title": 1.0, "tags": 0.8, "summary": 0.3}
+GAP_FACTOR = 0.5  # words one apart ("one UN fund" for "one fund") count half
+K1, B = 1.2, 0.75
+PHRASE_BONUS = 1.5
+TYPO_WEIGHT, PREFIX_WEIGHT = 0.75, 0.7
+MIN_FUZZY_LEN = 4
+MAX_PREFIX_EXPANSIONS = 24
+
+
+@dataclass(frozen=True)
+class Hit:
+    tool: Tool
+    score: float
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A query word and the index terms it stands for: itself, or its typo corrections / completions."""
+
+    typed: str
+    matches: tuple[tuple[str, float], ...]
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.matches) and self.matches[0][0] != self.typed
+
+
+def _fields(tool: Tool) -> dict[str, list[list[str]]]:
+    """Each field as a list of phrases (a tag is a phrase of its own), each phrase as its terms."""
+    return {
+        "title": [terms(tool.title)],
+        "tags": [terms(tag) for tag in tool.tags],
+        "countries": [[*terms(c), compact(c)] for c in tool.countries],
+        "publisher": [terms(tool.publisher)],
+        "type": [[tool.type.value]],
+        "summary": [terms(tool.summary)],
+    }
+
+
+class SearchIndex:
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        self._tools: list[Tool] = list(tools)
+        docs = [_fields(t) for t in self._tools]
+        self._postings = self._weigh_terms(docs)
+        self._phrases = self._collect_phrases(docs)
+        self._vocab = sorted(self._postings)
+        self._deletions: dict[str, list[str]] | None = None
+
+    def _weigh_terms(self, docs: Sequence[dict[str, list[list[str]]]]) -> dict[str, dict[int, float]]:
+        n = max(len(docs), 1)
+        lengths = [{f: sum(map(len, phrases)) for f, phrases in d.items()} for d in docs]
+        avg = {f: (sum(ln[f] for ln in lengths) / n) or 1.0 for f in FIELD_WEIGHTS}
+        pseudo_tf: dict[str, dict[int, float]] = defaultdict(dict)
+        for i, (doc, length) in enumerate(zip(docs, lengths, strict=True)):
+            for f, phrases in doc.items():
+                norm = FIELD_WEIGHTS[f] / (1 - B + B * length[f] / avg[f])
+                for term, tf in Counter(t for p in phrases for t in p).items():
+                    row = pseudo_tf[term]
+                    row[i] = row.get(i, 0.0) + tf * norm
+        postings: dict[str, dict[int, float]] = {}
+        for term, row in pseudo_tf.items():
+            idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
+            postings[term] = {i: idf * tf * (K1 + 1) / (K1 + tf) for i, tf in row.items()}
+        return postings
+
+    def _collect_phrases(
+        self, docs: Sequence[dict[str, list[list[str]]]]
+    ) -> dict[tuple[str, str], dict[int, float]]:
+        phrases: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+        for i, doc in enumerate(docs):
+            for f, weight in PHRASE_WEIGHTS.items():
+                for phrase in doc[f]:
+                    for gap, factor in ((1, 1.0), (2, GAP_FACTOR)):
+                        for pair in zip(phrase, phrase[gap:], strict=False):
+                            row = phrases[pair]
+                            row[i] = max(row.get(i, 0.0), weight * factor)
+        return dict(phrases)
+
+    def parse(self, query: str) -> list[QueryTerm]:
+        seen: dict[str, QueryTerm] = {}
+        for word in terms(query):
+            if word not in seen:
+                seen[word] = QueryTerm(word, self._expand(word))
+        return list(seen.values())
+
+    def corrections(self, query: str) -> dict[str, list[str]]:
+        """Query words the index does not hold, with the terms searched instead (typo fixes, completions)."""
+        return {qt.typed: [t for t, _ in qt.matches] for qt in self.parse(query) if qt.corrected}
+
+    def _expand(self, word: str) -> tuple[tuple[str, float], ...]:
+        if word in self._postings:
+            return ((word, 1.0),)
+        if len(word) < MIN_FUZZY_LEN:
+            return ()
+        found = dict.fromkeys(self._near(word), TYPO_WEIGHT)
+        start = bisect_left(self._vocab, word)
+        for term in self._vocab[start : start + MAX_PREFIX_EXPANSIONS]:
+            if not term.startswith(word):
+                break
+            found.setdefault(term, PREFIX_WEIGHT)
+        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _near(self, word: str) -> list[str]:
+        """Index terms one edit away (symmetric-deletion look-up, then verified)."""
+        if self._deletions is None:
+            self._deletions = defaultdict(list)
+            for term in self._vocab:
+                if len(term) >= MIN_FUZZY_LEN - 1:
+                    for variant in _deletes(term):
+                        self._deletions[variant].append(term)
+        candidates = set(self._deletions.get(word, ()))
+        for variant in _deletes(word):
+            if variant in self._postings:
+                candidates.add(variant)
+            candidates.update(self._deletions.get(variant, ()))
+        return sorted(c for c in candidates if _one_edit(word, c))
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        parsed = self.parse(query)
+        if not parsed:
+            return []
+        scores: dict[int, float] = {}
+        matched: dict[int, list[str]] = defaultdict(list)
+        for qt in parsed:
+            for doc, weight in self._term_weights(qt).items():
+                scores[doc] = scores.get(doc, 0.0) + weight
+                matched[doc].append(qt.typed)
+        exact = [qt.matches[0][0] for qt in parsed if qt.matches]
+        for pair in zip(exact, exact[1:], strict=False):
+            for doc, weight in self._phrases.get(pair, {}).items():
+                scores[doc] += PHRASE_BONUS * weight
+        n = len(parsed)
+        ranked = sorted(
+            ((score * (len(matched[doc]) / n) ** 2, doc) for doc, score in scores.items()),
+            key=lambda sd: (-sd[0], self._tools[sd[1]].id),
+        )
+        return [Hit(self._tools[d], round(s, 4), tuple(matched[d])) for s, d in ranked[:limit]]
+
+    def _term_weights(self, qt: QueryTerm) -> dict[int, float]:
+        if len(qt.matches) == 1 and qt.matches[0][1] == 1.0:
+            return self._postings[qt.matches[0][0]]
+        merged: dict[int, float] = {}
+        for term, factor in qt.matches:
+            for doc, weight in self._postings[term].items():
+                merged[doc] = max(merged.get(doc, 0.0), weight * factor)
+        return merged
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by exactly one insertion, deletion, substitution or adjacent swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]

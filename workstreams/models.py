@@ -1,0 +1,120 @@
+"""Pydantic models of the framework content in `workstreams/content/`.
+
+Every model forbids unknown keys so a typo in the YAML is an error, never a silently ignored field.
+Cross-references (action → workstream) are checked by `cer.content`, which sees all files at once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+WorkstreamCode = Annotated[
+    str, Field(pattern=r"^[A-Z]$", description="Workstream letter, e.g. 'D' for Common Premises.")
+]
+StepNumber = Annotated[int, Field(ge=1, le=9, description="Step number, 1–9.")]
+ActionId = Annotated[
+    str, Field(pattern=r"^[1-9]\.[1-9][0-9]?$", description="Main action id '<step>.<n>', e.g. '4.3'.")
+]
+
+
+class Source(StrEnum):
+    """How we know a fact: seen in a source, seen only as a title in a listing, or reconstructed."""
+
+    read = "read"
+    listed = "listed"
+    inferred = "inferred"
+
+
+class StepKind(StrEnum):
+    sequential = "sequential"
+    continuous = "continuous"
+
+
+class ContentModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Timing(ContentModel):
+    """When a continuous step's action happens, anchored to the sequential steps."""
+
+    when: Literal["at", "during", "from", "each"] = Field(
+        description="'at' step N, 'during' step N, 'from' step N onwards (updated later), or at 'each' step."
+    )
+    step: StepNumber | None = Field(default=None, description="The anchoring step; absent for 'each'.")
+    note: str = Field(description="The toolkit's own wording of the timing, in short.")
+
+    @model_validator(mode="after")
+    def _step_matches_when(self) -> Timing:
+        if self.when == "each" and self.step is not None:
+            raise ValueError("timing 'each' takes no step")
+        if self.when != "each" and self.step is None:
+            raise ValueError(f"timing '{self.when}' needs a step")
+        return self
+
+
+class Action(ContentModel):
+    """A main action of a step, e.g. 4.3 'Identify capacity requirements ...'."""
+
+    id: ActionId
+    name: str = Field(min_length=3, description="The action's name as published (or reconstructed).")
+    detail: str | None = Field(default=None, description="What the action includes, in our words.")
+    workstreams: list[WorkstreamCode] = Field(min_length=1, description="Workstreams the action belongs to.")
+    sub_activities: list[str] = Field(default_factory=list, description="Sub-activities / analyses.")
+    timing: Timing | None = Field(default=None, description="Anchor of a continuous step's action.")
+    source: Source = Field(description="Whether the action itself was read in a source or is inferred.")
+    workstream_mapping: Source = Field(
+        default=Source.inferred, description="Whether its workstream links were read or inferred."
+    )
+
+    @property
+    def step(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+class Step(ContentModel):
+    number: StepNumber
+    name: str = Field(min_length=3, description="The step's name as published.")
+    alt_names: list[str] = Field(default_factory=list, description="Other spellings seen in sources.")
+    kind: StepKind
+    tagline: str = Field(description="One line on what the step is for, in our words.")
+    objectives: list[str] = Field(min_length=1, description="What the step should achieve, in our words.")
+    notes: list[str] = Field(default_factory=list, description="Advice for country teams on this step.")
+    source: Source
+    actions: list[Action] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _actions_belong_to_this_step(self) -> Step:
+        for action in self.actions:
+            if action.step != self.number:
+                raise ValueError(f"action {action.id} is listed under step {self.number}")
+        return self
+
+
+class Workstream(ContentModel):
+    code: WorkstreamCode
+    name: str = Field(min_length=3, description="The workstream's name exactly as the toolkit gives it.")
+    qualifier: str | None = Field(default=None, description="E.g. '(where feasible)' for D.")
+    scope: str = Field(min_length=20, description="What the workstream covers, in our words.")
+    may_not_apply_when: list[str] = Field(
+        default_factory=list, description="Country situations in which the workstream may not apply."
+    )
+    may_not_apply_source: Source = Field(
+        default=Source.inferred, description="Whether those situations come from a source or are inferred."
+    )
+    dao_pillar: str | None = Field(default=None, description="Matching pillar of the 2014 DaO SOPs.")
+    source: Source
+
+
+class StepsFile(ContentModel):
+    """`workstreams/content/steps.yaml`."""
+
+    steps: list[Step]
+
+
+class WorkstreamsFile(ContentModel):
+    """`workstreams/content/workstreams.yaml`."""
+
+    workstreams: list[Workstream]
