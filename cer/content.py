@@ -87,13 +87,15 @@ def load_content(root: Path | None = None) -> Content:
         loaded = _validate(rel, text, model, problems)
         if loaded is not None:
             models[rel] = loaded
+    problems += check_references(
+        _find(models, StepsFile),
+        _find(models, WorkstreamsFile),
+        _tools_by_file(models),
+        _find(models, SupportFile),
+    )
     if problems:
         raise ContentError(problems)
-    content = _assemble(models, root, digest.hexdigest()[:12])
-    problems = check_references(content.framework, _tools_by_file(models), _get(models, SupportFile))
-    if problems:
-        raise ContentError(problems)
-    return content
+    return _assemble(models, root, digest.hexdigest()[:12])
 
 
 def _content_files(root: Path) -> dict[str, type[BaseModel]]:
@@ -149,8 +151,14 @@ _MESSAGES: dict[str, Callable[[Any], str]] = {
 }
 
 
+def _find(models: dict[str, BaseModel], kind: type[M]) -> M | None:
+    return next((m for m in models.values() if isinstance(m, kind)), None)
+
+
 def _get(models: dict[str, BaseModel], kind: type[M]) -> M:
-    return next(m for m in models.values() if isinstance(m, kind))
+    found = _find(models, kind)
+    assert found is not None, f"{kind.__name__} was validated before assembly"
+    return found
 
 
 def _tools_by_file(models: dict[str, BaseModel]) -> dict[str, ToolsFile]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
-from workstreams.models import StepKind
+from workstreams.models import StepKind, StepsFile, WorkstreamsFile
 
 STEPS_FILE = "workstreams/content/steps.yaml"
 WORKSTREAMS_FILE = "workstreams/content/workstreams.yaml"
@@ -33,13 +33,18 @@ def format_path(loc: Sequence[int | str]) -> str:
 
 
 def check_references(
-    framework: Framework, tools: dict[str, ToolsFile], support: SupportFile
+    steps: StepsFile | None,
+    workstreams: WorkstreamsFile | None,
+    tools: dict[str, ToolsFile],
+    support: SupportFile | None,
 ) -> list[Problem]:
+    """Every broken reference among the files that passed their schema (None: that file did not)."""
     problems: list[Problem] = []
-    problems += _check_framework(framework)
-    codes = {w.code for w in framework.workstreams}
-    steps = {s.number for s in framework.steps}
-    actions = {a.id: a for a in framework.actions}
+    codes = {w.code for w in workstreams.workstreams} if workstreams else None
+    if steps and workstreams:
+        problems += _check_framework(Framework(steps.steps, workstreams.workstreams))
+    numbers = {s.number for s in steps.steps} if steps else None
+    actions = {a.id: a for s in steps.steps for a in s.actions} if steps else None
     seen_tools: dict[str, str] = {}
     for rel, file in tools.items():
         for i, tool in enumerate(file.tools):
@@ -50,10 +55,10 @@ def check_references(
                 )
             seen_tools.setdefault(tool.id, rel)
             problems += _unknown(rel, f"{at}.workstreams", tool.workstreams, codes, "workstream")
-            problems += _unknown(rel, f"{at}.steps", tool.steps, steps, "step")
+            problems += _unknown(rel, f"{at}.steps", tool.steps, numbers, "step")
             problems += _unknown(rel, f"{at}.actions", tool.actions, actions, "action")
             for j, action_id in enumerate(tool.actions):
-                if action_id in actions and actions[action_id].step not in tool.steps:
+                if actions and action_id in actions and actions[action_id].step not in tool.steps:
                     problems.append(
                         Problem(
                             rel,
@@ -61,14 +66,21 @@ def check_references(
                             f"action {action_id} is in a step the tool does not list",
                         )
                     )
-    seen_providers: set[str] = set()
+    if support:
+        problems += _check_support(support, codes, numbers)
+    return problems
+
+
+def _check_support(support: SupportFile, codes: set[str] | None, numbers: set[int] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
     for i, provider in enumerate(support.providers):
         at = f"providers[{i}]"
-        if provider.id in seen_providers:
+        if provider.id in seen:
             problems.append(Problem(SUPPORT_FILE, f"{at}.id", f"provider id {provider.id!r} is used twice"))
-        seen_providers.add(provider.id)
+        seen.add(provider.id)
         problems += _unknown(SUPPORT_FILE, f"{at}.workstreams", provider.workstreams, codes, "workstream")
-        problems += _unknown(SUPPORT_FILE, f"{at}.steps", provider.steps, steps, "step")
+        problems += _unknown(SUPPORT_FILE, f"{at}.steps", provider.steps, numbers, "step")
     return problems
 
 
@@ -106,8 +118,11 @@ def _check_framework(framework: Framework) -> list[Problem]:
 
 
 def _unknown(
-    rel: str, path: str, values: Sequence[object], known: Iterable[object], kind: str
+    rel: str, path: str, values: Sequence[object], known: Iterable[object] | None, kind: str
 ) -> list[Problem]:
+    """Values not among the known ones (skipped when the known ones could not be loaded), and repeats."""
+    if known is None:
+        return []
     known_set = set(known)
     problems = []
     for i, value in enumerate(values):

@@ -3,6 +3,7 @@
 BM25F over weighted fields (title, tags, countries, publisher, type, summary), with:
 - case, accent, plural and -ise/-ize tolerance (see `tools_catalog.text`);
 - one-letter typos (insert, delete, substitute, swap) and unfinished words, at a lower weight;
+- two words run together ("vietnam" for "Viet Nam");
 - a bonus for query words that stand next to each other in a title or tag ("one fund", "un house");
 - a coverage factor, so a tool matching every query word outranks one matching a frequent word often.
 All scoring weights are precomputed per (term, tool) when the index is built; a query is dictionary look-ups.
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tools_catalog.models import Tool
-from tools_catalog.text import compact, terms
+from tools_catalog.text import terms
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "countries": 2.5, "publisher": 1.2, "type": 1.0, "summary": 1.0}
 PHRASE_WEIGHTS = {"title": 1.0, "tags": 0.8, "summary": 0.3}
@@ -53,7 +54,7 @@ def _fields(tool: Tool) -> dict[str, list[list[str]]]:
     return {
         "title": [terms(tool.title)],
         "tags": [terms(tag) for tag in tool.tags],
-        "countries": [[*terms(c), compact(c)] for c in tool.countries],
+        "countries": [terms(c) for c in tool.countries],
         "publisher": [terms(tool.publisher)],
         "type": [[tool.type.value]],
         "summary": [terms(tool.summary)],
@@ -101,10 +102,21 @@ class SearchIndex:
 
     def parse(self, query: str) -> list[QueryTerm]:
         seen: dict[str, QueryTerm] = {}
-        for word in terms(query):
-            if word not in seen:
-                seen[word] = QueryTerm(word, self._expand(word))
+        for typed in terms(query):
+            for word in self._split(typed):
+                if word not in seen:
+                    seen[word] = QueryTerm(word, self._expand(word))
         return list(seen.values())
+
+    def _split(self, word: str) -> list[str]:
+        """A word the index lacks that is two indexed words run together ('vietnam', 'unhouse') is both."""
+        if word in self._postings or len(word) < MIN_FUZZY_LEN:
+            return [word]
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            if left in self._postings and right in self._postings:
+                return [left, right]
+        return [word]
 
     def corrections(self, query: str) -> dict[str, list[str]]:
         """Query words the index does not hold, with the terms searched instead (typo fixes, completions)."""

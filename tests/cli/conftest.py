@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cer.cli import app
+
+
+@pytest.fixture
+def cer() -> Callable[..., Result]:
+    """Run `cer ARGS...` in-process and return the result (stdout, stderr, exit_code)."""
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def cer_json(cer: Callable[..., Result]) -> Callable[..., Any]:
+    def run(*args: str) -> Any:
+        result = cer(*args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return run

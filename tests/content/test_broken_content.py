@@ -1,0 +1,115 @@
+"""Bad content is reported as `file: field.path: message`, all problems at once, and never half-loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cer.content import ContentError, load_content
+
+PREMISES = "tools_catalog/content/d_common_premises.yaml"
+STEPS = "workstreams/content/steps.yaml"
+
+
+def _edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_an_unknown_key_is_reported_with_file_and_field(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "  type: guidance\n", "  type: guidance\n  colour: blue\n")
+    problems = _problems(content_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{PREMISES}: tools[0].colour: unknown field 'colour'")
+    assert "(line 11)" in problems[0]
+
+
+def test_an_unknown_workstream_letter_names_the_letter_and_the_known_ones(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "workstreams: [B, D]", "workstreams: [B, H]")
+    assert _problems(content_copy) == [
+        f"{PREMISES}: tools[1].workstreams[1]: unknown workstream 'H' (known: A, B, C, D, E, F, G)"
+    ]
+
+
+def test_an_action_pointing_at_a_missing_workstream_is_a_broken_reference(content_copy: Path) -> None:
+    _edit(content_copy, STEPS, "workstreams: [B, D]", "workstreams: [B, X]")
+    problems = _problems(content_copy)
+    assert problems == [
+        f"{STEPS}: steps[1].actions[3].workstreams[1]: unknown workstream 'X' (known: A, B, C, D, E, F, G)"
+    ]
+
+
+def test_a_tool_pointing_at_a_missing_action_or_step_is_a_broken_reference(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "actions: ['3.1', '6.1']", "actions: ['3.1', '6.9']")
+    _edit(content_copy, PREMISES, "steps: [6]", "steps: [6, 9]")
+    problems = _problems(content_copy)
+    assert any(p.startswith(f"{PREMISES}: tools[0].actions[1]: unknown action '6.9'") for p in problems)
+    assert not any("steps" in p for p in problems)  # step 9 exists: adding it is fine
+
+
+def test_a_tool_linked_to_an_action_outside_its_steps_is_reported(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "actions: ['3.1', '6.1']", "actions: ['3.1', '8.2']")
+    assert _problems(content_copy) == [
+        f"{PREMISES}: tools[0].actions[1]: action 8.2 is in a step the tool does not list"
+    ]
+
+
+def test_every_problem_in_every_file_is_reported_together(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "type: guidance", "type: manual")
+    _edit(content_copy, STEPS, "kind: sequential", "kind: sometimes")
+    _edit(content_copy, "workstreams/content/workstreams.yaml", "  - code: G", "  - code: GG")
+    problems = _problems(content_copy)
+    files = {p.split(":")[0] for p in problems}
+    assert files == {PREMISES, STEPS, "workstreams/content/workstreams.yaml"}
+    assert any("tools[0].type: Input should be 'guidance'" in p and "(got 'manual')" in p for p in problems)
+    assert any("steps[0].kind" in p for p in problems)
+    assert any("workstreams[6].code" in p for p in problems)
+
+
+def test_invalid_yaml_and_duplicate_keys_name_the_line(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "  type: guidance\n", "  type: guidance\n  type: template\n")
+    _edit(content_copy, STEPS, "    kind: sequential\n", "    kind: [sequential\n")
+    problems = _problems(content_copy)
+    assert any(
+        p.startswith(f"{PREMISES}: line 11, column 3: invalid YAML: key 'type' appears twice")
+        for p in problems
+    )
+    assert any(p.startswith(f"{STEPS}: line ") and "invalid YAML" in p for p in problems)
+
+
+def test_a_tool_id_defined_in_two_files_is_reported(content_copy: Path) -> None:
+    _edit(content_copy, PREMISES, "id: T072", "id: T001")
+    problems = _problems(content_copy)
+    # Files are read in name order, so the second definition met is the one in framework.yaml.
+    assert problems == [
+        f"tools_catalog/content/framework.yaml: tools[0].id: tool T001 is also defined in {PREMISES}"
+    ]
+
+
+def test_a_stray_file_among_the_framework_content_is_reported(content_copy: Path) -> None:
+    (content_copy / "workstreams/content/extra.yaml").write_text("steps: []\n", encoding="utf-8")
+    assert _problems(content_copy) == [
+        "workstreams/content/extra.yaml: unexpected file; "
+        "workstreams/content holds only steps.yaml and workstreams.yaml"
+    ]
+
+
+def test_a_missing_file_is_reported(content_copy: Path) -> None:
+    (content_copy / STEPS).unlink()
+    assert _problems(content_copy) == [f"{STEPS}: file is missing"]
+
+
+def test_the_unchanged_copy_loads_and_has_the_same_version(content_copy: Path, content: object) -> None:
+    loaded = load_content(content_copy)
+    assert loaded.version == content.version
+    _edit(content_copy, PREMISES, "facilities]", "facilities, offices]")
+    assert load_content(content_copy).version != loaded.version

@@ -1,0 +1,56 @@
+"""Docs that cannot drift: the README names every command and setting, and its two commands are CI's."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.main
+
+from cer.cli import app
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _command_paths(group: Any, prefix: str = "cer") -> list[str]:
+    """Every leaf command as typed (Typer ships its own click, so groups are recognised by their commands)."""
+    paths = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            paths += _command_paths(command, f"{prefix} {name}")
+        else:
+            paths.append(f"{prefix} {name}")
+    return paths
+
+
+def test_the_readme_opens_with_exactly_the_two_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S)
+    assert first_block is not None
+    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+    assert commands == ["make run", "make test"]
+
+
+def test_every_cli_command_is_documented_in_the_readme() -> None:
+    group = typer.main.get_command(app)
+    paths = _command_paths(group)
+    assert "cer tools search" in paths
+    missing = [p for p in paths if f"`{p}" not in README]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_every_setting_read_from_the_environment_is_documented() -> None:
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "cer").rglob("*.py"))
+    settings = set(re.findall(r"\bCER_[A-Z_]+\b", sources))
+    assert "CER_CONTENT_ROOT" in settings
+    assert not [s for s in settings if f"`{s}`" not in README]
+
+
+def test_ci_runs_the_readmes_test_command_and_it_runs_every_check() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", ci, re.M)
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    test_recipe = re.search(r"^test:.*?\n((?:\t.*\n)+)", makefile, re.M)
+    assert test_recipe is not None
+    for tool in ("ruff check", "ruff format --check", "mypy", "lint-imports", "pytest"):
+        assert tool in test_recipe.group(1), tool
