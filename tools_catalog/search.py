@@ -11,6 +11,7 @@ All scoring weights are precomputed per (term, tool) when the index is built; a 
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -63,7 +64,7 @@ def _fields(tool: Tool) -> dict[str, list[list[str]]]:
 
 class SearchIndex:
     def __init__(self, tools: Iterable[Tool]) -> None:
-        self._tools: list[Tool] = list(tools)
+        self._tools: list[Tool] = sorted(tools, key=lambda t: t.id)  # index order = id order, for ties
         docs = [_fields(t) for t in self._tools]
         self._postings = self._weigh_terms(docs)
         self._phrases = self._collect_phrases(docs)
@@ -151,25 +152,28 @@ class SearchIndex:
         return sorted(c for c in candidates if _one_edit(word, c))
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
-        parsed = self.parse(query)
+        words = self.parse(query)
+        parsed = [qt for qt in words if qt.matches]
         if not parsed:
             return []
-        scores: dict[int, float] = {}
-        matched: dict[int, list[str]] = defaultdict(list)
-        for qt in parsed:
-            for doc, weight in self._term_weights(qt).items():
-                scores[doc] = scores.get(doc, 0.0) + weight
-                matched[doc].append(qt.typed)
-        exact = [qt.matches[0][0] for qt in parsed if qt.matches]
+        weights = [self._term_weights(qt) for qt in parsed]
+        scores, counts = _accumulate(weights)
+        exact = [qt.matches[0][0] for qt in parsed]
         for pair in zip(exact, exact[1:], strict=False):
             for doc, weight in self._phrases.get(pair, {}).items():
-                scores[doc] += PHRASE_BONUS * weight
-        n = len(parsed)
-        ranked = sorted(
-            ((score * (len(matched[doc]) / n) ** 2, doc) for doc, score in scores.items()),
-            key=lambda sd: (-sd[0], self._tools[sd[1]].id),
-        )
-        return [Hit(self._tools[d], round(s, 4), tuple(matched[d])) for s, d in ranked[:limit]]
+                if doc in scores:
+                    scores[doc] += PHRASE_BONUS * weight
+        n = len(words)
+        if counts is None:  # one query word: every candidate matched all of it
+            ranked = [(s, -d) for d, s in scores.items()]
+        else:
+            ranked = [(s * (counts[d] / n) ** 2, -d) for d, s in scores.items()]
+        top = heapq.nlargest(limit, ranked)  # ties: lower doc index, i.e. lower tool id, first
+        return [Hit(self._tools[-d], round(s, 4), self._matched(parsed, weights, -d)) for s, d in top]
+
+    @staticmethod
+    def _matched(parsed: list[QueryTerm], weights: list[dict[int, float]], doc: int) -> tuple[str, ...]:
+        return tuple(qt.typed for qt, w in zip(parsed, weights, strict=True) if doc in w)
 
     def _term_weights(self, qt: QueryTerm) -> dict[int, float]:
         if len(qt.matches) == 1 and qt.matches[0][1] == 1.0:
@@ -179,6 +183,23 @@ class SearchIndex:
             for doc, weight in self._postings[term].items():
                 merged[doc] = max(merged.get(doc, 0.0), weight * factor)
         return merged
+
+
+def _accumulate(weights: list[dict[int, float]]) -> tuple[dict[int, float], dict[int, int] | None]:
+    """Sum each tool's weights over the query words; count the words it matched (None for one word)."""
+    if len(weights) == 1:
+        return dict(weights[0]), None
+    scores: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for row in weights:
+        for doc, weight in row.items():
+            if doc in scores:
+                scores[doc] += weight
+                counts[doc] += 1
+            else:
+                scores[doc] = weight
+                counts[doc] = 1
+    return scores, counts
 
 
 def _deletes(word: str) -> set[str]:
