@@ -209,19 +209,9 @@ def content_validate(json_: JsonOpt = False) -> None:
         report = f"{exc}\n"
         _print({"ok": False, "problems": problems}, json_, lambda: report)
         raise typer.Exit(1) from None
-    counts = {
-        "steps": len(c.framework.steps),
-        "actions": len(c.framework.actions),
-        "workstreams": len(c.framework.workstreams),
-        "tools": len(c.catalogue.tools),
-        "providers": len(c.catalogue.providers),
-    }
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
-    _print(
-        {"ok": True, "version": c.version, "counts": counts},
-        json_,
-        lambda: f"Content OK (version {c.version}): {summary}.\n",
-    )
+    summary = ", ".join(f"{n} {k}" for k, n in c.counts().items())
+    data = {"ok": True, "version": c.version, "counts": c.counts()}
+    _print(data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
 
 
 @content_app.command("schema")

@@ -59,6 +59,16 @@ class Content:
     version: str
     root: Path
 
+    def counts(self) -> dict[str, int]:
+        fw, cat = self.framework, self.catalogue
+        return {
+            "steps": len(fw.steps),
+            "actions": len(fw.actions),
+            "workstreams": len(fw.workstreams),
+            "tools": len(cat.tools),
+            "providers": len(cat.providers),
+        }
+
 
 def default_root() -> Path:
     """The folder holding the `workstreams/` and `tools_catalog/` packages (the repository in development)."""
