@@ -61,12 +61,9 @@ def workstream_view(content: Content, code: str) -> WorkstreamView:
         ActionView(a, catalogue.filter(ToolFilter(action=a.id, workstream=ws.code)))
         for a in content.framework.actions_for(ws.code)
     ]
-    return WorkstreamView(
-        ws,
-        actions,
-        catalogue.filter(ToolFilter(workstream=ws.code)),
-        catalogue.providers_for(workstream=ws.code),
-    )
+    # Tools made for this workstream come before the cross-cutting ones that serve every workstream.
+    tools = sorted(catalogue.filter(ToolFilter(workstream=ws.code)), key=lambda t: (len(t.workstreams), t.id))
+    return WorkstreamView(ws, actions, tools, catalogue.providers_for(workstream=ws.code))
 
 
 def tool_brief(tool: Tool) -> dict[str, Any]:

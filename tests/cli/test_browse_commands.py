@@ -58,6 +58,12 @@ def test_workstream_json_lists_actions_tools_and_providers(cer_json: CerJson) ->
     assert data["providers"]
 
 
+def test_a_workstreams_own_tools_come_before_the_cross_cutting_ones(cer_json: CerJson) -> None:
+    ids = [t["id"] for t in cer_json("workstreams", "D")["tools"]]
+    assert ids[0] == "T071"  # the only tool for D alone
+    assert ids.index("T054") < ids.index("T001")  # B+D before the framework document for all seven
+
+
 def test_tools_list_filters_by_every_facet(cer_json: CerJson) -> None:
     templates = cer_json("tools", "list", "--type", "template", "--step", "5")
     assert templates and all(t["type"] == "template" and 5 in t["steps"] for t in templates)
