@@ -20,7 +20,10 @@ from pydantic import BaseModel, ValidationError
 
 import workstreams
 from cer.content_checks import Problem, check_references, format_path
+from cer.diagnostic_checks import check_planning, check_questionnaire, check_rules
 from cer.yaml_source import describe_yaml_error, line_of, parse
+from diagnostics.questionnaire import Questionnaire
+from diagnostics.rules import PlanningFile, RulesFile
 from tools_catalog.catalogue import Catalogue
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
@@ -28,16 +31,24 @@ from workstreams.models import StepsFile, WorkstreamsFile
 
 FRAMEWORK_DIR = "workstreams/content"
 CATALOGUE_DIR = "tools_catalog/content"
+DIAGNOSTICS_DIR = "diagnostics/content"
 FIXED_FILES: dict[str, type[BaseModel]] = {
     f"{FRAMEWORK_DIR}/steps.yaml": StepsFile,
     f"{FRAMEWORK_DIR}/workstreams.yaml": WorkstreamsFile,
     f"{CATALOGUE_DIR}/support.yaml": SupportFile,
+    f"{DIAGNOSTICS_DIR}/questionnaire.yaml": Questionnaire,
+    f"{DIAGNOSTICS_DIR}/rules.yaml": RulesFile,
+    f"{DIAGNOSTICS_DIR}/planning.yaml": PlanningFile,
 }
+CLOSED_DIRS = (FRAMEWORK_DIR, DIAGNOSTICS_DIR)  # hold only their fixed files
 SCHEMAS: dict[str, type[BaseModel]] = {
     "steps.schema.json": StepsFile,
     "workstreams.schema.json": WorkstreamsFile,
     "tools.schema.json": ToolsFile,
     "support.schema.json": SupportFile,
+    "questionnaire.schema.json": Questionnaire,
+    "rules.schema.json": RulesFile,
+    "planning.schema.json": PlanningFile,
 }
 
 
@@ -58,6 +69,9 @@ class Content:
     catalogue: Catalogue
     version: str
     root: Path
+    questionnaire: Questionnaire
+    rules: RulesFile
+    planning: PlanningFile
 
     def counts(self) -> dict[str, int]:
         fw, cat = self.framework, self.catalogue
@@ -110,11 +124,27 @@ def load_content(root: Path | None = None) -> Content:
 
 def _content_files(root: Path) -> dict[str, type[BaseModel]]:
     files = dict(FIXED_FILES)
-    for path in sorted((root / CATALOGUE_DIR).glob("*.yaml")):
+    for path in sorted((root / CATALOGUE_DIR).glob("*.y*ml")):
         files.setdefault(f"{CATALOGUE_DIR}/{path.name}", ToolsFile)
-    for path in sorted((root / FRAMEWORK_DIR).glob("*.y*ml")):
-        files.setdefault(f"{FRAMEWORK_DIR}/{path.name}", _UnexpectedFile)
+    for folder in CLOSED_DIRS:
+        for path in sorted((root / folder).glob("*.y*ml")):
+            files.setdefault(f"{folder}/{path.name}", _UnexpectedFile)
     return files
+
+
+def _cross_check(models: dict[str, BaseModel]) -> list[Problem]:
+    steps, workstreams = _find(models, StepsFile), _find(models, WorkstreamsFile)
+    problems = check_references(steps, workstreams, _tools_by_file(models), _find(models, SupportFile))
+    framework = Framework(steps.steps, workstreams.workstreams) if steps and workstreams else None
+    questionnaire = _find(models, Questionnaire)
+    tool_ids = {t.id for f in _tools_by_file(models).values() for t in f.tools}
+    if questionnaire:
+        problems += check_questionnaire(questionnaire, framework)
+    if rules := _find(models, RulesFile):
+        problems += check_rules(rules, questionnaire, framework, tool_ids)
+    if planning := _find(models, PlanningFile):
+        problems += check_planning(planning, questionnaire, framework)
+    return problems
 
 
 class _UnexpectedFile(BaseModel):
@@ -179,7 +209,15 @@ def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content
     framework = Framework(_get(models, StepsFile).steps, _get(models, WorkstreamsFile).workstreams)
     tools = [t for f in _tools_by_file(models).values() for t in f.tools]
     catalogue = Catalogue(sorted(tools, key=lambda t: t.id), _get(models, SupportFile).providers)
-    return Content(framework, catalogue, version, root)
+    return Content(
+        framework,
+        catalogue,
+        version,
+        root,
+        _get(models, Questionnaire),
+        _get(models, RulesFile),
+        _get(models, PlanningFile),
+    )
 
 
 def schema_documents() -> dict[str, str]:

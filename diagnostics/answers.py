@@ -1,0 +1,189 @@
+"""A country team's answers: a document validated against the questionnaire.
+
+Validation reports every problem by question id: unknown questions, wrong types, violated constraints and —
+for a final diagnosis — required questions left unanswered where they are relevant. A draft may be partial.
+Answers to questions that skip logic makes irrelevant are set aside, never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from diagnostics.expressions import Expression
+from diagnostics.questionnaire import Question, Questionnaire, QuestionType
+from diagnostics.rules import Effect
+
+
+class Override(BaseModel):
+    """A person's decision that overrides the rules for one workstream, action or tool."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: Literal["workstream", "action", "tool"]
+    id: str = Field(min_length=1, description="'D', '4.1' or 'T054'.")
+    workstream: str | None = Field(default=None, description="For an action: only in this workstream.")
+    decision: Effect
+    justification: str = Field(min_length=10, description="Why, in a sentence; it is shown with the result.")
+    by: str | None = Field(default=None, description="Who decided.")
+
+
+class AnswerSet(BaseModel):
+    """The answers document, as saved (YAML, JSON or a web form)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    questionnaire_version: str
+    country: str | None = Field(default=None, description="ISO 3166 alpha-3, e.g. 'MWI'.")
+    answers: dict[str, Any] = Field(default_factory=dict)
+    overrides: list[Override] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, order=True)
+class AnswerProblem:
+    where: str  # a question id, or 'overrides[0].id', 'questionnaire_version'
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class AnswersError(ValueError):
+    def __init__(self, problems: list[AnswerProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers: typed values of the relevant questions only."""
+
+    values: dict[str, Any]
+    ignored: list[str] = field(default_factory=list)  # answered but not relevant
+    missing: list[str] = field(default_factory=list)  # required, relevant, unanswered
+    overrides: list[Override] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _annotation(questionnaire: Questionnaire, q: Question) -> Any:
+    if q.type is QuestionType.integer:
+        return int
+    if q.type is QuestionType.date:
+        return dt.date
+    if q.type is QuestionType.text:
+        return Annotated[str, Field(max_length=4000)]
+    allowed = Literal[questionnaire.allowed_values(q)]  # type: ignore[valid-type]
+    if q.type is QuestionType.multiple:
+        return Annotated[list[allowed], Field(max_length=len(questionnaire.allowed_values(q)))]  # type: ignore[valid-type]
+    return allowed
+
+
+_MODELS: dict[int, tuple[Questionnaire, type[BaseModel]]] = {}
+
+
+def answer_model(questionnaire: Questionnaire) -> type[BaseModel]:
+    """A pydantic model with one optional, typed field per question; unknown question ids are refused.
+
+    Built once per questionnaire (content is loaded once), kept with the questionnaire it was built for.
+    """
+    cached = _MODELS.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    model = _build_answer_model(questionnaire)
+    _MODELS[id(questionnaire)] = (questionnaire, model)
+    return model
+
+
+def _build_answer_model(questionnaire: Questionnaire) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        q.id: (_annotation(questionnaire, q) | None, None) for q in questionnaire.questions.values()
+    }
+    return create_model(
+        f"Answers_{questionnaire.version.replace('.', '_')}",
+        __config__=ConfigDict(extra="forbid", strict=False),
+        **fields,
+    )
+
+
+def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, final: bool = True) -> Answers:
+    problems: list[AnswerProblem] = []
+    if answer_set.questionnaire_version != questionnaire.version:
+        problems.append(
+            AnswerProblem(
+                "questionnaire_version",
+                f"answers are for version {answer_set.questionnaire_version!r}; "
+                f"the questionnaire is version {questionnaire.version!r}",
+            )
+        )
+    typed = _typed(questionnaire, answer_set.answers, problems)
+    values, ignored, missing = _apply_logic(questionnaire, typed, problems)
+    if final:
+        rejected = {p.where for p in problems}
+        problems += [AnswerProblem(qid, "an answer is required") for qid in missing if qid not in rejected]
+    if problems:
+        raise AnswersError(sorted(problems, key=_question_order(questionnaire)))
+    return Answers(values, ignored, missing, list(answer_set.overrides))
+
+
+def _typed(
+    questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
+) -> dict[str, Any]:
+    model = answer_model(questionnaire)
+    try:
+        return {k: v for k, v in model.model_validate(raw).model_dump().items() if v is not None}
+    except ValidationError as exc:
+        bad = set()
+        for err in exc.errors():
+            qid = str(err["loc"][0])
+            bad.add(qid)
+            problems.append(AnswerProblem(qid, _type_message(questionnaire, qid, err)))
+        valid = {k: v for k, v in raw.items() if k not in bad}
+        return {k: v for k, v in model.model_validate(valid).model_dump().items() if v is not None}
+
+
+def _type_message(questionnaire: Questionnaire, qid: str, err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown question"
+    q = questionnaire.questions[qid]
+    if q.type in (QuestionType.integer, QuestionType.date, QuestionType.text):
+        return f"expected {q.type.value}: {err['msg']} (got {err.get('input')!r})"
+    allowed = ", ".join(questionnaire.allowed_values(q))
+    return f"{err.get('input')!r} is not one of: {allowed}"
+
+
+def _apply_logic(
+    questionnaire: Questionnaire, typed: dict[str, Any], problems: list[AnswerProblem]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Walk the questions in order: skip logic, constraints, and which required answers are missing."""
+    values: dict[str, Any] = {}
+    ignored, missing = [], []
+    for q in questionnaire.questions.values():
+        if q.relevant_expr is not None and not q.relevant_expr.evaluate(values):
+            if q.id in typed:
+                ignored.append(q.id)
+            continue
+        if q.id not in typed:
+            if q.required:
+                missing.append(q.id)
+            continue
+        value = typed[q.id]
+        if q.constraint_expr is not None and not q.constraint_expr.evaluate(values, value):
+            problems.append(AnswerProblem(q.id, _constraint_message(q, q.constraint_expr)))
+            continue
+        values[q.id] = value
+    return values, ignored, missing
+
+
+def _constraint_message(q: Question, expr: Expression) -> str:
+    return q.constraint_message.en if q.constraint_message else f"the answer must satisfy {expr.text}"
+
+
+def _question_order(questionnaire: Questionnaire) -> Any:
+    order = {qid: i for i, qid in enumerate(questionnaire.questions)}
+    return lambda p: (order.get(p.where, -1 if p.where == "questionnaire_version" else len(order)), p.where)

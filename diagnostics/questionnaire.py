@@ -1,0 +1,147 @@
+"""The diagnostic questionnaire: context questions that decide which workstreams apply, and readiness
+questions per step and main action. Content lives in `diagnostics/content/questionnaire.yaml`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
+from diagnostics.expressions import Expression, ExpressionError, parse
+from workstreams.models import ActionId, ContentModel, Source, StepNumber
+
+QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="e.g. 'dq01'.")]
+LANGUAGES = ("en", "fr", "es")
+
+
+class Labels(ContentModel):
+    """A text in each language; English is complete, French and Spanish may follow."""
+
+    en: str = Field(min_length=1)
+    fr: str | None = None
+    es: str | None = None
+
+    def get(self, lang: str) -> str:
+        text: str | None = getattr(self, lang, None) if lang in LANGUAGES else None
+        return text or self.en
+
+
+class QuestionType(StrEnum):
+    readiness = "readiness"  # yes / partly / no / not applicable
+    yes_no = "yes_no"
+    single = "single"
+    multiple = "multiple"
+    integer = "integer"
+    date = "date"
+    text = "text"
+
+
+class Choice(ContentModel):
+    value: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    label: Labels
+
+
+READINESS_CHOICES = [
+    Choice(value="yes", label=Labels(en="Yes", fr="Oui", es="Sí")),
+    Choice(value="partly", label=Labels(en="Partly", fr="En partie", es="En parte")),
+    Choice(value="no", label=Labels(en="No", fr="Non", es="No")),
+    Choice(value="na", label=Labels(en="Not applicable", fr="Sans objet", es="No corresponde")),
+]
+YES_NO_CHOICES = READINESS_CHOICES[0:3:2]
+
+
+class Question(ContentModel):
+    id: QuestionId
+    type: QuestionType
+    label: Labels
+    hint: Labels | None = Field(default=None, description="Help text shown under the question.")
+    required: bool = False
+    relevant: str | None = Field(default=None, description="Ask only when this condition holds (skip logic).")
+    constraint: str | None = Field(
+        default=None, description="A valid answer makes this true; '.' is the answer."
+    )
+    constraint_message: Labels | None = None
+    choices: list[Choice] = Field(default_factory=list, description="For single and multiple choice.")
+    choice_list: str | None = Field(default=None, description="Name of a shared list in `choice_lists`.")
+    step: StepNumber | None = Field(default=None, description="Readiness questions: the step assessed.")
+    actions: list[ActionId] = Field(
+        default_factory=list, description="Main actions a 'no' or 'partly' opens."
+    )
+    source: Source = Field(description="'read' for the toolkit's own questions, 'inferred' for ours.")
+
+    @model_validator(mode="after")
+    def _shape_fits_type(self) -> Question:
+        has_choices = self.type in (QuestionType.single, QuestionType.multiple)
+        if self.choices and self.choice_list:
+            raise ValueError("give either choices or choice_list, not both")
+        if has_choices and len(self.choices) < 2 and not self.choice_list:
+            raise ValueError(f"a {self.type.value} question needs at least two choices or a choice_list")
+        if not has_choices and (self.choices or self.choice_list):
+            raise ValueError(f"a {self.type.value} question takes no choices")
+        if self.type is QuestionType.readiness and (self.step is None or not self.actions):
+            raise ValueError("a readiness question names its step and the actions it assesses")
+        values = [c.value for c in self.choices]
+        if len(set(values)) != len(values):
+            raise ValueError("choice values must be unique")
+        return self
+
+    @field_validator("relevant", "constraint")
+    @classmethod
+    def _parses(cls, text: str | None) -> str | None:
+        if text is not None:
+            try:
+                parse(text)
+            except ExpressionError as exc:
+                raise ValueError(str(exc)) from None
+        return text
+
+    @cached_property
+    def relevant_expr(self) -> Expression | None:
+        return parse(self.relevant) if self.relevant else None
+
+    @cached_property
+    def constraint_expr(self) -> Expression | None:
+        return parse(self.constraint) if self.constraint else None
+
+
+class Section(ContentModel):
+    id: QuestionId
+    title: Labels
+    intro: Labels | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Questionnaire(ContentModel):
+    """`diagnostics/content/questionnaire.yaml`."""
+
+    version: Annotated[str, Field(pattern=r"^\d{4}\.\d+$", description="e.g. '2026.1'; bump on any change.")]
+    title: Labels
+    choice_lists: dict[str, list[Choice]] = Field(
+        default_factory=dict, description="Choices shared by questions."
+    )
+    sections: list[Section] = Field(min_length=1)
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    def choices(self, question: Question) -> list[Choice]:
+        if question.type is QuestionType.readiness:
+            return READINESS_CHOICES
+        if question.type is QuestionType.yes_no:
+            return YES_NO_CHOICES
+        if question.choice_list:
+            return self.choice_lists.get(question.choice_list, [])
+        return question.choices
+
+    def allowed_values(self, question: Question) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices(question))
+
+    def choice_label(self, question: Question, value: str, lang: str = "en") -> str:
+        for choice in self.choices(question):
+            if choice.value == value:
+                return choice.label.get(lang)
+        return value

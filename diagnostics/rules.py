@@ -1,0 +1,121 @@
+"""Selection rules and planning defaults, kept as content (`diagnostics/content/rules.yaml`, `planning.yaml`).
+
+A rule says: when this condition on the answers holds, include or exclude this workstream / action / tool,
+and here is the reason in words a country team understands. `{question_id}` in a reason is replaced by the
+answer given.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from diagnostics.expressions import Expression, ExpressionError, parse
+from diagnostics.questionnaire import QuestionId
+from tools_catalog.models import ToolId
+from workstreams.models import ActionId, ContentModel, StepNumber, WorkstreamCode
+
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="e.g. 'premises-security'.")]
+RoleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="e.g. 'omt'.")]
+
+
+class Effect(StrEnum):
+    include = "include"
+    exclude = "exclude"
+
+
+class Rule(ContentModel):
+    id: RuleId
+    effect: Effect
+    when: str = Field(description="Condition on the answers, in the questionnaire's expression language.")
+    reason: str = Field(
+        min_length=10, description="Why, for the country team; {question_id} shows an answer."
+    )
+
+    @field_validator("when")
+    @classmethod
+    def _parses(cls, text: str) -> str:
+        try:
+            parse(text)
+        except ExpressionError as exc:
+            raise ValueError(str(exc)) from None
+        return text
+
+    @cached_property
+    def condition(self) -> Expression:
+        return parse(self.when)
+
+    @cached_property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(self.reason) if name)
+
+
+class WorkstreamRule(Rule):
+    workstream: WorkstreamCode
+
+
+class ActionRule(Rule):
+    action: ActionId
+    workstreams: list[WorkstreamCode] = Field(default_factory=list, description="Empty: every workstream.")
+
+
+class ToolRule(Rule):
+    tools: list[ToolId] = Field(min_length=1)
+
+
+class WorkstreamDefault(ContentModel):
+    selected: bool
+    reason: str = Field(min_length=10)
+
+
+class RulesFile(ContentModel):
+    """`diagnostics/content/rules.yaml`: what decides workstreams, actions and tools."""
+
+    workstream_defaults: dict[WorkstreamCode, WorkstreamDefault]
+    workstream_rules: list[WorkstreamRule] = Field(default_factory=list)
+    action_rules: list[ActionRule] = Field(default_factory=list)
+    tool_rules: list[ToolRule] = Field(default_factory=list)
+
+
+class Role(ContentModel):
+    id: RoleId
+    name: str = Field(min_length=2, description="e.g. 'Operations Management Team (OMT)'.")
+    short: str = Field(min_length=2, description="e.g. 'OMT'.")
+    chaired_by: QuestionId | None = Field(
+        default=None, description="Question naming the agency that chairs it."
+    )
+
+
+class Durations(ContentModel):
+    by_step: dict[StepNumber, Annotated[int, Field(ge=1, le=500)]] = Field(description="Working days.")
+    by_action: dict[ActionId, Annotated[int, Field(ge=1, le=500)]] = Field(default_factory=dict)
+
+
+class Assignment(ContentModel):
+    """Who leads: the most specific entry wins (action, then step, then workstream)."""
+
+    by_workstream: dict[WorkstreamCode, RoleId]
+    by_step: dict[StepNumber, RoleId] = Field(default_factory=dict)
+    by_action: dict[ActionId, RoleId] = Field(default_factory=dict)
+
+
+class Contributors(ContentModel):
+    by_workstream: dict[WorkstreamCode, list[RoleId]] = Field(default_factory=dict)
+    by_step: dict[StepNumber, list[RoleId]] = Field(default_factory=dict)
+
+
+class PlanningFile(ContentModel):
+    """`diagnostics/content/planning.yaml`: durations, leads and contributors by role."""
+
+    roles: list[Role] = Field(min_length=1)
+    durations: Durations
+    leads: Assignment
+    contributors: Contributors
+
+    @cached_property
+    def role(self) -> dict[str, Role]:
+        return {r.id: r for r in self.roles}
