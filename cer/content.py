@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,9 +20,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 import workstreams
+from cer import content_paths as paths
 from cer.content_checks import Problem, check_references, format_path
+from cer.content_paths import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR
 from cer.diagnostic_checks import check_planning, check_questionnaire, check_rules
-from cer.yaml_source import describe_yaml_error, line_of, parse
+from cer.yaml_source import compose, describe_yaml_error, line_of, parse
 from diagnostics.questionnaire import Questionnaire
 from diagnostics.rules import PlanningFile, RulesFile
 from tools_catalog.catalogue import Catalogue
@@ -29,16 +32,13 @@ from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
 from workstreams.models import StepsFile, WorkstreamsFile
 
-FRAMEWORK_DIR = "workstreams/content"
-CATALOGUE_DIR = "tools_catalog/content"
-DIAGNOSTICS_DIR = "diagnostics/content"
 FIXED_FILES: dict[str, type[BaseModel]] = {
-    f"{FRAMEWORK_DIR}/steps.yaml": StepsFile,
-    f"{FRAMEWORK_DIR}/workstreams.yaml": WorkstreamsFile,
-    f"{CATALOGUE_DIR}/support.yaml": SupportFile,
-    f"{DIAGNOSTICS_DIR}/questionnaire.yaml": Questionnaire,
-    f"{DIAGNOSTICS_DIR}/rules.yaml": RulesFile,
-    f"{DIAGNOSTICS_DIR}/planning.yaml": PlanningFile,
+    paths.STEPS: StepsFile,
+    paths.WORKSTREAMS: WorkstreamsFile,
+    paths.SUPPORT: SupportFile,
+    paths.QUESTIONNAIRE: Questionnaire,
+    paths.RULES: RulesFile,
+    paths.PLANNING: PlanningFile,
 }
 CLOSED_DIRS = (FRAMEWORK_DIR, DIAGNOSTICS_DIR)  # hold only their fixed files
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -55,9 +55,14 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 M = TypeVar("M", bound=BaseModel)
 
 
+def _natural(path: str) -> list[Any]:
+    """'tools[10]' after 'tools[9]': numbers in a path compare as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", path)]
+
+
 class ContentError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=lambda p: (p.file, _natural(p.path), p.message))
         super().__init__(
             f"{len(self.problems)} problem(s) in the content:\n" + "\n".join(map(str, self.problems))
         )
@@ -106,7 +111,14 @@ def load_content(root: Path | None = None) -> Content:
         if not path.is_file():
             problems.append(Problem(rel, "", "file is missing"))
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(rel, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(rel, "", f"cannot be read: {exc.strerror or exc}"))
+            continue
         digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
         loaded = _validate(rel, text, model, problems)
         if loaded is not None:
@@ -168,14 +180,15 @@ def _validate(rel: str, text: str, model: type[BaseModel], problems: list[Proble
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_problem_from(rel, text, err) for err in exc.errors())
+        tree = compose(text)
+        problems.extend(_problem_from(rel, tree, err) for err in exc.errors())
         return None
 
 
-def _problem_from(rel: str, text: str, err: Any) -> Problem:
+def _problem_from(rel: str, tree: yaml.Node | None, err: Any) -> Problem:
     loc = tuple(err["loc"])
     message = _MESSAGES.get(err["type"], _default_message)(err)
-    line = line_of(text, loc)
+    line = line_of(tree, loc)
     return Problem(rel, format_path(loc), f"{message} (line {line})" if line else message)
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from cer.content_paths import STEPS as STEPS_FILE
+from cer.content_paths import SUPPORT as SUPPORT_FILE
+from cer.content_paths import WORKSTREAMS as WORKSTREAMS_FILE
 from tools_catalog.models import SupportFile, ToolsFile
-from workstreams.framework import Framework
 from workstreams.models import StepKind, StepsFile, WorkstreamsFile
-
-STEPS_FILE = "workstreams/content/steps.yaml"
-WORKSTREAMS_FILE = "workstreams/content/workstreams.yaml"
-SUPPORT_FILE = "tools_catalog/content/support.yaml"
 
 
 @dataclass(frozen=True, order=True)
@@ -41,8 +39,10 @@ def check_references(
     """Every broken reference among the files that passed their schema (None: that file did not)."""
     problems: list[Problem] = []
     codes = {w.code for w in workstreams.workstreams} if workstreams else None
-    if steps and workstreams:
-        problems += _check_framework(Framework(steps.steps, workstreams.workstreams))
+    if workstreams:
+        problems += _check_workstreams(workstreams)
+    if steps:
+        problems += _check_steps(steps, codes)
     numbers = {s.number for s in steps.steps} if steps else None
     actions = {a.id: a for s in steps.steps for a in s.actions} if steps else None
     seen_tools: dict[str, str] = {}
@@ -84,30 +84,32 @@ def _check_support(support: SupportFile, codes: set[str] | None, numbers: set[in
     return problems
 
 
-def _check_framework(framework: Framework) -> list[Problem]:
+def _check_workstreams(workstreams: WorkstreamsFile) -> list[Problem]:
+    codes = [w.code for w in workstreams.workstreams]
+    return [
+        Problem(WORKSTREAMS_FILE, f"workstreams[{i}].code", f"workstream {code} is defined twice")
+        for i, code in enumerate(codes)
+        if code in codes[:i]
+    ]
+
+
+def _check_steps(steps: StepsFile, codes: set[str] | None) -> list[Problem]:
+    """Numbering, unique action ids and timing anchors; action workstreams when workstreams.yaml loaded."""
     problems: list[Problem] = []
-    numbers = [s.number for s in framework.steps]
+    numbers = [s.number for s in steps.steps]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(
             Problem(STEPS_FILE, "steps", f"steps must be numbered 1, 2, 3 … in order; found {numbers}")
         )
-    codes = [w.code for w in framework.workstreams]
-    for i, code in enumerate(codes):
-        if code in codes[:i]:
-            problems.append(
-                Problem(WORKSTREAMS_FILE, f"workstreams[{i}].code", f"workstream {code} is defined twice")
-            )
-    sequential = {s.number for s in framework.steps if s.kind is StepKind.sequential}
+    sequential = {s.number for s in steps.steps if s.kind is StepKind.sequential}
     seen: set[str] = set()
-    for i, step in enumerate(framework.steps):
+    for i, step in enumerate(steps.steps):
         for j, action in enumerate(step.actions):
             at = f"steps[{i}].actions[{j}]"
             if action.id in seen:
                 problems.append(Problem(STEPS_FILE, f"{at}.id", f"action {action.id} is defined twice"))
             seen.add(action.id)
-            problems += _unknown(
-                STEPS_FILE, f"{at}.workstreams", action.workstreams, set(codes), "workstream"
-            )
+            problems += _unknown(STEPS_FILE, f"{at}.workstreams", action.workstreams, codes, "workstream")
             if action.timing and action.timing.step is not None and action.timing.step not in sequential:
                 problems.append(
                     Problem(

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cer.content_checks import Problem
+from cer.content_paths import PLANNING, QUESTIONNAIRE, RULES
 from diagnostics.expressions import Call, Compare, Current, Expression, Literal, Ref
 from diagnostics.questionnaire import Questionnaire, QuestionType
 from diagnostics.rules import PlanningFile, Rule, RulesFile
 from workstreams.framework import Framework
-
-QUESTIONNAIRE = "diagnostics/content/questionnaire.yaml"
-RULES = "diagnostics/content/rules.yaml"
-PLANNING = "diagnostics/content/planning.yaml"
 
 
 def check_questionnaire(q: Questionnaire, framework: Framework | None) -> list[Problem]:

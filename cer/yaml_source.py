@@ -29,12 +29,16 @@ def parse(text: str) -> Any:
     return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a safe loader
 
 
-def line_of(text: str, loc: Sequence[int | str]) -> int | None:
-    """1-based line of the node at `loc` (a pydantic error location), or of its nearest existing parent."""
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of a document, for finding lines; compose once per file, not once per error."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_Base)
     except yaml.YAMLError:
         return None
+
+
+def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    """1-based line of the node at `loc` (a pydantic error location), or of its nearest existing parent."""
     line = None
     for part in loc:
         if isinstance(node, yaml.MappingNode):

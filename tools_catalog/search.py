@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tools_catalog import text
 from tools_catalog.models import Tool
-from tools_catalog.text import terms
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "countries": 2.5, "publisher": 1.2, "type": 1.0, "summary": 1.0}
 PHRASE_WEIGHTS = {"title": 1.0, "tags": 0.8, "summary": 0.3}
@@ -40,25 +40,27 @@ class Hit:
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """A query word and the index terms it stands for: itself, or its typo corrections / completions."""
+    """A query word and the index terms it stands for, with weights; `shown`: the words searched instead."""
 
     typed: str
     matches: tuple[tuple[str, float], ...]
+    shown: tuple[str, ...] = ()
+    origin: str | None = None  # the word as typed, when it was split in two
 
-    @property
-    def corrected(self) -> bool:
-        return bool(self.matches) and self.matches[0][0] != self.typed
+
+def _text(tool: Tool) -> str:
+    return " ".join([tool.title, tool.publisher, tool.summary, *tool.tags, *tool.countries])
 
 
 def _fields(tool: Tool) -> dict[str, list[list[str]]]:
     """Each field as a list of phrases (a tag is a phrase of its own), each phrase as its terms."""
     return {
-        "title": [terms(tool.title)],
-        "tags": [terms(tag) for tag in tool.tags],
-        "countries": [terms(c) for c in tool.countries],
-        "publisher": [terms(tool.publisher)],
+        "title": [text.terms(tool.title)],
+        "tags": [text.terms(tag) for tag in tool.tags],
+        "countries": [text.terms(c) for c in tool.countries],
+        "publisher": [text.terms(tool.publisher)],
         "type": [[tool.type.value]],
-        "summary": [terms(tool.summary)],
+        "summary": [text.terms(tool.summary)],
     }
 
 
@@ -68,7 +70,9 @@ class SearchIndex:
         docs = [_fields(t) for t in self._tools]
         self._postings = self._weigh_terms(docs)
         self._phrases = self._collect_phrases(docs)
-        self._vocab = sorted(self._postings)
+        # each word as written (for typos and completions) -> its index term
+        self._surface = {w: text.term(w) for t in self._tools for w in text.words(_text(t))}
+        self._surfaces = sorted(self._surface)
         self._deletions: dict[str, list[str]] | None = None
 
     def _weigh_terms(self, docs: Sequence[dict[str, list[list[str]]]]) -> dict[str, dict[int, float]]:
@@ -102,51 +106,61 @@ class SearchIndex:
         return dict(phrases)
 
     def parse(self, query: str) -> list[QueryTerm]:
+        """Each query word with the index terms it stands for; a word found nowhere may be two words."""
         seen: dict[str, QueryTerm] = {}
-        for typed in terms(query):
-            for word in self._split(typed):
-                if word not in seen:
-                    seen[word] = QueryTerm(word, self._expand(word))
+        for typed in text.words(query):
+            found = self._expand(typed)
+            parts = [] if found.matches else self._split(typed)
+            for qt in parts or [found]:
+                seen.setdefault(qt.typed, qt)
         return list(seen.values())
 
-    def _split(self, word: str) -> list[str]:
-        """A word the index lacks that is two indexed words run together ('vietnam', 'unhouse') is both."""
-        if word in self._postings or len(word) < MIN_FUZZY_LEN:
-            return [word]
+    def _expand(self, word: str) -> QueryTerm:
+        exact = text.term(word)
+        if exact in self._postings:
+            return QueryTerm(word, ((exact, 1.0),))
+        if len(word) < MIN_FUZZY_LEN or word.isdigit():
+            return QueryTerm(word, ())
+        found: dict[str, tuple[float, str]] = {}
+        for near in self._near(word):
+            found[self._surface[near]] = (TYPO_WEIGHT, near)
+        prefixes = {word, word[:-2] + "iz"} if word.endswith("is") else {word}  # "organis" -> "organiz"
+        for prefix in sorted(prefixes):
+            start = bisect_left(self._surfaces, prefix)
+            for surface in self._surfaces[start : start + MAX_PREFIX_EXPANSIONS]:
+                if not surface.startswith(prefix):
+                    break
+                found.setdefault(self._surface[surface], (PREFIX_WEIGHT, surface))
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return QueryTerm(word, tuple((t, w) for t, (w, _) in ranked), tuple(s for _, (_, s) in ranked))
+
+    def _split(self, word: str) -> list[QueryTerm]:
+        """'vietnam' or 'unhouse': two indexed words run together count as both."""
         for cut in range(2, len(word) - 1):
-            left, right = word[:cut], word[cut:]
+            left, right = text.term(word[:cut]), text.term(word[cut:])
             if left in self._postings and right in self._postings:
-                return [left, right]
-        return [word]
+                shown = (f"{word[:cut]} {word[cut:]}",)
+                return [
+                    QueryTerm(word[:cut], ((left, 1.0),), shown, origin=word),
+                    QueryTerm(word[cut:], ((right, 1.0),), shown, origin=word),
+                ]
+        return []
 
     def corrections(self, query: str) -> dict[str, list[str]]:
-        """Query words the index does not hold, with the terms searched instead (typo fixes, completions)."""
-        return {qt.typed: [t for t, _ in qt.matches] for qt in self.parse(query) if qt.corrected}
-
-    def _expand(self, word: str) -> tuple[tuple[str, float], ...]:
-        if word in self._postings:
-            return ((word, 1.0),)
-        if len(word) < MIN_FUZZY_LEN:
-            return ()
-        found = dict.fromkeys(self._near(word), TYPO_WEIGHT)
-        start = bisect_left(self._vocab, word)
-        for term in self._vocab[start : start + MAX_PREFIX_EXPANSIONS]:
-            if not term.startswith(word):
-                break
-            found.setdefault(term, PREFIX_WEIGHT)
-        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+        """Query words the index does not hold as typed, with the words searched instead."""
+        return {qt.origin or qt.typed: list(qt.shown) for qt in self.parse(query) if qt.shown}
 
     def _near(self, word: str) -> list[str]:
-        """Index terms one edit away (symmetric-deletion look-up, then verified)."""
+        """Indexed words one edit away (symmetric-deletion look-up, then verified)."""
         if self._deletions is None:
             self._deletions = defaultdict(list)
-            for term in self._vocab:
-                if len(term) >= MIN_FUZZY_LEN - 1:
-                    for variant in _deletes(term):
-                        self._deletions[variant].append(term)
+            for surface in self._surfaces:
+                if len(surface) >= MIN_FUZZY_LEN - 1:
+                    for variant in _deletes(surface):
+                        self._deletions[variant].append(surface)
         candidates = set(self._deletions.get(word, ()))
         for variant in _deletes(word):
-            if variant in self._postings:
+            if variant in self._surface:
                 candidates.add(variant)
             candidates.update(self._deletions.get(variant, ()))
         return sorted(c for c in candidates if _one_edit(word, c))

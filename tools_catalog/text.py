@@ -61,10 +61,9 @@ def compact(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light stemmer: British -ise to -ize, then plural endings. Same rule for documents and queries."""
+    """A light stemmer: -ional and plural endings. The same rule for documents and queries."""
     if len(word) <= 3 or word.isdigit():
         return word
-    word = _BRITISH_IZE.sub(r"iz\1", word)
     if word.endswith("ional") and len(word) > 7:  # organizational -> organization, operational -> operation
         word = word[:-2]
     if word.endswith("ies") and len(word) > 4:
@@ -78,7 +77,18 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
-    """Index terms of a text, in order, without stop words."""
+def words(text: str) -> list[str]:
+    """The words of a text as written, folded (case, accents), without stop words."""
     folded = _AMPERSAND_PAIR.sub(r"\1\2", fold(text))
-    return [stem(w) for w in _WORD.findall(folded) if w not in STOPWORDS]
+    return [w for w in _WORD.findall(folded) if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=65536)
+def term(word: str) -> str:
+    """The index term of a word: British -ise spelt -ize, then stemmed ('organisations' -> 'organization')."""
+    return stem(_BRITISH_IZE.sub(r"iz\1", word) if len(word) > 4 else word)
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of a text, in order."""
+    return [term(w) for w in words(text)]

@@ -1,0 +1,12 @@
+"""Where each content file lives, relative to the content root (the folder holding the packages)."""
+
+FRAMEWORK_DIR = "workstreams/content"
+CATALOGUE_DIR = "tools_catalog/content"
+DIAGNOSTICS_DIR = "diagnostics/content"
+
+STEPS = f"{FRAMEWORK_DIR}/steps.yaml"
+WORKSTREAMS = f"{FRAMEWORK_DIR}/workstreams.yaml"
+SUPPORT = f"{CATALOGUE_DIR}/support.yaml"
+QUESTIONNAIRE = f"{DIAGNOSTICS_DIR}/questionnaire.yaml"
+RULES = f"{DIAGNOSTICS_DIR}/rules.yaml"
+PLANNING = f"{DIAGNOSTICS_DIR}/planning.yaml"
