@@ -56,7 +56,7 @@ def synthetic_catalogue(real: Sequence[Tool], size: int, rng: random.Random) -> 
         tools.append(
             model.model_copy(
                 update={
-                    "id": f"T{n:05d}"[-4:] if size <= 9999 else f"T{n % 10000:04d}",
+                    "id": f"T{n:04d}",  # ids repeat past 9999; the index does not rely on them being unique
                     "title": " ".join(rng.choices(words, k=rng.randint(4, 14))),
                     "summary": " ".join(rng.choices(words, k=rng.randint(25, 60))),
                     "tags": rng.sample(tags, k=rng.randint(2, 6)),

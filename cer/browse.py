@@ -36,17 +36,12 @@ class WorkstreamView:
     providers: list[SupportProvider]
 
 
-def step_view(content: Content, number: int, workstream: str | None = None) -> StepView:
+def step_view(content: Content, number: int) -> StepView:
     step = content.framework.step(number)
-    code = content.framework.workstream(workstream).code if workstream else None
     catalogue = content.catalogue
-    actions = [
-        ActionView(a, catalogue.filter(ToolFilter(action=a.id, workstream=code)))
-        for a in step.actions
-        if code is None or code in a.workstreams
-    ]
+    actions = [ActionView(a, catalogue.filter(ToolFilter(action=a.id))) for a in step.actions]
     linked = {t.id for av in actions for t in av.tools}
-    others = [t for t in catalogue.filter(ToolFilter(step=number, workstream=code)) if t.id not in linked]
+    others = [t for t in catalogue.filter(ToolFilter(step=number)) if t.id not in linked]
     return StepView(step, actions, others)
 
 

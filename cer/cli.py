@@ -71,11 +71,11 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from cer.content import ContentError
-        from workstreams.errors import NotFound
+        from workstreams.errors import InvalidRequest, NotFound
 
         try:
             return fn(*args, **kwargs)
-        except NotFound as exc:
+        except (NotFound, InvalidRequest) as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(2) from None
         except ContentError as exc:
@@ -88,12 +88,13 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
 def _content() -> Content:
     from cer.content import get_content
 
-    return get_content(STATE.content_root.resolve() if STATE.content_root else None)
+    return get_content(_root())
 
 
-def _print(data: Any, as_json: bool, text: Callable[[], str]) -> None:
+def _print(data: Callable[[], Any], as_json: bool, text: Callable[[], str]) -> None:
+    """Print JSON or text, building only the one asked for."""
     if as_json:
-        typer.echo(json.dumps(data() if callable(data) else data, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(data(), indent=2, ensure_ascii=False, default=str))
     else:
         sys.stdout.write(text())
 
@@ -126,8 +127,11 @@ def workstreams(
 
     c = _content()
     if code is None:
-        rows = [w.model_dump(mode="json") for w in c.framework.workstreams]
-        _print(rows, json_, lambda: render.workstreams_overview(c))
+        _print(
+            lambda: [w.model_dump(mode="json") for w in c.framework.workstreams],
+            json_,
+            lambda: render.workstreams_overview(c),
+        )
     else:
         view = browse.workstream_view(c, code)
         _print(lambda: browse.workstream_json(view), json_, lambda: render.workstream_detail(view))
@@ -138,7 +142,9 @@ def workstreams(
 def tools_list(
     workstream: WorkstreamOpt = None,
     step: StepOpt = None,
-    type_: Annotated[ToolTypeChoice | None, typer.Option("--type", "-t", help="Kind of tool.")] = None,
+    type_: Annotated[
+        ToolTypeChoice | None, typer.Option("--type", "-t", case_sensitive=False, help="Kind of tool.")
+    ] = None,
     country: Annotated[
         str | None, typer.Option("--country", "-c", help="Pilot country of an example.")
     ] = None,
@@ -163,12 +169,9 @@ def tools_search(
     """Ranked search over title, summary, publisher, country and tags (typos and plurals tolerated)."""
     from cer import browse, render
 
-    index = _content().catalogue.index
-    hits = index.search(query, limit=limit)
+    result = _content().catalogue.search(query, limit=limit)
     _print(
-        lambda: [browse.hit_json(h) for h in hits],
-        json_,
-        lambda: render.search_results(query, hits, index.corrections(query)),
+        lambda: [browse.hit_json(h) for h in result.hits], json_, lambda: render.search_results(query, result)
     )
 
 
@@ -203,15 +206,15 @@ def content_validate(json_: JsonOpt = False) -> None:
     from cer.content import ContentError, load_content
 
     try:
-        c = load_content(STATE.content_root)
+        c = load_content(_root())
     except ContentError as exc:
         problems = [{"file": p.file, "path": p.path, "message": p.message} for p in exc.problems]
         report = f"{exc}\n"
-        _print({"ok": False, "problems": problems}, json_, lambda: report)
+        _print(lambda: {"ok": False, "problems": problems}, json_, lambda: report)
         raise typer.Exit(1) from None
     summary = ", ".join(f"{n} {k}" for k, n in c.counts().items())
     data = {"ok": True, "version": c.version, "counts": c.counts()}
-    _print(data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
+    _print(lambda: data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
 
 
 @content_app.command("schema")
@@ -219,29 +222,32 @@ def content_schema(
     out: Annotated[
         Path | None, typer.Option(help="Folder to write into; default: schemas/ beside the content.")
     ] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """Write the JSON Schemas of the content files (editors use them; a test keeps them current)."""
     from cer.content import default_root, write_schemas
 
-    for path in write_schemas(out or (STATE.content_root or default_root()) / "schemas"):
-        typer.echo(f"wrote {path}")
+    target = (out or (_root() or default_root()) / "schemas").resolve()
+    try:
+        written = [str(p) for p in write_schemas(target)]
+    except OSError as exc:
+        typer.echo(f"Error: cannot write the schemas to {target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    _print(lambda: {"written": written}, json_, lambda: "".join(f"wrote {p}\n" for p in written))
 
 
 @app.command()
 @cli_errors
-def up() -> None:
+def up(json_: JsonOpt = False) -> None:
     """Start the product on embedded defaults (today: check the content and print the overview)."""
     from cer import render
 
     c = _content()
-    sys.stdout.write(render.workstreams_overview(c))
-    typer.echo(
-        f"\n{len(c.catalogue.tools)} tools and {len(c.catalogue.providers)} support providers loaded "
-        f"(content version {c.version})."
-    )
-    typer.echo(
-        'Try: cer steps · cer steps 4 · cer workstreams D · cer tools search "common premises" · cer --help'
-    )
+    _print(lambda: {"version": c.version, "counts": c.counts()}, json_, lambda: render.welcome(c))
+
+
+def _root() -> Path | None:
+    return STATE.content_root.resolve() if STATE.content_root else None
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from tools_catalog.models import ToolType
 
 
 def checked_workstream(content: Content, code: str | None) -> str | None:
-    return content.framework.workstream(code).code if code else None
+    return content.framework.workstream(code).code if code is not None else None
 
 
 def checked_step(content: Content, number: int | None) -> int | None:
@@ -24,6 +24,6 @@ def tool_filter(
     return ToolFilter(
         workstream=checked_workstream(content, workstream),
         step=checked_step(content, step),
-        type=ToolType(type_) if type_ else None,
-        country=content.catalogue.country(country) if country else None,
+        type=ToolType(type_.lower()) if type_ is not None else None,
+        country=content.catalogue.country(country) if country is not None else None,
     )

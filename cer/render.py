@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cer.browse import ActionView, StepView, WorkstreamView
 from cer.content import Content
 from tools_catalog.models import SupportProvider, Tool
-from tools_catalog.search import Hit
+from tools_catalog.search import SearchResult
 from workstreams.models import Source, Step
 
 WIDTH = 100
@@ -95,6 +95,8 @@ def workstreams_overview(content: Content) -> str:
         )
         lines.append(_wrap(ws.scope, "   "))
         lines += [_wrap(f"May not apply when: {c}", "   ") for c in ws.may_not_apply_when]
+        if ws.always_applies_because:
+            lines.append(_wrap(f"Always applies: {ws.always_applies_because}", "   "))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -105,6 +107,11 @@ def workstream_detail(view: WorkstreamView) -> str:
     if ws.may_not_apply_when:
         lines.append(f"May not apply when ({SOURCE_NOTES[ws.may_not_apply_source]}):")
         lines += [_bullet(c, "  ") for c in ws.may_not_apply_when] + [""]
+    if ws.always_applies_because:
+        lines += [
+            _wrap(f"Always applies ({SOURCE_NOTES[ws.may_not_apply_source]}): {ws.always_applies_because}"),
+            "",
+        ]
     lines.append("Main actions, step by step")
     for av in view.actions:
         tools = " ".join(t.id for t in av.tools)
@@ -124,15 +131,26 @@ def tools_table(tools: list[Tool]) -> str:
     return "\n".join(tool_line(t) for t in tools) + f"\n\n{len(tools)} tool(s)\n"
 
 
-def search_results(query: str, hits: list[Hit], corrections: dict[str, list[str]]) -> str:
+def search_results(query: str, result: SearchResult) -> str:
     lines = []
-    if corrections:
-        shown = "; ".join(f"{typed} → {', '.join(found)}" for typed, found in corrections.items())
+    if result.corrections:
+        shown = "; ".join(f"{typed} → {', '.join(found)}" for typed, found in result.corrections.items())
         lines += [f"(also matching: {shown})"]
-    if not hits:
+    if not result.hits:
         return "\n".join([*lines, f"No tools match {query!r}."]) + "\n"
-    lines += [f"{h.score:7.2f}  {tool_line(h.tool)}" for h in hits]
+    lines += [f"{h.score:7.2f}  {tool_line(h.tool)}" for h in result.hits]
     return "\n".join(lines) + "\n"
+
+
+def welcome(content: Content) -> str:
+    cat = content.catalogue
+    return (
+        workstreams_overview(content)
+        + f"\n{len(cat.tools)} tools and {len(cat.providers)} support providers loaded"
+        + f" (content version {content.version}).\n"
+        + "Try: cer steps · cer steps 4 · cer workstreams D · "
+        + 'cer tools search "common premises" · cer --help\n'
+    )
 
 
 def tool_detail(content: Content, tool: Tool) -> str:

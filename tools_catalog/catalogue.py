@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from tools_catalog.models import SupportProvider, Tool, ToolType
-from tools_catalog.search import Hit, SearchIndex
+from tools_catalog.search import SearchIndex, SearchResult
 from tools_catalog.text import compact
-from workstreams.errors import NotFound
+from workstreams.errors import InvalidRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -76,5 +76,7 @@ class Catalogue:
     def index(self) -> SearchIndex:
         return SearchIndex(self.tools)
 
-    def search(self, query: str, limit: int = 10) -> list[Hit]:
-        return self.index.search(query, limit=limit)
+    def search(self, query: str, limit: int = 10) -> SearchResult:
+        if not query.strip():
+            raise InvalidRequest("give one or more words to search for")
+        return self.index.query(query, limit=limit)

@@ -42,7 +42,9 @@ class Tool(ContentModel):
     actions_source: Source | None = Field(
         default=None, description="Whether the action links were read in a step's tool table or inferred."
     )
-    countries: list[str] = Field(default_factory=list, description="Countries an example comes from.")
+    countries: list[str] = Field(
+        default_factory=list, description="Countries an example comes from, or where a tool was piloted."
+    )
     section: Section | None = None
     summary: str = Field(
         min_length=20, description="What it is and when a country team uses it, in our words."

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from tools_catalog import text
 from tools_catalog.models import Tool
 
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "countries": 2.5, "publisher": 1.2, "type": 1.0, "summary": 1.0}
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "countries": 2.5, "publisher": 0.8, "type": 1.0, "summary": 1.0}
 PHRASE_WEIGHTS = {"title": 1.0, "tags": 0.8, "summary": 0.3}
 GAP_FACTOR = 0.5  # words one apart ("one UN fund" for "one fund") count half
 K1, B = 1.2, 0.75
@@ -36,6 +36,12 @@ class Hit:
     tool: Tool
     score: float
     matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    corrections: dict[str, list[str]]  # query word -> the indexed words searched instead
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,7 @@ class SearchIndex:
 
     def corrections(self, query: str) -> dict[str, list[str]]:
         """Query words the index does not hold as typed, with the words searched instead."""
-        return {qt.origin or qt.typed: list(qt.shown) for qt in self.parse(query) if qt.shown}
+        return self.query(query, limit=0).corrections
 
     def _near(self, word: str) -> list[str]:
         """Indexed words one edit away (symmetric-deletion look-up, then verified)."""
@@ -166,7 +172,15 @@ class SearchIndex:
         return sorted(c for c in candidates if _one_edit(word, c))
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
+        return self.query(query, limit).hits
+
+    def query(self, query: str, limit: int = 10) -> SearchResult:
+        """The ranked hits and the corrections made to the query, from one parse."""
         words = self.parse(query)
+        corrections = {qt.origin or qt.typed: list(qt.shown) for qt in words if qt.shown}
+        return SearchResult(self._rank(words, limit), corrections)
+
+    def _rank(self, words: list[QueryTerm], limit: int) -> list[Hit]:
         parsed = [qt for qt in words if qt.matches]
         if not parsed:
             return []

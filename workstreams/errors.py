@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
+class InvalidRequest(ValueError):
+    """A request the content cannot answer as asked, e.g. an empty search."""
+
+
 class NotFound(LookupError):
     """An id, code or filter value that the content does not know."""
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from workstreams.errors import NotFound
-from workstreams.models import Action, Step, StepKind, Workstream
+from workstreams.models import Action, Step, Workstream
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,3 @@ class Framework:
         """The main actions of one workstream, in step order."""
         ws = self.workstream(code)
         return [a for a in self._actions.values() if ws.code in a.workstreams]
-
-    def sequential_steps(self) -> list[Step]:
-        return [s for s in self.steps if s.kind is StepKind.sequential]

@@ -101,11 +101,21 @@ class Workstream(ContentModel):
     may_not_apply_when: list[str] = Field(
         default_factory=list, description="Country situations in which the workstream may not apply."
     )
+    always_applies_because: str | None = Field(
+        default=None, description="Why no country can leave this workstream out (instead of conditions)."
+    )
     may_not_apply_source: Source = Field(
-        default=Source.inferred, description="Whether those situations come from a source or are inferred."
+        default=Source.inferred,
+        description="Whether the conditions (or the reason it always applies) were read.",
     )
     dao_pillar: str | None = Field(default=None, description="Matching pillar of the 2014 DaO SOPs.")
     source: Source
+
+    @model_validator(mode="after")
+    def _says_when_it_applies(self) -> Workstream:
+        if bool(self.may_not_apply_when) == bool(self.always_applies_because):
+            raise ValueError("give either may_not_apply_when or always_applies_because, exactly one of them")
+        return self
 
 
 class StepsFile(ContentModel):

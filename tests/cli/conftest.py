@@ -11,8 +11,9 @@ from cer.cli import app
 
 
 @pytest.fixture
-def cer() -> Callable[..., Result]:
+def cer(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run `cer ARGS...` in-process and return the result (stdout, stderr, exit_code)."""
+    monkeypatch.delenv("CER_CONTENT_ROOT", raising=False)  # a developer's setting must not leak in
     runner = CliRunner()
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from cer.content import schema_documents
+from tests.conftest import REPO
 
 Cer = Callable[..., Result]
 
@@ -83,6 +83,31 @@ def test_content_schema_writes_the_schemas_that_are_committed(cer: Cer, tmp_path
     result = cer("content", "schema", "--out", str(tmp_path))
     assert result.exit_code == 0
     written = {p.name: p.read_text() for p in tmp_path.iterdir()}
-    assert written == schema_documents()
+    committed = {p.name: p.read_text() for p in (REPO / "schemas").iterdir()}
+    assert written == committed
     tools_schema = json.loads(written["tools.schema.json"])
     assert tools_schema["$defs"]["Tool"]["additionalProperties"] is False
+
+
+def test_content_schema_into_a_folder_it_cannot_create_exits_1_with_a_message(
+    cer: Cer, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cer("content", "schema", "--out", str(blocker / "schemas"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write the schemas to")
+
+
+def test_empty_search_and_empty_filters_are_refused(cer: Cer) -> None:
+    assert cer("tools", "search", "  ").exit_code == 2
+    assert cer("tools", "list", "--workstream", "").exit_code == 2
+    assert cer("support", "--workstream", "").exit_code == 2
+
+
+def test_tool_type_is_case_insensitive_and_the_cli_choices_match_the_model(cer: Cer) -> None:
+    from cer.cli import ToolTypeChoice
+    from tools_catalog.models import ToolType
+
+    assert [c.value for c in ToolTypeChoice] == [t.value for t in ToolType]
+    assert cer("tools", "list", "--type", "TEMPLATE").exit_code == 0

@@ -48,12 +48,26 @@ def test_an_action_pointing_at_a_missing_workstream_is_a_broken_reference(conten
     ]
 
 
-def test_a_tool_pointing_at_a_missing_action_or_step_is_a_broken_reference(content_copy: Path) -> None:
+def test_a_tool_pointing_at_a_missing_action_is_a_broken_reference(content_copy: Path) -> None:
     _edit(content_copy, PREMISES, "actions: ['3.1', '6.1']", "actions: ['3.1', '6.9']")
-    _edit(content_copy, PREMISES, "steps: [6]", "steps: [6, 9]")
+    assert _problems(content_copy) == [
+        f"{PREMISES}: tools[0].actions[1]: unknown action '6.9' (known: "
+        + ", ".join(
+            f"{s}.{a}"
+            for s, n in ((1, 7), (2, 4), (3, 4), (4, 5), (5, 1), (6, 3), (7, 4), (8, 4), (9, 3))
+            for a in range(1, n + 1)
+        )
+        + ")"
+    ]
+
+
+def test_a_tool_pointing_at_a_step_the_framework_lacks_is_a_broken_reference(content_copy: Path) -> None:
+    steps = content_copy / STEPS
+    text = steps.read_text(encoding="utf-8")
+    steps.write_text(text[: text.index("  - number: 9")], encoding="utf-8")  # the framework loses step 9
     problems = _problems(content_copy)
-    assert any(p.startswith(f"{PREMISES}: tools[0].actions[1]: unknown action '6.9'") for p in problems)
-    assert not any("steps" in p for p in problems)  # step 9 exists: adding it is fine
+    expected = "tools[0].steps[1]: unknown step 9 (known: 1, 2, 3, 4, 5, 6, 7, 8)"
+    assert f"tools_catalog/content/g_organizational_change.yaml: {expected}" in problems
 
 
 def test_a_tool_linked_to_an_action_outside_its_steps_is_reported(content_copy: Path) -> None:
@@ -73,6 +87,27 @@ def test_every_problem_in_every_file_is_reported_together(content_copy: Path) ->
     assert any("tools[0].type: Input should be 'guidance'" in p and "(got 'manual')" in p for p in problems)
     assert any("steps[0].kind" in p for p in problems)
     assert any("workstreams[6].code" in p for p in problems)
+
+
+def test_step_checks_still_run_when_workstreams_yaml_is_broken(content_copy: Path) -> None:
+    _edit(content_copy, "workstreams/content/workstreams.yaml", "  - code: G", "  - code: GG")
+    _edit(content_copy, STEPS, 'id: "1.5"', 'id: "1.4"')
+    assert f"{STEPS}: steps[0].actions[4].id: action 1.4 is defined twice" in _problems(content_copy)
+
+
+def test_a_file_that_is_not_utf8_is_a_problem_not_a_crash(content_copy: Path) -> None:
+    (content_copy / "tools_catalog/content/zz.yml").write_bytes(b"tools:\n  - id: T500\n    title: caf\xe9\n")
+    assert "tools_catalog/content/zz.yml: not UTF-8 text (byte 34): save the file as UTF-8" in _problems(
+        content_copy
+    )
+
+
+def test_problems_are_listed_in_natural_order(content_copy: Path) -> None:
+    path = content_copy / "tools_catalog/content/a_un_programme.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  summary:", "  summery:"), encoding="utf-8")
+    paths = [p.split(": ")[1] for p in _problems(content_copy) if "summery" in p]
+    assert paths[:3] == ["tools[0].summery", "tools[1].summery", "tools[2].summery"]
+    assert paths.index("tools[9].summery") < paths.index("tools[10].summery")
 
 
 def test_invalid_yaml_and_duplicate_keys_name_the_line(content_copy: Path) -> None:
