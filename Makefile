@@ -27,6 +27,7 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 bench: $(VENV)/.installed
 	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/diagnose.py
 schema: $(VENV)/.installed
 	$(BIN)/cer content schema
 

@@ -6,6 +6,7 @@ Prefect or the web stack.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import sys
@@ -46,6 +47,12 @@ class ToolTypeChoice(StrEnum):
     training = "training"
 
 
+class Language(StrEnum):
+    en = "en"
+    fr = "fr"
+    es = "es"
+
+
 class _State:
     content_root: Path | None = None
 
@@ -71,12 +78,18 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from cer.content import ContentError
+        from diagnostics.answers import AnswersError
         from workstreams.errors import InvalidRequest, NotFound
 
         try:
             return fn(*args, **kwargs)
         except (NotFound, InvalidRequest) as exc:
             typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except AnswersError as exc:
+            typer.echo(f"The answers have {len(exc.problems)} problem(s):", err=True)
+            for problem in exc.problems:
+                typer.echo(f"  {problem}", err=True)
             raise typer.Exit(2) from None
         except ContentError as exc:
             typer.echo(str(exc), err=True)
@@ -198,6 +211,51 @@ def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonO
     c = _content()
     found = c.catalogue.providers_for(checked_workstream(c, workstream), checked_step(c, step))
     _print(lambda: [p.model_dump(mode="json") for p in found], json_, lambda: render.providers_list(found))
+
+
+@app.command()
+@cli_errors
+def questionnaire(
+    lang: Annotated[Language, typer.Option(help="Language of labels (English is complete).")] = Language.en,
+    json_: JsonOpt = False,
+) -> None:
+    """The diagnostic questionnaire, with its skip logic and constraints in plain words."""
+    from cer import render_diagnosis as rd
+
+    q = _content().questionnaire
+    _print(lambda: rd.questionnaire_json(q, lang.value), json_, lambda: rd.questionnaire_text(q, lang.value))
+
+
+@app.command()
+@cli_errors
+def diagnose(
+    answers: Annotated[Path, typer.Argument(help="Answers file (YAML or JSON); see examples/.")],
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166 code, e.g. MWI (default: the file's).")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
+    draft: Annotated[bool, typer.Option(help="Accept unanswered required questions.")] = False,
+    json_: JsonOpt = False,
+    md: Annotated[bool, typer.Option("--md", help="Print the report as Markdown.")] = False,
+) -> None:
+    """Select workstreams, actions and tools with reasons, and build the dated step-by-step plan."""
+    from cer import diagnosis
+    from cer import render_diagnosis as rd
+
+    c = _content()
+    report = diagnosis.run(
+        c, diagnosis.read_answers(answers), country=country, start=_date(start), draft=draft
+    )
+    _print(lambda: diagnosis.report_json(report), json_, lambda: rd.report(c, report, md=md))
+
+
+def _date(text: str | None) -> dt.date:
+    from workstreams.errors import InvalidRequest
+
+    try:
+        return dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise InvalidRequest(f"--start {text!r} is not a date like 2027-01-15") from None
 
 
 @content_app.command("validate")

@@ -123,12 +123,7 @@ def load_content(root: Path | None = None) -> Content:
         loaded = _validate(rel, text, model, problems)
         if loaded is not None:
             models[rel] = loaded
-    problems += check_references(
-        _find(models, StepsFile),
-        _find(models, WorkstreamsFile),
-        _tools_by_file(models),
-        _find(models, SupportFile),
-    )
+    problems += _cross_check(models)
     if problems:
         raise ContentError(problems)
     return _assemble(models, root, digest.hexdigest()[:12])

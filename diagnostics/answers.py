@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from diagnostics.expressions import Expression
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
@@ -29,6 +29,40 @@ class Override(BaseModel):
     decision: Effect
     justification: str = Field(min_length=10, description="Why, in a sentence; it is shown with the result.")
     by: str | None = Field(default=None, description="Who decided.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize_codes(cls, data: Any) -> Any:
+        """Workstream letters and tool ids in any case: 'd' is 'D', 't054' is 'T054'."""
+        if isinstance(data, dict):
+            data = dict(data)
+            if data.get("target") in ("workstream", "tool") and isinstance(data.get("id"), str):
+                data["id"] = data["id"].strip().upper()
+            if isinstance(data.get("workstream"), str):
+                data["workstream"] = data["workstream"].strip().upper()
+        return data
+
+
+def check_overrides(
+    overrides: list[Override], *, workstreams: set[str], actions: set[str], tools: set[str]
+) -> list[AnswerProblem]:
+    """Overrides must name a known workstream, action or tool, once each."""
+    problems: list[AnswerProblem] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for i, o in enumerate(overrides):
+        at = f"overrides[{i}]"
+        known = {"workstream": workstreams, "action": actions, "tool": tools}[o.target]
+        if o.id not in known:
+            problems.append(AnswerProblem(f"{at}.id", f"unknown {o.target} {o.id!r}"))
+        if o.workstream is not None and o.target != "action":
+            problems.append(AnswerProblem(f"{at}.workstream", "only an action override names a workstream"))
+        elif o.workstream is not None and o.workstream not in workstreams:
+            problems.append(AnswerProblem(f"{at}.workstream", f"unknown workstream {o.workstream!r}"))
+        key = (o.target, o.id, o.workstream)
+        if key in seen:
+            problems.append(AnswerProblem(at, f"{o.target} {o.id} is overridden twice"))
+        seen.add(key)
+    return problems
 
 
 class AnswerSet(BaseModel):

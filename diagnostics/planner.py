@@ -73,7 +73,8 @@ def build_plan(
     selected = {w.code: w for w in diagnosis.workstreams}
     people = _People(planning, questionnaire, diagnosis.answers.values)
     tasks = []
-    for decision in sorted(diagnosis.needed, key=lambda d: (d.workstream, _order(d.action))):
+    order = {a.id: i for i, a in enumerate(framework.actions)}  # step order
+    for decision in sorted(diagnosis.needed, key=lambda d: (d.workstream, order[d.action])):
         action = framework.action(decision.action)
         anchor, ongoing = _anchor(framework, action)
         tasks.append(_task(decision, action, anchor, ongoing, framework, planning, people, tools, selected))
@@ -85,10 +86,6 @@ def build_plan(
     return Plan(
         country, start, add_working_days(start, max(end - 1, 0)), diagnosis.questionnaire_version, tasks
     )
-
-
-def _order(action_id: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in action_id.split("."))
 
 
 def _anchor(framework: Framework, action: Action) -> tuple[int, bool]:

@@ -213,11 +213,7 @@ def _tools(
     shown: _Answers,
     overrides: dict[Any, Override],
 ) -> list[ToolRecommendation]:
-    linked: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for tool in catalogue.tools:
-        for action in tool.actions:
-            for code in tool.workstreams:
-                linked[(action, code)].append(tool.id)
+    linked = catalogue.by_action
     reasons: dict[str, list[Reason]] = defaultdict(list)
     for a in needed:
         name = framework.action(a.action).name

@@ -73,6 +73,16 @@ class Catalogue:
         ]
 
     @cached_property
+    def by_action(self) -> dict[tuple[str, str], list[str]]:
+        """Tool ids by (action, workstream): the tools that support an action within a workstream."""
+        linked: dict[tuple[str, str], list[str]] = {}
+        for tool in self.tools:
+            for action in tool.actions:
+                for code in tool.workstreams:
+                    linked.setdefault((action, code), []).append(tool.id)
+        return linked
+
+    @cached_property
     def index(self) -> SearchIndex:
         return SearchIndex(self.tools)
 

@@ -14,20 +14,23 @@ class Framework:
     steps: Sequence[Step]
     workstreams: Sequence[Workstream]
     _actions: dict[str, Action] = field(init=False, repr=False, compare=False)
+    _steps: dict[int, Step] = field(init=False, repr=False, compare=False)
+    _workstreams: dict[str, Workstream] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        actions = {a.id: a for s in self.steps for a in s.actions}
-        object.__setattr__(self, "_actions", actions)
+        object.__setattr__(self, "_actions", {a.id: a for s in self.steps for a in s.actions})
+        object.__setattr__(self, "_steps", {s.number: s for s in self.steps})
+        object.__setattr__(self, "_workstreams", {w.code: w for w in self.workstreams})
 
     @property
     def actions(self) -> list[Action]:
         return list(self._actions.values())
 
     def step(self, number: int) -> Step:
-        for step in self.steps:
-            if step.number == number:
-                return step
-        raise NotFound("step", number, [s.number for s in self.steps])
+        try:
+            return self._steps[number]
+        except KeyError:
+            raise NotFound("step", number, self._steps) from None
 
     def action(self, action_id: str) -> Action:
         try:
@@ -36,11 +39,10 @@ class Framework:
             raise NotFound("action", action_id, self._actions) from None
 
     def workstream(self, code: str) -> Workstream:
-        wanted = code.strip().upper()
-        for ws in self.workstreams:
-            if ws.code == wanted:
-                return ws
-        raise NotFound("workstream", code, [w.code for w in self.workstreams])
+        found = self._workstreams.get(code) or self._workstreams.get(code.strip().upper())
+        if found is None:
+            raise NotFound("workstream", code, self._workstreams)
+        return found
 
     def actions_for(self, code: str) -> list[Action]:
         """The main actions of one workstream, in step order."""

@@ -7,6 +7,7 @@ Cross-references (action → workstream) are checked by `cer.content`, which see
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -69,7 +70,7 @@ class Action(ContentModel):
         default=Source.inferred, description="Whether its workstream links were read or inferred."
     )
 
-    @property
+    @cached_property
     def step(self) -> int:
         return int(self.id.split(".")[0])
 

@@ -1,0 +1,29 @@
+"""Countries by ISO 3166 code, from the maintained pycountry list (imported only when needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workstreams.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str  # ISO 3166-1 alpha-3
+    name: str
+
+
+def find_country(text: str) -> Country:
+    """A country from its alpha-3 or alpha-2 code or its name, in any case: 'MWI', 'mw', 'Malawi'."""
+    import pycountry
+
+    wanted = text.strip()
+    found = None
+    if wanted:
+        try:
+            found = pycountry.countries.lookup(wanted)
+        except LookupError:
+            found = None
+    if found is None:
+        raise NotFound("country", text, ["an ISO 3166 code such as MWI, VNM or SOM"])
+    return Country(found.alpha_3, getattr(found, "common_name", None) or found.name)

@@ -1,0 +1,73 @@
+"""Conditions in plain words, so a country team can read the skip logic and rules it is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from diagnostics.expressions import BoolOp, Call, Compare, Current, Expression, Literal, Node, Not, Ref
+from diagnostics.questionnaire import Questionnaire
+
+_OPS = {
+    "=": "is",
+    "!=": "is not",
+    ">=": "is at least",
+    ">": "is more than",
+    "<=": "is at most",
+    "<": "is less than",
+}
+MAX_LABEL = 70
+
+
+def describe(expr: Expression, questionnaire: Questionnaire, lang: str = "en") -> str:
+    return _Describer(questionnaire, lang).node(expr.tree, None)
+
+
+class _Describer:
+    def __init__(self, questionnaire: Questionnaire, lang: str) -> None:
+        self.q, self.lang = questionnaire, lang
+
+    def label(self, qid: str) -> str:
+        question = self.q.questions.get(qid)
+        text = question.label.get(self.lang) if question else qid
+        return f"“{text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + '…'}”"
+
+    def value(self, node: Node, about: Node | None) -> str:
+        if isinstance(node, Literal) and isinstance(node.value, str) and isinstance(about, Ref):
+            question = self.q.questions.get(about.name)
+            shown = self.q.choice_label(question, node.value, self.lang) if question else node.value
+            return f"“{shown}”" if node.value else "unanswered"
+        if isinstance(node, Literal):
+            value = node.value
+            if value is None:
+                return "unanswered"
+            return value.isoformat() if isinstance(value, dt.date) else str(value).lower()
+        return self.node(node, None)
+
+    def node(self, node: Node, parent: str | None) -> str:
+        if isinstance(node, Ref):
+            return self.label(node.name)
+        if isinstance(node, Current):
+            return "the answer"
+        if isinstance(node, Literal):
+            return self.value(node, None)
+        if isinstance(node, Not):
+            return f"not ({self.node(node.operand, None)})"
+        if isinstance(node, BoolOp):
+            text = f" {node.op} ".join(self.node(o, node.op) for o in node.operands)
+            return f"({text})" if parent and parent != node.op else text
+        if isinstance(node, Compare):
+            left, right = node.left, node.right
+            return f"{self.node(left, None)} {_OPS[node.op]} {self.value(right, left)}"
+        if isinstance(node, Call):
+            return self.call(node)
+        raise TypeError(f"cannot describe {node!r}")
+
+    def call(self, node: Call) -> str:
+        args = node.args
+        if node.function == "selected":
+            return f"{self.node(args[0], None)} includes {self.value(args[1], args[0])}"
+        if node.function == "count-selected":
+            return f"the number of choices ticked in {self.node(args[0], None)}"
+        if node.function == "answered":
+            return f"{self.node(args[0], None)} is answered"
+        return self.value(args[0], None)

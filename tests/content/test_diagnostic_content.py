@@ -1,0 +1,104 @@
+"""The questionnaire, rules and planning content, and how broken diagnostic content is reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cer.content import Content, ContentError, load_content
+from diagnostics.questionnaire import QuestionType, Source
+
+QUESTIONNAIRE = "diagnostics/content/questionnaire.yaml"
+RULES = "diagnostics/content/rules.yaml"
+PLANNING = "diagnostics/content/planning.yaml"
+
+
+def test_readiness_questions_cover_every_step_and_every_main_action(content: Content) -> None:
+    readiness = [q for q in content.questionnaire.questions.values() if q.type is QuestionType.readiness]
+    assert {q.step for q in readiness} == set(range(1, 10))
+    assert {a for q in readiness for a in q.actions} == {a.id for a in content.framework.actions}
+
+
+def test_the_toolkits_own_questions_are_marked_read_and_ours_inferred(content: Content) -> None:
+    questions = content.questionnaire.questions
+    assert all(questions[f"dq{n:02d}"].source is Source.read for n in range(1, 12))
+    assert all(questions[f"iq{n:02d}"].source is Source.inferred for n in range(1, 23))
+
+
+def test_context_questions_cover_what_decides_the_workstreams(content: Content) -> None:
+    ids = set(content.questionnaire.questions)
+    for needed in (
+        "resident_agencies", "security_allows_colocation", "un_house", "omt_exists", "uncg_exists",
+        "joint_programmes", "pooled_fund", "common_budgetary_framework", "dao_status",
+        "government_request", "donor_support", "next_cycle_start",
+    ):  # fmt: skip
+        assert needed in ids
+
+
+def test_every_question_type_is_used_and_labels_take_three_languages(content: Content) -> None:
+    q = content.questionnaire
+    assert {question.type for question in q.questions.values()} == set(QuestionType)
+    assert q.title.fr and q.title.es
+    assert q.questions["dq01"].label.get("fr") == q.questions["dq01"].label.en  # falls back to English
+
+
+def _broken(root: Path, rel: str, old: str, new: str) -> list[str]:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_condition_on_an_unknown_question_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(
+        content_copy, QUESTIONNAIRE, "relevant: ${omt_exists} = 'yes'", "relevant: ${omt_exist} = 'yes'"
+    )
+    assert problems == [
+        f"{QUESTIONNAIRE}: sections[0].questions[11].relevant: refers to an unknown question 'omt_exist' "
+        "in \"${omt_exist} = 'yes'\""
+    ]
+
+
+def test_skip_logic_may_only_look_back(content_copy: Path) -> None:
+    problems = _broken(
+        content_copy, QUESTIONNAIRE, "relevant: ${resident_agencies} >= 1", "relevant: ${dq01} = 'yes'"
+    )
+    assert any("refers to a question asked later 'dq01'" in p for p in problems)
+
+
+def test_a_choice_a_question_does_not_offer_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(content_copy, RULES, "when: ${un_house} = 'full'", "when: ${un_house} = 'complete'")
+    assert problems == [
+        f"{RULES}: workstream_rules[2].when: 'complete' is not a choice of 'un_house' "
+        "(choices: none, partial, full)"
+    ]
+
+
+def test_a_condition_outside_the_grammar_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(content_copy, RULES, "when: ${suitable_building} = 'no'", "when: __import__('os')")
+    assert len(problems) == 1 and problems[0].startswith(
+        f"{RULES}: workstream_rules[1].when: Value error, unexpected"
+    )
+
+
+def test_rules_and_planning_must_point_at_real_things(content_copy: Path) -> None:
+    _broken(content_copy, RULES, "tools: [T099]", "tools: [T999]")
+    problems = _broken(content_copy, PLANNING, "B: omt, C: uncg", "B: omt_chair, C: uncg")
+    assert f"{RULES}: tool_rules[1].tools[0]: unknown tool 'T999'" in problems
+    assert f"{PLANNING}: leads.by_workstream.B: unknown role 'omt_chair'" in problems
+
+
+def test_a_reason_quoting_an_unknown_answer_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(
+        content_copy, RULES, "With only {resident_agencies} resident", "With only {resident_agency} resident"
+    )
+    assert problems == [f"{RULES}: workstream_rules[7].reason: {{resident_agency}} is not a question"]
+
+
+def test_an_action_without_any_readiness_question_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(content_copy, QUESTIONNAIRE, 'actions: ["6.1"]', 'actions: ["6.2"]')
+    assert f"{QUESTIONNAIRE}: sections: no readiness question covers action 6.1" in problems

@@ -1,0 +1,84 @@
+"""Test data built in one place: answer sets, diagnoses and plans for the shipped content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cer.content import Content
+from diagnostics.answers import AnswerSet, Override, validate_answers
+from diagnostics.planner import Plan, build_plan
+from diagnostics.selection import Diagnosis, diagnose
+
+# A mid-sized country team with every context question answered and no rule-triggering gaps.
+CONTEXT: dict[str, Any] = {
+    "resident_agencies": 12,
+    "agencies": ["undp", "unicef", "wfp"],
+    "dao_status": "none",
+    "government_request": "yes",
+    "donor_support": "yes",
+    "post_crisis": "no",
+    "security_allows_colocation": "yes",
+    "un_house": "none",
+    "suitable_building": "yes",
+    "omt_exists": "yes",
+    "omt_chair_agency": "unicef",
+    "bos": "yes",
+    "uncg_exists": "yes",
+    "uncg_chair_agency": "undp",
+    "me_group_exists": "yes",
+    "me_group_chair_agency": "wfp",
+    "joint_programmes": 3,
+    "pooled_fund": "none",
+    "common_budgetary_framework": "yes",
+}
+
+
+def make_answers(content: Content, readiness: str | None = "yes", **context: Any) -> dict[str, Any]:
+    """CONTEXT changed by keyword (None removes an answer), and every readiness answer set to one value."""
+    answers = {**CONTEXT, **context}
+    answers = {k: v for k, v in answers.items() if v is not None}
+    if readiness is not None:
+        for q in content.questionnaire.questions.values():
+            if q.type.value == "readiness":
+                answers[q.id] = readiness
+    return answers
+
+
+def make_answer_set(
+    content: Content, answers: dict[str, Any], overrides: list[dict[str, Any]] | None = None
+) -> AnswerSet:
+    return AnswerSet(
+        questionnaire_version=content.questionnaire.version,
+        answers=answers,
+        overrides=[Override.model_validate(o) for o in overrides or []],
+    )
+
+
+def make_diagnosis(
+    content: Content,
+    answers: dict[str, Any],
+    overrides: list[dict[str, Any]] | None = None,
+    final: bool = True,
+) -> Diagnosis:
+    validated = validate_answers(
+        content.questionnaire, make_answer_set(content, answers, overrides), final=final
+    )
+    return diagnose(
+        questionnaire=content.questionnaire,
+        rules=content.rules,
+        framework=content.framework,
+        catalogue=content.catalogue,
+        answers=validated,
+    )
+
+
+def make_plan(content: Content, diagnosis: Diagnosis, start: dt.date = dt.date(2027, 1, 15)) -> Plan:
+    return build_plan(
+        diagnosis,
+        framework=content.framework,
+        planning=content.planning,
+        questionnaire=content.questionnaire,
+        country="MWI",
+        start=start,
+    )

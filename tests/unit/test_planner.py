@@ -1,0 +1,146 @@
+"""The plan: tasks, owners, anchored dependencies, working-day dates, critical path and slack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from cer.content import Content, get_content
+from diagnostics.answers import AnswersError
+from diagnostics.calendar import add_working_days, working_days_between
+from diagnostics.planner import Plan
+from diagnostics.questionnaire import QuestionType
+from tests.factories import make_answers, make_diagnosis, make_plan
+
+
+def _plan(content: Content, **context: Any) -> Plan:
+    return make_plan(content, make_diagnosis(content, make_answers(content, readiness="no", **context)))
+
+
+def test_tasks_have_owners_from_the_answers_or_roles(content: Content) -> None:
+    plan = _plan(content)
+    tasks = {t.id: t for t in plan.tasks}
+    assert tasks["B-4.1"].lead == "UNICEF"  # the OMT chair leads common services
+    assert tasks["A-3.1"].lead == "RC Office"
+    assert tasks["C-8.2"].lead == "UNDP"  # the UNCG chair leads communication
+    assert tasks["A-1.1"].lead == "UNCT"
+    assert "Government" in tasks["A-2.1"].contributors
+    assert tasks["B-4.1"].lead not in tasks["B-4.1"].contributors
+
+
+def test_sequential_steps_follow_each_other_and_anchored_actions_run_alongside(content: Content) -> None:
+    tasks = {t.id: t for t in _plan(content, me_group_exists="no", me_group_chair_agency=None).tasks}
+    assert set(tasks["A-2.1"].depends_on) >= {
+        "A-1.1",
+        "A-1.7",
+        "A-7.1",
+        "A-9.1",
+    }  # 7.1 and 9.1 belong to step 1
+    assert tasks["A-7.1"].start == tasks["A-1.1"].start  # set up the M&E group at the time of step 1
+    assert tasks["A-7.2"].depends_on == tasks["A-3.1"].depends_on  # indicators at the time of step 3
+    assert "A-7.2" in tasks["A-4.2"].depends_on  # step 4 waits for the step-3 work, 7.2 included
+    assert tasks["A-9.3"].ongoing and tasks["A-9.3"].slack_days is None  # progress reports at each step
+    assert tasks["A-9.3"].start == tasks["A-1.1"].start
+    assert tasks["A-9.3"].due == max(t.due for t in tasks.values() if t.workstream == "A" and not t.ongoing)
+
+
+def test_dates_fall_on_working_days_from_the_first_working_day(content: Content) -> None:
+    plan = make_plan(
+        content, make_diagnosis(content, make_answers(content, readiness="no")), dt.date(2027, 1, 16)
+    )
+    assert plan.start == dt.date(2027, 1, 18)  # a Saturday start moves to Monday
+    for t in plan.tasks:
+        assert t.start.weekday() < 5 and t.due.weekday() < 5
+        if not t.ongoing:
+            assert working_days_between(t.start, t.due) + 1 == t.duration_days
+
+
+def test_working_day_arithmetic() -> None:
+    friday = dt.date(2027, 1, 15)
+    assert add_working_days(friday, 1) == dt.date(2027, 1, 18)
+    assert add_working_days(friday, 5) == dt.date(2027, 1, 22)
+    assert add_working_days(dt.date(2027, 1, 13), 2) == friday
+    assert working_days_between(friday, dt.date(2027, 1, 22)) == 5
+
+
+def test_the_critical_path_runs_from_the_start_to_the_end_without_slack(content: Content) -> None:
+    plan = _plan(content)
+    critical = [t for t in plan.tasks if t.critical]
+    assert critical and all(t.slack_days == 0 for t in critical)
+    assert min(t.start for t in critical) == plan.start
+    assert max(t.due for t in critical) == plan.end
+    relaxed = [t for t in plan.tasks if not t.ongoing and not t.critical]
+    assert relaxed and all((t.slack_days or 0) > 0 for t in relaxed)
+
+
+def test_tasks_link_the_tools_recommended_for_them(content: Content) -> None:
+    tasks = {t.id: t for t in _plan(content).tasks}
+    assert "T055" in tasks["B-4.1"].tools
+    assert "T055" not in tasks["G-4.1"].tools  # a B tool is not offered to G
+    assert tasks["B-4.1"].provenance[0].startswith("You answered “No”")
+
+
+# ---- properties over random valid answer sets --------------------------------------------------------
+
+
+def _answer_strategy(content: Content) -> st.SearchStrategy[dict[str, Any]]:
+    q = content.questionnaire
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for question in q.questions.values():
+        values = q.allowed_values(question)
+        if question.type is QuestionType.integer:
+            fields[question.id] = (
+                st.integers(1, 60) if question.id == "resident_agencies" else st.integers(0, 20)
+            )
+        elif question.type is QuestionType.date:
+            fields[question.id] = st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31)).map(dt.date.isoformat)
+        elif question.type is QuestionType.text:
+            fields[question.id] = st.text(max_size=20)
+        elif question.type is QuestionType.multiple:
+            fields[question.id] = st.lists(st.sampled_from(values), unique=True, max_size=4)
+        else:
+            fields[question.id] = st.sampled_from(values)
+    return st.fixed_dictionaries(fields)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=_answer_strategy(get_content()), start=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)))
+def test_any_valid_answers_give_a_sound_plan(answers: dict[str, Any], start: dt.date) -> None:
+    content = get_content()
+    try:
+        diagnosis = make_diagnosis(content, answers)
+    except AnswersError:
+        assume(False)  # e.g. more agencies ticked than resident: not a valid answer set
+        return
+    plan = make_plan(content, diagnosis, start)
+    tasks = {t.id: t for t in plan.tasks}
+    selected = set(diagnosis.selected)
+    # every needed action has exactly one task, and no task belongs to an excluded workstream
+    assert sorted(tasks) == sorted(f"{a.workstream}-{a.action}" for a in diagnosis.needed)
+    assert all(t.workstream in selected for t in tasks.values())
+    # dependencies exist, come before, and leave no cycle
+    for t in tasks.values():
+        for dep in t.depends_on:
+            assert dep in tasks
+            assert t.start > tasks[dep].due
+    assert _acyclic(tasks)
+    # critical tasks have no slack; the same input gives the same plan
+    assert all(t.slack_days == 0 for t in tasks.values() if t.critical)
+    again = make_plan(content, make_diagnosis(content, answers), start)
+    assert again == plan
+
+
+def _acyclic(tasks: dict[str, Any]) -> bool:
+    done: set[str] = set()
+    remaining = dict(tasks)
+    while remaining:
+        ready = [i for i, t in remaining.items() if set(t.depends_on) <= done]
+        if not ready:
+            return False
+        for i in ready:
+            done.add(i)
+            del remaining[i]
+    return True
