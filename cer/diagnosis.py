@@ -7,6 +7,7 @@ result for JSON. Every problem with the answers is collected and raised together
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from cer.yaml_source import describe_yaml_error, parse
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
 from diagnostics.planner import Plan, PlannedTask, build_plan
 from diagnostics.selection import Diagnosis, Reason, diagnose
-from workstreams.errors import InvalidRequest
+from workstreams.errors import InvalidRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,16 @@ class Report:
 def read_answers(path: Path) -> AnswerSet:
     """An answers document from a YAML or JSON file; any problem with it raises `AnswersError`."""
     try:
-        data = parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else parse(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersError([AnswerProblem(str(path), f"cannot be read: {exc}")]) from None
     except yaml.YAMLError as exc:
         raise AnswersError([AnswerProblem(str(path), describe_yaml_error(exc))]) from None
+    except json.JSONDecodeError as exc:
+        raise AnswersError(
+            [AnswerProblem(str(path), f"line {exc.lineno}: invalid JSON: {exc.msg}")]
+        ) from None
     try:
         return AnswerSet.model_validate(data)
     except ValidationError as exc:
@@ -51,8 +57,12 @@ def read_answers(path: Path) -> AnswerSet:
 def run(
     content: Content, answer_set: AnswerSet, *, country: str | None, start: dt.date, draft: bool
 ) -> Report:
-    place = _country(answer_set, country)
     problems: list[AnswerProblem] = []
+    place = None
+    try:
+        place = _country(answer_set, country)
+    except (NotFound, InvalidRequest) as exc:
+        problems.append(AnswerProblem("country", str(exc)))
     answers = None
     try:
         answers = validate_answers(content.questionnaire, answer_set, final=not draft)
@@ -62,10 +72,10 @@ def run(
     problems += check_overrides(
         answer_set.overrides,
         workstreams={w.code for w in fw.workstreams},
-        actions={a.id for a in fw.actions},
+        actions={a.id: list(a.workstreams) for a in fw.actions},
         tools={t.id for t in content.catalogue.tools},
     )
-    if problems or answers is None:
+    if problems or answers is None or place is None:
         raise AnswersError(problems)
     diagnosis = diagnose(
         questionnaire=content.questionnaire,

@@ -36,6 +36,8 @@ class Override(BaseModel):
         """Workstream letters and tool ids in any case: 'd' is 'D', 't054' is 'T054'."""
         if isinstance(data, dict):
             data = dict(data)
+            if isinstance(data.get("id"), int | float) and not isinstance(data.get("id"), bool):
+                data["id"] = str(data["id"])  # an unquoted action id such as 4.1 reads as a number
             if data.get("target") in ("workstream", "tool") and isinstance(data.get("id"), str):
                 data["id"] = data["id"].strip().upper()
             if isinstance(data.get("workstream"), str):
@@ -44,9 +46,12 @@ class Override(BaseModel):
 
 
 def check_overrides(
-    overrides: list[Override], *, workstreams: set[str], actions: set[str], tools: set[str]
+    overrides: list[Override], *, workstreams: set[str], actions: dict[str, list[str]], tools: set[str]
 ) -> list[AnswerProblem]:
-    """Overrides must name a known workstream, action or tool, once each."""
+    """Overrides must name a known workstream, action (of that workstream) or tool, once each.
+
+    `actions` maps each action id to the workstreams it belongs to.
+    """
     problems: list[AnswerProblem] = []
     seen: set[tuple[str, str, str | None]] = set()
     for i, o in enumerate(overrides):
@@ -58,6 +63,13 @@ def check_overrides(
             problems.append(AnswerProblem(f"{at}.workstream", "only an action override names a workstream"))
         elif o.workstream is not None and o.workstream not in workstreams:
             problems.append(AnswerProblem(f"{at}.workstream", f"unknown workstream {o.workstream!r}"))
+        elif o.workstream is not None and o.id in actions and o.workstream not in actions[o.id]:
+            belongs = ", ".join(actions[o.id])
+            problems.append(
+                AnswerProblem(
+                    f"{at}.workstream", f"action {o.id} is not in workstream {o.workstream} ({belongs})"
+                )
+            )
         key = (o.target, o.id, o.workstream)
         if key in seen:
             problems.append(AnswerProblem(at, f"{o.target} {o.id} is overridden twice"))
@@ -165,10 +177,33 @@ def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, fin
     return Answers(values, ignored, missing, list(answer_set.overrides))
 
 
+def _plain(
+    questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
+) -> dict[str, Any]:
+    """Undo what YAML does to unquoted yes/no (booleans); refuse booleans and repeats where they mean nothing."""
+    plain: dict[str, Any] = {}
+    for qid, value in raw.items():
+        q = questionnaire.questions.get(qid)
+        if q is not None and isinstance(value, bool):
+            if "yes" in questionnaire.allowed_values(q):
+                value = "yes" if value else "no"
+            else:
+                problems.append(
+                    AnswerProblem(qid, f"expected {q.type.value}, got {str(value).lower()} (yes/no)")
+                )
+                continue
+        if q is not None and isinstance(value, list) and len(set(map(str, value))) != len(value):
+            problems.append(AnswerProblem(qid, "a choice is ticked more than once"))
+            continue
+        plain[qid] = value
+    return plain
+
+
 def _typed(
     questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
 ) -> dict[str, Any]:
     model = answer_model(questionnaire)
+    raw = _plain(questionnaire, raw, problems)
     try:
         return {k: v for k, v in model.model_validate(raw).model_dump().items() if v is not None}
     except ValidationError as exc:

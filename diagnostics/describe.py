@@ -38,9 +38,13 @@ class _Describer:
             return f"“{shown}”" if node.value else "unanswered"
         if isinstance(node, Literal):
             value = node.value
-            if value is None:
+            if value is None or value == "":
                 return "unanswered"
-            return value.isoformat() if isinstance(value, dt.date) else str(value).lower()
+            if isinstance(value, str):
+                return f"“{value}”"
+            if isinstance(value, bool):
+                return str(value).lower()
+            return value.isoformat() if isinstance(value, dt.date) else str(value)
         return self.node(node, None)
 
     def node(self, node: Node, parent: str | None) -> str:

@@ -19,14 +19,30 @@ to Python's `eval`, names resolve only to answers, and anything outside the gram
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-Value = Any
-Env = Mapping[str, Value]
+from diagnostics.expression_tree import (
+    FUNCTIONS,
+    BoolOp,
+    Call,
+    Compare,
+    Current,
+    Env,
+    Literal,
+    Node,
+    Not,
+    Ref,
+    Value,
+    _date,
+    truthy,
+)
+
+__all__ = [
+    "BoolOp", "Call", "Compare", "Current", "Expression", "ExpressionError", "Literal", "Node", "Not", "Ref",
+    "parse", "tokenize",
+]  # fmt: skip
 
 
 class ExpressionError(ValueError):
@@ -38,14 +54,16 @@ class ExpressionError(ValueError):
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<ref>\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\})
-      | (?P<number>\d+(?:\.\d+)?)
+      | (?P<number>-?\d{1,15}(?:\.\d{1,15})?(?![\d.]))
       | (?P<string>'[^']*'|"[^"]*")
       | (?P<op><=|>=|!=|=|<|>)
       | (?P<punct>[(),.])
       | (?P<word>[A-Za-z][A-Za-z0-9_-]*)
     )""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
+MAX_LENGTH = 2000
+MAX_DEPTH = 40
 KEYWORDS = {"and", "or", "not", "true", "false", "null"}
 
 
@@ -71,163 +89,6 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-# ---- the tree ----------------------------------------------------------------------------------------
-
-
-class Node:
-    def evaluate(self, env: Env, current: Value) -> Value:
-        raise NotImplementedError
-
-    def children(self) -> tuple[Node, ...]:
-        return ()
-
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children():
-            yield from child.walk()
-
-
-@dataclass(frozen=True)
-class Ref(Node):
-    name: str
-
-    def evaluate(self, env: Env, current: Value) -> Value:  # noqa: ARG002 - same signature for every node
-        return env.get(self.name)
-
-
-@dataclass(frozen=True)
-class Current(Node):
-    def evaluate(self, env: Env, current: Value) -> Value:  # noqa: ARG002
-        return current
-
-
-@dataclass(frozen=True)
-class Literal(Node):
-    value: Value
-
-    def evaluate(self, env: Env, current: Value) -> Value:  # noqa: ARG002
-        return self.value
-
-
-@dataclass(frozen=True)
-class Not(Node):
-    operand: Node
-
-    def evaluate(self, env: Env, current: Value) -> Value:
-        return not truthy(self.operand.evaluate(env, current))
-
-    def children(self) -> tuple[Node, ...]:
-        return (self.operand,)
-
-
-@dataclass(frozen=True)
-class BoolOp(Node):
-    op: str  # "and" | "or"
-    operands: tuple[Node, ...]
-
-    def evaluate(self, env: Env, current: Value) -> Value:
-        if self.op == "and":
-            return all(truthy(o.evaluate(env, current)) for o in self.operands)
-        return any(truthy(o.evaluate(env, current)) for o in self.operands)
-
-    def children(self) -> tuple[Node, ...]:
-        return self.operands
-
-
-@dataclass(frozen=True)
-class Compare(Node):
-    op: str
-    left: Node
-    right: Node
-
-    def evaluate(self, env: Env, current: Value) -> Value:
-        return compare(self.op, self.left.evaluate(env, current), self.right.evaluate(env, current))
-
-    def children(self) -> tuple[Node, ...]:
-        return (self.left, self.right)
-
-
-@dataclass(frozen=True)
-class Call(Node):
-    function: str
-    args: tuple[Node, ...]
-
-    def evaluate(self, env: Env, current: Value) -> Value:
-        return FUNCTIONS[self.function][1](*(a.evaluate(env, current) for a in self.args))
-
-    def children(self) -> tuple[Node, ...]:
-        return self.args
-
-
-def truthy(value: Value) -> bool:
-    return value not in (None, False, "", 0, [])
-
-
-def _empty(value: Value) -> bool:
-    return value is None or value == "" or value == []
-
-
-def compare(op: str, left: Value, right: Value) -> bool:
-    """Comparison where a missing answer equals only null/'' and is never less or greater than anything."""
-    if op in ("=", "!="):
-        same = (_empty(left) and _empty(right)) or (not _empty(left) and left == _coerce(right, left))
-        return same if op == "=" else not same
-    if _empty(left) or _empty(right):
-        return False
-    right = _coerce(right, left)
-    if not _comparable(left, right):
-        return False
-    ordered: Callable[[Any, Any], bool] = {
-        "<": lambda a, b: a < b,
-        "<=": lambda a, b: a <= b,
-        ">": lambda a, b: a > b,
-        ">=": lambda a, b: a >= b,
-    }[op]
-    return ordered(left, right)
-
-
-def _comparable(a: Value, b: Value) -> bool:
-    """Numbers with numbers, dates with dates, text with text; yes/no flags are never ordered."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return False
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return True
-    return type(a) is type(b)
-
-
-def _coerce(value: Value, like: Value) -> Value:
-    """A 'YYYY-MM-DD' string compared with a date is read as a date."""
-    if isinstance(like, dt.date) and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _selected(values: Value, choice: Value) -> bool:
-    return isinstance(values, list | tuple) and choice in values
-
-
-def _count_selected(values: Value) -> int:
-    return len(values) if isinstance(values, list | tuple) else 0
-
-
-def _date(text: Value) -> dt.date:
-    return dt.date.fromisoformat(str(text))
-
-
-FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
-    "selected": (2, _selected),
-    "count-selected": (1, _count_selected),
-    "answered": (1, lambda v: not _empty(v)),
-    "date": (1, _date),
-}
-
-
-# ---- the parser --------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Expression:
     """A parsed expression: its text, its tree and the question ids it reads."""
@@ -247,6 +108,8 @@ class Expression:
 
 
 def parse(text: str) -> Expression:
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"longer than {MAX_LENGTH} characters", text[:40] + "…", MAX_LENGTH)
     parser = _Parser(text, tokenize(text))
     if not parser.tokens:
         raise ExpressionError("empty expression", text, 0)
@@ -259,7 +122,13 @@ def parse(text: str) -> Expression:
 
 class _Parser:
     def __init__(self, text: str, tokens: list[Token]) -> None:
-        self.text, self.tokens, self.pos = text, tokens, 0
+        self.text, self.tokens, self.pos, self.depth = text, tokens, 0, 0
+
+    def _nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            tok = self._peek()
+            raise ExpressionError(f"nested more than {MAX_DEPTH} deep", self.text, tok.position if tok else 0)
 
     def _peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -293,6 +162,7 @@ class _Parser:
     def _not(self) -> Node:
         if self._is("word", "not"):
             self.pos += 1
+            self._nested()
             return Not(self._not())
         left = self._operand()
         if self._is("op"):
@@ -318,6 +188,7 @@ class _Parser:
             return Current()
         if tok.kind == "punct" and tok.text == "(":
             self.pos += 1
+            self._nested()
             inner = self.expr()
             self._take("punct", ")")
             return inner

@@ -124,8 +124,11 @@ def test_a_draft_with_gaps_is_diagnosed_and_says_so(cer: Cer, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--country", "Narnia"], "Error: unknown country 'Narnia'"),
-        (["--country", "VNM"], "Error: the answers are for MWI but --country says VNM"),
+        (["--country", "Narnia"], "The answers have 1 problem(s):\n  country: unknown country 'Narnia'"),
+        (
+            ["--country", "VNM"],
+            "The answers have 1 problem(s):\n  country: the answers are for MWI but --country says VNM",
+        ),
         (["--start", "next week"], "Error: --start 'next week' is not a date like 2027-01-15"),
     ],
 )

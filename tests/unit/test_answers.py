@@ -101,6 +101,7 @@ def test_overrides_must_name_something_that_exists_once(content: Content) -> Non
             decision="exclude",
             justification="A reason long enough.",
         ),
+        Override(target="action", id="1.3", workstream="C", decision="include", justification="Long enough."),
         Override(target="workstream", id="d", decision="include", justification="A reason long enough."),
         Override(target="workstream", id="D", decision="exclude", justification="A reason long enough."),
     ]
@@ -110,7 +111,7 @@ def test_overrides_must_name_something_that_exists_once(content: Content) -> Non
         for p in check_overrides(
             overrides,
             workstreams={w.code for w in fw.workstreams},
-            actions={a.id for a in fw.actions},
+            actions={a.id: list(a.workstreams) for a in fw.actions},
             tools={t.id for t in content.catalogue.tools},
         )
     ]
@@ -118,8 +119,31 @@ def test_overrides_must_name_something_that_exists_once(content: Content) -> Non
         "overrides[0].id: unknown workstream 'H'",
         "overrides[1].id: unknown action '4.9'",
         "overrides[2].workstream: only an action override names a workstream",
-        "overrides[4]: workstream D is overridden twice",
+        "overrides[3].workstream: action 1.3 is not in workstream C (A, B, G)",
+        "overrides[5]: workstream D is overridden twice",
     ]
+
+
+def test_unquoted_yes_and_no_read_as_booleans_are_understood_or_refused(content: Content) -> None:
+    answers = make_answers(content) | {"dq01": True, "omt_exists": True, "security_allows_colocation": False}
+    validated = validate_answers(content.questionnaire, make_answer_set(content, answers))
+    assert (validated.values["dq01"], validated.values["security_allows_colocation"]) == ("yes", "no")
+    assert problems(content, make_answers(content) | {"joint_programmes": True}) == [
+        "joint_programmes: expected integer, got true (yes/no)"
+    ]
+
+
+def test_a_list_where_one_answer_is_expected_and_repeated_choices_are_refused(content: Content) -> None:
+    found = problems(content, make_answers(content) | {"dao_status": ["pilot"], "agencies": ["undp", "undp"]})
+    assert "agencies: a choice is ticked more than once" in found
+    assert any(p.startswith("dao_status: ['pilot'] is not one of") for p in found)
+
+
+def test_an_unquoted_action_id_in_an_override_is_read_as_text() -> None:
+    override = Override.model_validate(
+        {"target": "action", "id": 4.1, "decision": "include", "justification": "A reason long enough."}
+    )
+    assert override.id == "4.1"
 
 
 def test_an_override_needs_a_real_justification() -> None:

@@ -33,12 +33,33 @@ def test_expressions_evaluate_against_answers(
     assert parse(text).evaluate(answers, current) is expected
 
 
-def test_a_missing_answer_equals_only_empty_and_is_never_less_or_greater() -> None:
+def test_a_missing_answer_satisfies_no_comparison_but_with_empty() -> None:
     assert parse("${a} = ''").evaluate({})
     assert parse("${a} = null").evaluate({})
+    assert not parse("${a} != ''").evaluate({})
     assert not parse("${a} = 'no'").evaluate({})
+    assert not parse("${a} != 'none'").evaluate({})  # a rule on an unanswered question does not fire
+    assert parse("${a} != 'none'").evaluate({"a": "one_fund"})
+    assert parse("${a} != ''").evaluate({"a": "one_fund"})
     assert not parse("${n} < 5").evaluate({})
     assert not parse("${n} >= 5").evaluate({})
+
+
+def test_negative_numbers_and_only_ascii_digits() -> None:
+    assert parse("${n} > -1").evaluate({"n": 0})
+    with pytest.raises(ExpressionError, match="unexpected character"):
+        parse("${n} > \u0663")  # an Arabic-Indic digit three
+
+
+def test_deep_nesting_and_huge_inputs_are_refused_not_crashing() -> None:
+    with pytest.raises(ExpressionError, match="nested more than 40 deep"):
+        parse("(" * 100 + "${a}" + ")" * 100)
+    with pytest.raises(ExpressionError, match="nested more than 40 deep"):
+        parse("not " * 100 + "${a}")
+    with pytest.raises(ExpressionError, match="longer than 2000 characters"):
+        parse("${a} = 1 and " * 400 + "${a} = 1")
+    with pytest.raises(ExpressionError, match="unexpected character"):
+        parse("${a} > " + "9" * 40)  # more digits than any answer needs
 
 
 def test_values_of_different_kinds_are_not_ordered() -> None:
