@@ -180,7 +180,7 @@ def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, fin
 def _plain(
     questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
 ) -> dict[str, Any]:
-    """Undo what YAML does to unquoted yes/no (booleans); refuse booleans and repeats where they mean nothing."""
+    """Undo what YAML does to unquoted yes/no (booleans); refuse booleans and repeats elsewhere."""
     plain: dict[str, Any] = {}
     for qid, value in raw.items():
         q = questionnaire.questions.get(qid)
