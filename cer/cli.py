@@ -242,6 +242,8 @@ def diagnose(
     from cer import diagnosis
     from cer import render_diagnosis as rd
 
+    if json_ and md:
+        raise _invalid("choose one of --json and --md")
     c = _content()
     report = diagnosis.run(
         c, diagnosis.read_answers(answers), country=country, start=_date(start), draft=draft
@@ -250,12 +252,19 @@ def diagnose(
 
 
 def _date(text: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise _invalid(f"--start {text!r} is not a date like 2027-01-15") from None
+    if not 2000 <= day.year <= 2100:
+        raise _invalid(f"--start {text} is outside 2000–2100")
+    return day
+
+
+def _invalid(message: str) -> Exception:
     from workstreams.errors import InvalidRequest
 
-    try:
-        return dt.date.fromisoformat(text) if text else dt.date.today()
-    except ValueError:
-        raise InvalidRequest(f"--start {text!r} is not a date like 2027-01-15") from None
+    return InvalidRequest(message)
 
 
 @content_app.command("validate")

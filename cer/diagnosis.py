@@ -162,8 +162,11 @@ def report_json(report: Report) -> dict[str, Any]:
             if not a.needed
         ],
         "tools": [{"id": t.tool, "reasons": _reasons(t.reasons)} for t in d.tools],
+        "tools_excluded": [{"id": t.tool, "reasons": _reasons(t.reasons)} for t in d.tools_excluded],
+        "unapplied_overrides": _reasons(d.unapplied),
         "plan": {
             "start": plan.start.isoformat(),
+            "requested_start": plan.requested_start.isoformat() if plan.requested_start else None,
             "end": plan.end.isoformat(),
             "critical_path": plan.critical_path,
         },

@@ -56,8 +56,14 @@ def report(content: Content, r: Report, md: bool = False) -> str:
         f"Questionnaire {d.questionnaire_version} · content {r.content_version} · "
         f"plan {plan.start.isoformat()} to {plan.end.isoformat()} (working days, Monday to Friday)"
     )
+    if plan.requested_start:
+        asked, start = plan.requested_start.isoformat(), plan.start.isoformat()
+        doc.lines.append(f"{asked} is not a working day: the plan starts {start}.")
     if d.answers.missing:
         doc.lines.append(f"Draft: {len(d.answers.missing)} required question(s) not answered yet.")
+    if d.answers.ignored:
+        doc.lines.append(f"Set aside (not asked, given the other answers): {', '.join(d.answers.ignored)}.")
+    doc.lines += [reason.text for reason in d.unapplied]
     doc.heading("Workstreams")
     for w in d.workstreams:
         mark = "selected" if w.selected else "not selected"
@@ -71,6 +77,8 @@ def report(content: Content, r: Report, md: bool = False) -> str:
     doc.heading(f"Recommended tools ({len(d.tools)})")
     for t in d.tools:
         doc.bullet(f"{t.tool} {content.catalogue.tool(t.tool).title}: {t.reasons[0].text}")
+    for t in d.tools_excluded:
+        doc.bullet(f"Not recommended: {t.tool} {content.catalogue.tool(t.tool).title}. {t.reasons[0].text}")
     doc.heading(f"Plan by step ({len(plan.tasks)} tasks; * = on the critical path)")
     for step in fw.steps:
         tasks = sorted((t for t in plan.tasks if t.step == step.number), key=lambda t: (t.start, t.id))

@@ -17,7 +17,7 @@ from typing import Any
 
 from diagnostics.calendar import add_working_days, first_working_day
 from diagnostics.questionnaire import Questionnaire
-from diagnostics.rules import PlanningFile
+from diagnostics.rules import Effect, PlanningFile
 from diagnostics.selection import ActionDecision, Diagnosis
 from workstreams.framework import Framework
 from workstreams.models import Action, StepKind
@@ -53,6 +53,7 @@ class Plan:
     end: dt.date
     questionnaire_version: str
     tasks: list[PlannedTask]
+    requested_start: dt.date | None = None  # when it differs from `start` (a weekend day)
 
     @property
     def critical_path(self) -> list[str]:
@@ -68,7 +69,7 @@ def build_plan(
     country: str,
     start: dt.date,
 ) -> Plan:
-    start = first_working_day(start)
+    requested, start = start, first_working_day(start)
     tools = _tools_by_pair(diagnosis)
     selected = {w.code: w for w in diagnosis.workstreams}
     people = _People(planning, questionnaire, diagnosis.answers.values)
@@ -84,7 +85,12 @@ def build_plan(
         t.start = add_working_days(start, t.offset_days)
         t.due = add_working_days(start, t.offset_days + t.duration_days - 1)
     return Plan(
-        country, start, add_working_days(start, max(end - 1, 0)), diagnosis.questionnaire_version, tasks
+        country,
+        start,
+        add_working_days(start, max(end - 1, 0)),
+        diagnosis.questionnaire_version,
+        tasks,
+        requested if requested != start else None,
     )
 
 
@@ -109,12 +115,17 @@ def _tools_by_pair(diagnosis: Diagnosis) -> dict[str, list[str]]:
 
 
 class _People:
-    """Leads and contributors by role; a role is shown as the agency chairing it when the answers say."""
+    """Leads and contributors by role. A role is shown as the agency chairing it when the answers say; a role
+    that does not exist yet (no OMT, say) hands its tasks to its fallback, which sets it up."""
 
     def __init__(
         self, planning: PlanningFile, questionnaire: Questionnaire, values: Mapping[str, Any]
     ) -> None:
         self.planning = planning
+        self.acting = {
+            r.id: r.fallback if r.presence and r.fallback and not r.presence.evaluate(values) else r.id
+            for r in planning.roles
+        }
         self.names: dict[str, str] = {}
         for role in planning.roles:
             chair = values.get(role.chaired_by) if role.chaired_by else None
@@ -125,11 +136,12 @@ class _People:
 
     def lead(self, workstream: str, step: int, action: str) -> str:
         leads = self.planning.leads
-        return leads.by_action.get(action) or leads.by_step.get(step) or leads.by_workstream[workstream]
+        role = leads.by_action.get(action) or leads.by_step.get(step) or leads.by_workstream[workstream]
+        return self.acting[role]
 
     def contributors(self, workstream: str, step: int, lead: str) -> list[str]:
         c = self.planning.contributors
-        roles = [*c.by_workstream.get(workstream, []), *c.by_step.get(step, [])]
+        roles = [self.acting[r] for r in (*c.by_workstream.get(workstream, []), *c.by_step.get(step, []))]
         names = [self.names[r] for r in roles if r != lead]
         return [n for i, n in enumerate(names) if n not in names[:i] and n != self.names[lead]]
 
@@ -150,7 +162,7 @@ def _task(
     lead = people.lead(ws.code, step.number, action.id)
     duration = planning.durations.by_action.get(action.id) or planning.durations.by_step[step.number]
     details = " ".join(filter(None, [action.detail, *action.sub_activities]))
-    why = [r.text for r in decision.reasons if r.effect.value == "include"]
+    why = [r.text for r in decision.reasons if r.effect is Effect.include]
     why += [f"Workstream {ws.code} applies: {selected[ws.code].reasons[0].text}"]
     return PlannedTask(
         id=f"{ws.code}-{action.id}",

@@ -83,6 +83,8 @@ class Question(ContentModel):
             raise ValueError(f"a {self.type.value} question takes no choices")
         if self.type is QuestionType.readiness and (self.step is None or not self.actions):
             raise ValueError("a readiness question names its step and the actions it assesses")
+        if self.type is not QuestionType.readiness and (self.step is not None or self.actions):
+            raise ValueError("only readiness questions take a step and actions")
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError("choice values must be unique")
@@ -127,6 +129,15 @@ class Questionnaire(ContentModel):
     @cached_property
     def questions(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}
+
+    @field_validator("choice_lists")
+    @classmethod
+    def _unique_values(cls, lists: dict[str, list[Choice]]) -> dict[str, list[Choice]]:
+        for name, choices in lists.items():
+            values = [c.value for c in choices]
+            if len(set(values)) != len(values) or len(values) < 2:
+                raise ValueError(f"choice list {name!r} needs two or more distinct values")
+        return lists
 
     def choices(self, question: Question) -> list[Choice]:
         if question.type is QuestionType.readiness:

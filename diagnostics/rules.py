@@ -36,6 +36,21 @@ class Rule(ContentModel):
         min_length=10, description="Why, for the country team; {question_id} shows an answer."
     )
 
+    @field_validator("reason")
+    @classmethod
+    def _plain_placeholders(cls, text: str) -> str:
+        """Only {question_id} placeholders: no format specs, conversions or stray braces."""
+        try:
+            fields = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            raise ValueError(f"braces do not match ({exc}); write {{{{ and }}}} for literal braces") from None
+        for _, name, spec, conversion in fields:
+            if name is not None and (spec or conversion or not name.isidentifier()):
+                raise ValueError(
+                    f"placeholder {{{name}...}} may only name a question, like {{resident_agencies}}"
+                )
+        return text
+
     @field_validator("when")
     @classmethod
     def _parses(cls, text: str) -> str:
@@ -88,6 +103,22 @@ class Role(ContentModel):
     chaired_by: QuestionId | None = Field(
         default=None, description="Question naming the agency that chairs it."
     )
+    present_when: str | None = Field(default=None, description="Condition under which the role exists.")
+    fallback: RoleId | None = Field(default=None, description="Who takes its tasks when it does not exist.")
+
+    @field_validator("present_when")
+    @classmethod
+    def _condition_parses(cls, text: str | None) -> str | None:
+        if text is not None:
+            try:
+                parse(text)
+            except ExpressionError as exc:
+                raise ValueError(str(exc)) from None
+        return text
+
+    @cached_property
+    def presence(self) -> Expression | None:
+        return parse(self.present_when) if self.present_when else None
 
 
 class Durations(ContentModel):

@@ -58,6 +58,8 @@ class Diagnosis:
     actions: list[ActionDecision]  # every action of every selected workstream, needed or not
     tools: list[ToolRecommendation]
     answers: Answers
+    tools_excluded: list[ToolRecommendation] = field(default_factory=list)  # removed by an override
+    unapplied: list[Reason] = field(default_factory=list)  # overrides that had nothing to act on
 
     @property
     def selected(self) -> list[str]:
@@ -145,7 +147,28 @@ def diagnose(
         for a in framework.actions_for(code)
     ]
     tools = _tools([a for a in actions if a.needed], framework, catalogue, rules, values, shown, overrides)
-    return Diagnosis(questionnaire.version, workstreams, actions, tools, answers)
+    kept = [
+        t for t in tools if not (t.reasons[0].kind == "override" and t.reasons[0].effect is Effect.exclude)
+    ]
+    removed = [t for t in tools if t not in kept]
+    unapplied = _unapplied(answers.overrides, selected, actions)
+    return Diagnosis(questionnaire.version, workstreams, actions, kept, answers, removed, unapplied)
+
+
+def _unapplied(overrides: list[Override], selected: list[str], actions: list[ActionDecision]) -> list[Reason]:
+    """Action overrides aimed at a workstream that is not selected: say so rather than drop them silently."""
+    decided = {(a.action, a.workstream) for a in actions}
+    unapplied = []
+    for o in overrides:
+        if o.target == "action" and not any(
+            (o.id, w) in decided for w in ([o.workstream] if o.workstream else selected)
+        ):
+            where = f"workstream {o.workstream}" if o.workstream else "any selected workstream"
+            text = (
+                f"The override of action {o.id} had no effect: {where} is not selected or lacks the action."
+            )
+            unapplied.append(Reason("override", "override", o.decision, text))
+    return unapplied
 
 
 def _workstream(
@@ -227,8 +250,4 @@ def _tools(
     for (target, tool_id, _), o in overrides.items():
         if target == "tool":
             reasons[tool_id].insert(0, _override_reason(o))
-    return [
-        ToolRecommendation(tool_id, rs)
-        for tool_id, rs in sorted(reasons.items())
-        if not (rs[0].kind == "override" and rs[0].effect is Effect.exclude)
-    ]
+    return [ToolRecommendation(tool_id, rs) for tool_id, rs in sorted(reasons.items())]

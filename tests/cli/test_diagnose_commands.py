@@ -149,3 +149,75 @@ def test_an_unreadable_or_malformed_answers_file_is_reported_not_raised(cer: Cer
     shapeless.write_text("answers: {}\nextra: 1\n", encoding="utf-8")
     result = cer("diagnose", str(shapeless), "--country", "MWI")
     assert "questionnaire_version: Field required" in result.stderr and "extra: Extra inputs" in result.stderr
+
+
+def test_the_same_answers_give_the_same_plan_in_separate_processes() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.pop("CER_CONTENT_ROOT", None)
+        args = [
+            sys.executable,
+            "-m",
+            "cer",
+            "diagnose",
+            str(EXAMPLES / "somalia.yaml"),
+            "--start",
+            "2027-01-15",
+            "--json",
+        ]
+        outputs.append(subprocess.run(args, capture_output=True, text=True, env=env, check=True).stdout)
+    assert outputs[0] == outputs[1]
+
+
+def test_a_weekend_start_set_aside_answers_and_idle_overrides_are_reported(cer: Cer, tmp_path: Path) -> None:
+    data = yaml.safe_load((EXAMPLES / "somalia.yaml").read_text(encoding="utf-8"))
+    data["answers"]["omt_chair_agency"] = "undp"
+    data["answers"]["security_allows_colocation"] = "no"
+    data["answers"]["suitable_building"] = "yes"  # not asked when co-location is impossible
+    data["overrides"] += [
+        {
+            "target": "action",
+            "id": "2.4",
+            "workstream": "D",
+            "decision": "include",
+            "justification": "Plan premises anyway.",
+        },
+        {
+            "target": "tool",
+            "id": "T097",
+            "decision": "exclude",
+            "justification": "The early recovery phase is over.",
+        },
+    ]
+    result = cer("diagnose", _write(tmp_path, data), "--start", "2027-01-16")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "2027-01-16 is not a working day: the plan starts 2027-01-18." in out
+    assert "Set aside (not asked, given the other answers): suitable_building." in out
+    assert (
+        "The override of action 2.4 had no effect: workstream D is not selected or lacks the action." in out
+    )
+    assert "Not recommended: T097 Guidance note on Early Recovery. Overridden by the country team: " in out
+    data_json = diagnose_json(cer, _write(tmp_path, data))
+    assert [t["id"] for t in data_json["tools_excluded"]] == ["T097"]
+    assert "T097" not in {t["id"] for t in data_json["tools"]}
+
+
+def test_json_and_md_together_and_far_off_dates_are_refused(cer: Cer) -> None:
+    both = cer("diagnose", str(EXAMPLES / "malawi.yaml"), "--json", "--md")
+    assert both.exit_code == 2 and "choose one of --json and --md" in both.stderr
+    far = cer("diagnose", str(EXAMPLES / "malawi.yaml"), "--start", "9999-12-31")
+    assert far.exit_code == 2 and "outside 2000–2100" in far.stderr
+
+
+def test_a_json_answers_file_is_read_as_json(cer: Cer, tmp_path: Path) -> None:
+    data = yaml.safe_load((EXAMPLES / "viet_nam.yaml").read_text(encoding="utf-8"))
+    data["answers"]["notes"] = "Green One UN House \U0001f3e2"
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # json escapes the emoji as a surrogate pair
+    assert diagnose_json(cer, str(path))["country"] == "VNM"

@@ -74,7 +74,7 @@ def test_a_choice_a_question_does_not_offer_is_a_content_error(content_copy: Pat
     problems = _broken(content_copy, RULES, "when: ${un_house} = 'full'", "when: ${un_house} = 'complete'")
     assert problems == [
         f"{RULES}: workstream_rules[2].when: 'complete' is not a choice of 'un_house' "
-        "(choices: none, partial, full)"
+        "(choices: none, partial, full) in \"${un_house} = 'complete'\""
     ]
 
 
@@ -102,3 +102,83 @@ def test_a_reason_quoting_an_unknown_answer_is_a_content_error(content_copy: Pat
 def test_an_action_without_any_readiness_question_is_a_content_error(content_copy: Path) -> None:
     problems = _broken(content_copy, QUESTIONNAIRE, 'actions: ["6.1"]', 'actions: ["6.2"]')
     assert f"{QUESTIONNAIRE}: sections: no readiness question covers action 6.1" in problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "${resident_agencies} < 4 and",
+            "${resident_agencies} < '4' and",
+            "'resident_agencies' takes integer answers; '4' is not one",
+        ),
+        (
+            "${un_house} = 'partial'",
+            "${un_house} >= 'partial'",
+            "'un_house' is a choice: compare it with = or !=, not >=",
+        ),
+        (
+            "${omt_exists} = 'yes'\n    reason: An Operations",
+            "selected(${omt_exists}, 'yes')\n    reason: An Operations",
+            "selected() needs a multiple-choice question, not 'omt_exists'",
+        ),
+        ("${post_crisis} = 'yes'", "${post_crisis} = true", "answers are never true or false"),
+    ],
+)
+def test_comparisons_that_can_never_hold_are_content_errors(
+    content_copy: Path, old: str, new: str, message: str
+) -> None:
+    problems = _broken(content_copy, RULES, old, new)
+    assert len(problems) == 1 and message in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "With only {resident_agencies} resident",
+            "With only {resident_agencies:d} resident",
+            "may only name a question",
+        ),
+        (
+            "With only {resident_agencies} resident",
+            "With only {resident_agencies resident",
+            "braces do not match",
+        ),
+    ],
+)
+def test_reason_templates_only_quote_answers(content_copy: Path, old: str, new: str, message: str) -> None:
+    problems = _broken(content_copy, RULES, old, new)
+    assert len(problems) == 1 and message in problems[0], problems
+
+
+def test_an_action_rule_for_a_workstream_the_action_is_not_in_is_a_content_error(content_copy: Path) -> None:
+    problems = _broken(
+        content_copy, RULES, 'action: "1.3"\n    workstreams: [B]', 'action: "1.3"\n    workstreams: [C]'
+    )
+    assert problems == [f"{RULES}: action_rules[0].workstreams[0]: action 1.3 is not in workstream C"]
+
+
+def test_a_constraint_may_not_read_a_later_question(content_copy: Path) -> None:
+    problems = _broken(content_copy, QUESTIONNAIRE, "constraint: count-selected(.) <= ${resident_agencies}",
+                       "constraint: count-selected(.) <= ${joint_programmes}")  # fmt: skip
+    assert any("refers to a question asked later 'joint_programmes'" in p for p in problems)
+
+
+def test_roles_must_be_chaired_by_an_agency_question_and_fall_back_to_a_role_that_exists(
+    content_copy: Path,
+) -> None:
+    _broken(content_copy, PLANNING, "chaired_by: omt_chair_agency", "chaired_by: dao_status")
+    presence = "    present_when: ${uncg_exists} = 'yes'\n"
+    problems = _broken(
+        content_copy, PLANNING, presence + "    fallback: rc_office\n", presence + "    fallback: omt\n"
+    )
+    assert f"{PLANNING}: roles[2].chaired_by: 'dao_status' is not a question choosing an agency" in problems
+    assert any(p.startswith(f"{PLANNING}: roles[3].fallback: 'omt' may itself be absent") for p in problems)
+
+
+def test_only_readiness_questions_open_actions(content_copy: Path) -> None:
+    question = "      - id: donor_support\n        type: yes_no\n"
+    opens = "        step: 1\n        actions: ['1.2']\n"
+    problems = _broken(content_copy, QUESTIONNAIRE, question, question + opens)
+    assert any("only readiness questions take a step and actions" in p for p in problems)

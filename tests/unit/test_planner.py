@@ -31,6 +31,13 @@ def test_tasks_have_owners_from_the_answers_or_roles(content: Content) -> None:
     assert tasks["B-4.1"].lead not in tasks["B-4.1"].contributors
 
 
+def test_a_group_that_does_not_exist_yet_hands_its_tasks_to_the_rc_office(content: Content) -> None:
+    tasks = {t.id: t for t in _plan(content, omt_exists="no", omt_chair_agency=None, bos=None).tasks}
+    assert tasks["B-4.1"].lead == "RC Office"
+    assert tasks["B-1.3"].lead == "RC Office"  # which then sets up the OMT (1.3, working relationships)
+    assert "UNICEF" not in {t.lead for t in tasks.values()}  # the OMT chair answer was dropped with the OMT
+
+
 def test_sequential_steps_follow_each_other_and_anchored_actions_run_alongside(content: Content) -> None:
     tasks = {t.id: t for t in _plan(content, me_group_exists="no", me_group_chair_agency=None).tasks}
     assert set(tasks["A-2.1"].depends_on) >= {
@@ -87,31 +94,55 @@ def test_tasks_link_the_tools_recommended_for_them(content: Content) -> None:
 
 
 def _answer_strategy(content: Content) -> st.SearchStrategy[dict[str, Any]]:
+    """Random answers to a random subset of the questions: complete sets and drafts."""
     q = content.questionnaire
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for question in q.questions.values():
         values = q.allowed_values(question)
         if question.type is QuestionType.integer:
             fields[question.id] = (
-                st.integers(1, 60) if question.id == "resident_agencies" else st.integers(0, 20)
+                st.integers(1, 60) if question.id == "resident_agencies" else st.integers(0, 500)
             )
         elif question.type is QuestionType.date:
-            fields[question.id] = st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31)).map(dt.date.isoformat)
+            fields[question.id] = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat)
         elif question.type is QuestionType.text:
             fields[question.id] = st.text(max_size=20)
         elif question.type is QuestionType.multiple:
-            fields[question.id] = st.lists(st.sampled_from(values), unique=True, max_size=4)
+            fields[question.id] = st.lists(st.sampled_from(values), unique=True, max_size=3)
         else:
             fields[question.id] = st.sampled_from(values)
-    return st.fixed_dictionaries(fields)
+    keep = st.sets(st.sampled_from(sorted(fields)), min_size=len(fields) - 8)  # drop up to 8 answers
+    return st.tuples(st.fixed_dictionaries(fields), keep).map(
+        lambda fk: {k: v for k, v in fk[0].items() if k in fk[1]}
+    )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers=_answer_strategy(get_content()), start=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)))
-def test_any_valid_answers_give_a_sound_plan(answers: dict[str, Any], start: dt.date) -> None:
+def _override_strategy(content: Content) -> st.SearchStrategy[list[dict[str, Any]]]:
+    codes = [w.code for w in content.framework.workstreams]
+    actions = [a.id for a in content.framework.actions]
+    tools = [t.id for t in content.catalogue.tools]
+    one = st.one_of(
+        st.builds(lambda i: {"target": "workstream", "id": i}, st.sampled_from(codes)),
+        st.builds(lambda i: {"target": "action", "id": i}, st.sampled_from(actions)),
+        st.builds(lambda i: {"target": "tool", "id": i}, st.sampled_from(tools)),
+    )
+    decided = st.builds(lambda o, d: {**o, "decision": d, "justification": "Decided by the UNCT."}, one,
+                        st.sampled_from(["include", "exclude"]))  # fmt: skip
+    return st.lists(decided, max_size=4, unique_by=lambda o: (o["target"], o["id"]))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    answers=_answer_strategy(get_content()),
+    overrides=_override_strategy(get_content()),
+    start=st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_any_valid_answers_give_a_sound_plan(
+    answers: dict[str, Any], overrides: list[Any], start: dt.date
+) -> None:
     content = get_content()
     try:
-        diagnosis = make_diagnosis(content, answers)
+        diagnosis = make_diagnosis(content, answers, overrides, final=False)
     except AnswersError:
         assume(False)  # e.g. more agencies ticked than resident: not a valid answer set
         return
@@ -121,16 +152,30 @@ def test_any_valid_answers_give_a_sound_plan(answers: dict[str, Any], start: dt.
     # every needed action has exactly one task, and no task belongs to an excluded workstream
     assert sorted(tasks) == sorted(f"{a.workstream}-{a.action}" for a in diagnosis.needed)
     assert all(t.workstream in selected for t in tasks.values())
-    # dependencies exist, come before, and leave no cycle
+    # dependencies exist, end before, and leave no cycle; dates are working days
     for t in tasks.values():
+        assert t.start.weekday() < 5 and t.due.weekday() < 5 and t.start <= t.due
         for dep in t.depends_on:
-            assert dep in tasks
             assert t.start > tasks[dep].due
     assert _acyclic(tasks)
-    # critical tasks have no slack; the same input gives the same plan
-    assert all(t.slack_days == 0 for t in tasks.values() if t.critical)
-    again = make_plan(content, make_diagnosis(content, answers), start)
-    assert again == plan
+    # slack is never negative, and each critical task lies on a zero-slack chain from the start to the end
+    assert all(t.slack_days is None or t.slack_days >= 0 for t in tasks.values())
+    for t in (t for t in tasks.values() if t.critical):
+        assert _chain_back(t, tasks) == plan.start and _chain_forward(t, tasks) == plan.end
+    # the same input gives the same plan
+    assert make_plan(content, make_diagnosis(content, answers, overrides, final=False), start) == plan
+
+
+def _chain_back(task: Any, tasks: dict[str, Any]) -> dt.date:
+    while task.depends_on:
+        task = next(tasks[d] for d in task.depends_on if tasks[d].critical and tasks[d].due < task.start)
+    return task.start  # type: ignore[no-any-return]
+
+
+def _chain_forward(task: Any, tasks: dict[str, Any]) -> dt.date:
+    while successors := [t for t in tasks.values() if task.id in t.depends_on and t.critical]:
+        task = successors[0]
+    return task.due  # type: ignore[no-any-return]
 
 
 def _acyclic(tasks: dict[str, Any]) -> bool:
