@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from cer.content import Content, get_content
-from diagnostics.answers import AnswerSet, answer_model, validate_answers
+from diagnostics.answers import AnswerSet, validate_answers
 from diagnostics.planner import build_plan
 from diagnostics.selection import diagnose
 
@@ -31,7 +31,7 @@ START = dt.date(2027, 1, 15)
 
 
 def floor(content: Content, raw: dict[str, Any]) -> object:
-    return answer_model(content.questionnaire).model_validate(raw)
+    return content.questionnaire.answer_model.model_validate(raw)
 
 
 def full(content: Content, raw: dict[str, Any]) -> object:
@@ -57,6 +57,9 @@ def random_answers(content: Content, rng: random.Random) -> dict[str, Any]:
             raw[question.id] = "note"
         elif kind == "multiple":
             raw[question.id] = rng.sample(values, k=rng.randint(0, 3))
+        elif question.choice_list == "agencies":  # chairs come from the agencies ticked as resident
+            if raw.get("agencies"):
+                raw[question.id] = rng.choice(raw["agencies"])
         else:
             raw[question.id] = rng.choice(values)
     return raw

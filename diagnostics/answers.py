@@ -7,11 +7,10 @@ Answers to questions that skip logic makes irrelevant are set aside, never used.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from diagnostics.expressions import Expression
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
@@ -117,46 +116,6 @@ class Answers:
         return not self.missing
 
 
-def _annotation(questionnaire: Questionnaire, q: Question) -> Any:
-    if q.type is QuestionType.integer:
-        return int
-    if q.type is QuestionType.date:
-        return dt.date
-    if q.type is QuestionType.text:
-        return Annotated[str, Field(max_length=4000)]
-    allowed = Literal[questionnaire.allowed_values(q)]  # type: ignore[valid-type]
-    if q.type is QuestionType.multiple:
-        return Annotated[list[allowed], Field(max_length=len(questionnaire.allowed_values(q)))]  # type: ignore[valid-type]
-    return allowed
-
-
-_MODELS: dict[int, tuple[Questionnaire, type[BaseModel]]] = {}
-
-
-def answer_model(questionnaire: Questionnaire) -> type[BaseModel]:
-    """A pydantic model with one optional, typed field per question; unknown question ids are refused.
-
-    Built once per questionnaire (content is loaded once), kept with the questionnaire it was built for.
-    """
-    cached = _MODELS.get(id(questionnaire))
-    if cached is not None and cached[0] is questionnaire:
-        return cached[1]
-    model = _build_answer_model(questionnaire)
-    _MODELS[id(questionnaire)] = (questionnaire, model)
-    return model
-
-
-def _build_answer_model(questionnaire: Questionnaire) -> type[BaseModel]:
-    fields: dict[str, Any] = {
-        q.id: (_annotation(questionnaire, q) | None, None) for q in questionnaire.questions.values()
-    }
-    return create_model(
-        f"Answers_{questionnaire.version.replace('.', '_')}",
-        __config__=ConfigDict(extra="forbid", strict=False),
-        **fields,
-    )
-
-
 def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, final: bool = True) -> Answers:
     problems: list[AnswerProblem] = []
     if answer_set.questionnaire_version != questionnaire.version:
@@ -202,7 +161,7 @@ def _plain(
 def _typed(
     questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
 ) -> dict[str, Any]:
-    model = answer_model(questionnaire)
+    model = questionnaire.answer_model
     raw = _plain(questionnaire, raw, problems)
     try:
         return {k: v for k, v in model.model_validate(raw).model_dump().items() if v is not None}

@@ -4,11 +4,12 @@ questions per step and main action. Content lives in `diagnostics/content/questi
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from diagnostics.expressions import Expression, ExpressionError, parse
 from workstreams.models import ActionId, ContentModel, Source, StepNumber
@@ -150,6 +151,26 @@ class Questionnaire(ContentModel):
 
     def allowed_values(self, question: Question) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices(question))
+
+    @cached_property
+    def answer_model(self) -> type[BaseModel]:
+        """A pydantic model with one optional, typed field per question; unknown question ids are refused."""
+        fields: dict[str, Any] = {q.id: (self._annotation(q) | None, None) for q in self.questions.values()}
+        return create_model(
+            f"Answers_{self.version.replace('.', '_')}", __config__=ConfigDict(extra="forbid"), **fields
+        )
+
+    def _annotation(self, q: Question) -> Any:
+        if q.type is QuestionType.integer:
+            return int
+        if q.type is QuestionType.date:
+            return dt.date
+        if q.type is QuestionType.text:
+            return Annotated[str, Field(max_length=4000)]
+        allowed = Literal[self.allowed_values(q)]  # type: ignore[valid-type]
+        if q.type is QuestionType.multiple:
+            return Annotated[list[allowed], Field(max_length=len(self.allowed_values(q)))]  # type: ignore[valid-type]
+        return allowed
 
     def choice_label(self, question: Question, value: str, lang: str = "en") -> str:
         for choice in self.choices(question):

@@ -214,10 +214,6 @@ def _action(
     overrides: dict[Any, Override],
 ) -> ActionDecision:
     reasons = [_readiness_reason(questionnaire, q, values.get(q.id)) for q in questions]
-    if not questions:
-        reasons.append(
-            Reason("readiness", "none", Effect.include, "No readiness question covers this action yet.")
-        )
     matching = (
         r for r in rules.action_rules if r.action == action and (not r.workstreams or code in r.workstreams)
     )
