@@ -173,7 +173,18 @@ class Questionnaire(ContentModel):
         return allowed
 
     def choice_label(self, question: Question, value: str, lang: str = "en") -> str:
-        for choice in self.choices(question):
-            if choice.value == value:
-                return choice.label.get(lang)
-        return value
+        choice = self._choices_by_value.get((question.id, value))
+        return choice.label.get(lang) if choice else value
+
+    @cached_property
+    def _choices_by_value(self) -> dict[tuple[str, str], Choice]:
+        return {(q.id, c.value): c for q in self.questions.values() for c in self.choices(q)}
+
+    @cached_property
+    def readiness_by_action(self) -> dict[str, list[Question]]:
+        """The readiness questions that assess each main action."""
+        by_action: dict[str, list[Question]] = {}
+        for q in self.questions.values():
+            for action in q.actions if q.type is QuestionType.readiness else []:
+                by_action.setdefault(action, []).append(q)
+        return by_action

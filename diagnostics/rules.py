@@ -95,6 +95,16 @@ class RulesFile(ContentModel):
     action_rules: list[ActionRule] = Field(default_factory=list)
     tool_rules: list[ToolRule] = Field(default_factory=list)
 
+    @cached_property
+    def _by_action(self) -> dict[str, list[ActionRule]]:
+        grouped: dict[str, list[ActionRule]] = {}
+        for rule in self.action_rules:
+            grouped.setdefault(rule.action, []).append(rule)
+        return grouped
+
+    def rules_for(self, action: str) -> list[ActionRule]:
+        return self._by_action.get(action, [])
+
 
 class Role(ContentModel):
     id: RoleId

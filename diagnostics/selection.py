@@ -15,7 +15,7 @@ from typing import Any
 
 from diagnostics.answers import Answers, Override
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
-from diagnostics.rules import Effect, Rule, RulesFile
+from diagnostics.rules import ActionRule, Effect, Rule, RulesFile
 from tools_catalog.catalogue import Catalogue
 from workstreams.framework import Framework
 
@@ -133,24 +133,23 @@ def diagnose(
     answers: Answers,
 ) -> Diagnosis:
     values, shown = answers.values, _shown(questionnaire, answers.values)
-    overrides = {
-        (o.target, o.id.upper() if o.target != "action" else o.id, o.workstream): o for o in answers.overrides
-    }
+    overrides = {(o.target, o.id, o.workstream): o for o in answers.overrides}
     workstreams = [
         _workstream(code, rules, values, shown, overrides) for code in (w.code for w in framework.workstreams)
     ]
     selected = [w.code for w in workstreams if w.selected]
-    readiness = _readiness_questions(questionnaire)
+    per_action = _action_reasons(framework, questionnaire, rules, values, shown)
     actions = [
-        _action(a.id, a.step, code, rules, questionnaire, readiness.get(a.id, []), values, shown, overrides)
+        _action(a.id, a.step, code, per_action[a.id], overrides)
         for code in selected
         for a in framework.actions_for(code)
     ]
     tools = _tools([a for a in actions if a.needed], framework, catalogue, rules, values, shown, overrides)
-    kept = [
-        t for t in tools if not (t.reasons[0].kind == "override" and t.reasons[0].effect is Effect.exclude)
-    ]
-    removed = [t for t in tools if t not in kept]
+    kept: list[ToolRecommendation] = []
+    removed: list[ToolRecommendation] = []
+    for t in tools:
+        vetoed = t.reasons[0].kind == "override" and t.reasons[0].effect is Effect.exclude
+        (removed if vetoed else kept).append(t)
     unapplied = _unapplied(answers.overrides, selected, actions)
     return Diagnosis(questionnaire.version, workstreams, actions, kept, answers, removed, unapplied)
 
@@ -183,15 +182,6 @@ def _workstream(
     return WorkstreamDecision(code, selected, ordered)
 
 
-def _readiness_questions(questionnaire: Questionnaire) -> dict[str, list[Question]]:
-    by_action: dict[str, list[Question]] = defaultdict(list)
-    for q in questionnaire.questions.values():
-        if q.type is QuestionType.readiness:
-            for action in q.actions:
-                by_action[action].append(q)
-    return by_action
-
-
 def _readiness_reason(questionnaire: Questionnaire, q: Question, value: Any) -> Reason:
     label = q.label.en
     if value is None:
@@ -202,22 +192,32 @@ def _readiness_reason(questionnaire: Questionnaire, q: Question, value: Any) -> 
     return Reason("readiness", q.id, effect, f"You answered “{answer}” to “{label}”: {tail}.", {q.id: value})
 
 
+def _action_reasons(
+    framework: Framework,
+    questionnaire: Questionnaire,
+    rules: RulesFile,
+    values: Mapping[str, Any],
+    shown: _Answers,
+) -> dict[str, tuple[list[Reason], list[tuple[ActionRule, Reason]]]]:
+    """Per action, once (not once per workstream): its readiness reasons and the action rules that fire."""
+    readiness = questionnaire.readiness_by_action
+    per_action = {}
+    for action in framework.actions:
+        base = [_readiness_reason(questionnaire, q, values.get(q.id)) for q in readiness.get(action.id, [])]
+        fired = [(r, reason) for r in rules.rules_for(action.id) for reason in _fired([r], values, shown)]
+        per_action[action.id] = (base, fired)
+    return per_action
+
+
 def _action(
     action: str,
     step: int,
     code: str,
-    rules: RulesFile,
-    questionnaire: Questionnaire,
-    questions: list[Question],
-    values: Mapping[str, Any],
-    shown: _Answers,
+    reasons_for_action: tuple[list[Reason], list[tuple[ActionRule, Reason]]],
     overrides: dict[Any, Override],
 ) -> ActionDecision:
-    reasons = [_readiness_reason(questionnaire, q, values.get(q.id)) for q in questions]
-    matching = (
-        r for r in rules.action_rules if r.action == action and (not r.workstreams or code in r.workstreams)
-    )
-    reasons += _fired(matching, values, shown)
+    base, fired = reasons_for_action
+    reasons = base + [reason for rule, reason in fired if not rule.workstreams or code in rule.workstreams]
     override = overrides.get(("action", action, code)) or overrides.get(("action", action, None))
     needed, ordered = _decide(reasons, override, default=False)
     return ActionDecision(action, code, step, needed, ordered)
