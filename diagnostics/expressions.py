@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from diagnostics.expression_tree import (
     FUNCTIONS,
@@ -40,7 +43,8 @@ from diagnostics.expression_tree import (
 )
 
 __all__ = [
-    "BoolOp", "Call", "Compare", "Current", "Expression", "ExpressionError", "Literal", "Node", "Not", "Ref",
+    "BoolOp", "Call", "Compare", "Condition", "Current", "Expression", "ExpressionError", "Literal", "Node",
+    "Not", "Ref",
     "parse", "tokenize",
 ]  # fmt: skip
 
@@ -225,3 +229,17 @@ class _Parser:
             except ValueError:
                 raise ExpressionError("date() takes a quoted 'YYYY-MM-DD'", self.text, tok.position) from None
         return Call(tok.text, tuple(args))
+
+
+def _checked(text: str) -> str:
+    try:
+        parse(text)
+    except ExpressionError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+Condition = Annotated[
+    str, AfterValidator(_checked), Field(description="A condition in the expression language.")
+]
+"""A content field holding a condition: invalid text is a validation error naming the position."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from diagnostics.expressions import Expression, ExpressionError, parse
+from diagnostics.expressions import Condition, Expression, parse
 from workstreams.models import ActionId, ContentModel, Source, StepNumber
 
 QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="e.g. 'dq01'.")]
@@ -60,8 +60,10 @@ class Question(ContentModel):
     label: Labels
     hint: Labels | None = Field(default=None, description="Help text shown under the question.")
     required: bool = False
-    relevant: str | None = Field(default=None, description="Ask only when this condition holds (skip logic).")
-    constraint: str | None = Field(
+    relevant: Condition | None = Field(
+        default=None, description="Ask only when this condition holds (skip logic)."
+    )
+    constraint: Condition | None = Field(
         default=None, description="A valid answer makes this true; '.' is the answer."
     )
     constraint_message: Labels | None = None
@@ -90,16 +92,6 @@ class Question(ContentModel):
         if len(set(values)) != len(values):
             raise ValueError("choice values must be unique")
         return self
-
-    @field_validator("relevant", "constraint")
-    @classmethod
-    def _parses(cls, text: str | None) -> str | None:
-        if text is not None:
-            try:
-                parse(text)
-            except ExpressionError as exc:
-                raise ValueError(str(exc)) from None
-        return text
 
     @cached_property
     def relevant_expr(self) -> Expression | None:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from diagnostics.expressions import Expression, ExpressionError, parse
+from diagnostics.expressions import Condition, Expression, parse
 from diagnostics.questionnaire import QuestionId
 from tools_catalog.models import ToolId
 from workstreams.models import ActionId, ContentModel, StepNumber, WorkstreamCode
@@ -31,7 +31,9 @@ class Effect(StrEnum):
 class Rule(ContentModel):
     id: RuleId
     effect: Effect
-    when: str = Field(description="Condition on the answers, in the questionnaire's expression language.")
+    when: Condition = Field(
+        description="Condition on the answers, in the questionnaire's expression language."
+    )
     reason: str = Field(
         min_length=10, description="Why, for the country team; {question_id} shows an answer."
     )
@@ -49,15 +51,6 @@ class Rule(ContentModel):
                 raise ValueError(
                     f"placeholder {{{name}...}} may only name a question, like {{resident_agencies}}"
                 )
-        return text
-
-    @field_validator("when")
-    @classmethod
-    def _parses(cls, text: str) -> str:
-        try:
-            parse(text)
-        except ExpressionError as exc:
-            raise ValueError(str(exc)) from None
         return text
 
     @cached_property
@@ -113,18 +106,8 @@ class Role(ContentModel):
     chaired_by: QuestionId | None = Field(
         default=None, description="Question naming the agency that chairs it."
     )
-    present_when: str | None = Field(default=None, description="Condition under which the role exists.")
+    present_when: Condition | None = Field(default=None, description="Condition under which the role exists.")
     fallback: RoleId | None = Field(default=None, description="Who takes its tasks when it does not exist.")
-
-    @field_validator("present_when")
-    @classmethod
-    def _condition_parses(cls, text: str | None) -> str | None:
-        if text is not None:
-            try:
-                parse(text)
-            except ExpressionError as exc:
-                raise ValueError(str(exc)) from None
-        return text
 
     @cached_property
     def presence(self) -> Expression | None:
