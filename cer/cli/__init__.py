@@ -1,0 +1,14 @@
+"""The `cer` command line. Commands parse, call one function, render; nothing heavy is imported at start.
+
+Commands import the content modules lazily, so `cer --help` stays fast and never imports Prefect or the web
+stack. Each group of commands lives in its own module; importing them here registers them on `app`.
+"""
+
+from cer.cli import browse, content, diagnose  # noqa: F401  (registers the commands)
+from cer.cli.app import Language, ToolTypeChoice, app
+
+__all__ = ["Language", "ToolTypeChoice", "app", "main"]
+
+
+def main() -> None:
+    app()

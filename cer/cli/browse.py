@@ -1,0 +1,130 @@
+"""Browse the toolkit: steps, workstreams, tools, support, and `cer up`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cer.cli.app import (
+    JsonOpt,
+    StepOpt,
+    ToolTypeChoice,
+    WorkstreamOpt,
+    _content,
+    _print,
+    app,
+    cli_errors,
+    tools_app,
+)
+
+
+@app.command()
+@cli_errors
+def steps(
+    number: Annotated[int | None, typer.Argument(help="A step number 1–9.")] = None, json_: JsonOpt = False
+) -> None:
+    """The step-by-step view: each step's main actions, their workstreams and their tools."""
+    from cer import browse, render
+
+    c = _content()
+    if number is None:
+        views = browse.all_steps(c)
+        _print(lambda: [browse.step_json(v) for v in views], json_, lambda: render.steps_overview(views))
+    else:
+        view = browse.step_view(c, number)
+        _print(lambda: browse.step_json(view), json_, lambda: render.step_detail(c, view))
+
+
+@app.command()
+@cli_errors
+def workstreams(
+    code: Annotated[str | None, typer.Argument(help="A workstream letter A–G.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The by-workstream view: scope, when it may not apply, its actions, tools and support."""
+    from cer import browse, render
+
+    c = _content()
+    if code is None:
+        _print(
+            lambda: [w.model_dump(mode="json") for w in c.framework.workstreams],
+            json_,
+            lambda: render.workstreams_overview(c),
+        )
+    else:
+        view = browse.workstream_view(c, code)
+        _print(lambda: browse.workstream_json(view), json_, lambda: render.workstream_detail(view))
+
+
+@tools_app.command("list")
+@cli_errors
+def tools_list(
+    workstream: WorkstreamOpt = None,
+    step: StepOpt = None,
+    type_: Annotated[
+        ToolTypeChoice | None, typer.Option("--type", "-t", case_sensitive=False, help="Kind of tool.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", "-c", help="Pilot country of an example.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List tools, narrowed by workstream, step, type and country."""
+    from cer import render
+    from cer.facets import tool_filter
+
+    c = _content()
+    tools = c.catalogue.filter(tool_filter(c, workstream, step, type_.value if type_ else None, country))
+    _print(lambda: [t.model_dump(mode="json") for t in tools], json_, lambda: render.tools_table(tools))
+
+
+@tools_app.command("search")
+@cli_errors
+def tools_search(
+    query: Annotated[str, typer.Argument(help="Words to look for, e.g. 'common premises'.")],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many results at most.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Ranked search over title, summary, publisher, country and tags (typos and plurals tolerated)."""
+    from cer import browse, render
+
+    result = _content().catalogue.search(query, limit=limit)
+    _print(
+        lambda: [browse.hit_json(h) for h in result.hits], json_, lambda: render.search_results(query, result)
+    )
+
+
+@tools_app.command("show")
+@cli_errors
+def tools_show(
+    tool_id: Annotated[str, typer.Argument(help="A tool id, e.g. T054.")], json_: JsonOpt = False
+) -> None:
+    """Everything the catalogue knows about one tool."""
+    from cer import render
+
+    c = _content()
+    tool = c.catalogue.tool(tool_id)
+    _print(lambda: tool.model_dump(mode="json"), json_, lambda: render.tool_detail(c, tool))
+
+
+@app.command()
+@cli_errors
+def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonOpt = False) -> None:
+    """Who offers change-management support, for which workstreams and steps."""
+    from cer import render
+    from cer.facets import checked_step, checked_workstream
+
+    c = _content()
+    found = c.catalogue.providers_for(checked_workstream(c, workstream), checked_step(c, step))
+    _print(lambda: [p.model_dump(mode="json") for p in found], json_, lambda: render.providers_list(found))
+
+
+@app.command()
+@cli_errors
+def up(json_: JsonOpt = False) -> None:
+    """Start the product on embedded defaults (today: check the content and print the overview)."""
+    from cer import render
+
+    c = _content()
+    _print(lambda: {"version": c.version, "counts": c.counts()}, json_, lambda: render.welcome(c))

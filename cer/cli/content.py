@@ -1,0 +1,51 @@
+"""Check the content and export its JSON Schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cer.cli.app import (
+    JsonOpt,
+    _print,
+    _root,
+    content_app,
+)
+
+
+@content_app.command("validate")
+def content_validate(json_: JsonOpt = False) -> None:
+    """Load every content file, check every cross-reference, print all problems (exit 1 if any)."""
+    from cer.content import ContentError, load_content
+
+    try:
+        c = load_content(_root())
+    except ContentError as exc:
+        problems = [{"file": p.file, "path": p.path, "message": p.message} for p in exc.problems]
+        report = f"{exc}\n"
+        _print(lambda: {"ok": False, "problems": problems}, json_, lambda: report)
+        raise typer.Exit(1) from None
+    summary = ", ".join(f"{n} {k}" for k, n in c.counts().items())
+    data = {"ok": True, "version": c.version, "counts": c.counts()}
+    _print(lambda: data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
+
+
+@content_app.command("schema")
+def content_schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write into; default: schemas/ beside the content.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Write the JSON Schemas of the content files (editors use them; a test keeps them current)."""
+    from cer.content import default_root, write_schemas
+
+    target = (out or (_root() or default_root()) / "schemas").resolve()
+    try:
+        written = [str(p) for p in write_schemas(target)]
+    except OSError as exc:
+        typer.echo(f"Error: cannot write the schemas to {target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    _print(lambda: {"written": written}, json_, lambda: "".join(f"wrote {p}\n" for p in written))

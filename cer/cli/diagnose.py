@@ -1,0 +1,72 @@
+"""Diagnose your needs: the questionnaire and `cer diagnose`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cer.cli.app import (
+    JsonOpt,
+    Language,
+    _content,
+    _print,
+    app,
+    cli_errors,
+)
+
+
+@app.command()
+@cli_errors
+def questionnaire(
+    lang: Annotated[Language, typer.Option(help="Language of labels (English is complete).")] = Language.en,
+    json_: JsonOpt = False,
+) -> None:
+    """The diagnostic questionnaire, with its skip logic and constraints in plain words."""
+    from cer import render_diagnosis as rd
+
+    q = _content().questionnaire
+    _print(lambda: rd.questionnaire_json(q, lang.value), json_, lambda: rd.questionnaire_text(q, lang.value))
+
+
+@app.command()
+@cli_errors
+def diagnose(
+    answers: Annotated[Path, typer.Argument(help="Answers file (YAML or JSON); see examples/.")],
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166 code, e.g. MWI (default: the file's).")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
+    draft: Annotated[bool, typer.Option(help="Accept unanswered required questions.")] = False,
+    json_: JsonOpt = False,
+    md: Annotated[bool, typer.Option("--md", help="Print the report as Markdown.")] = False,
+) -> None:
+    """Select workstreams, actions and tools with reasons, and build the dated step-by-step plan."""
+    from cer import diagnosis
+    from cer import render_diagnosis as rd
+
+    if json_ and md:
+        raise _invalid("choose one of --json and --md")
+    c = _content()
+    report = diagnosis.run(
+        c, diagnosis.read_answers(answers), country=country, start=_date(start), draft=draft
+    )
+    _print(lambda: diagnosis.report_json(report), json_, lambda: rd.report(c, report, md=md))
+
+
+def _date(text: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise _invalid(f"--start {text!r} is not a date like 2027-01-15") from None
+    if not 2000 <= day.year <= 2100:
+        raise _invalid(f"--start {text} is outside 2000–2100")
+    return day
+
+
+def _invalid(message: str) -> Exception:
+    from workstreams.errors import InvalidRequest
+
+    return InvalidRequest(message)
