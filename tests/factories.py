@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from cer.content import Content
+from cer.diagnosis import Report, read_answers, run
 from diagnostics.answers import AnswerSet, Override, validate_answers
 from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, diagnose
@@ -71,6 +73,15 @@ def make_diagnosis(
         catalogue=content.catalogue,
         answers=validated,
     )
+
+
+def make_report(content: Content, example: str = "malawi", **answers: Any) -> tuple[Report, AnswerSet]:
+    """A diagnosis report for one of the shipped examples, with answers changed by keyword."""
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{example}.yaml"
+    answer_set = read_answers(path)
+    answer_set = answer_set.model_copy(update={"answers": {**answer_set.answers, **answers}})
+    report = run(content, answer_set, country=None, start=dt.date(2027, 1, 15), draft=False)
+    return report, answer_set
 
 
 def make_plan(content: Content, diagnosis: Diagnosis, start: dt.date = dt.date(2027, 1, 15)) -> Plan:

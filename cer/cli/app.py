@@ -73,6 +73,7 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from cer.content import ContentError
+        from cer.services.errors import Conflict
         from diagnostics.answers import AnswersError
         from workstreams.errors import InvalidRequest, NotFound
 
@@ -81,6 +82,9 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except (NotFound, InvalidRequest) as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(2) from None
+        except Conflict as exc:
+            typer.echo(f"Conflict: {exc}", err=True)
+            raise typer.Exit(3) from None
         except AnswersError as exc:
             typer.echo(f"The answers have {len(exc.problems)} problem(s):", err=True)
             for problem in exc.problems:

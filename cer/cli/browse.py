@@ -123,8 +123,13 @@ def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonO
 @app.command()
 @cli_errors
 def up(json_: JsonOpt = False) -> None:
-    """Start the product on embedded defaults (today: check the content and print the overview)."""
+    """Start the product on embedded defaults (today: check content, migrate the database, overview)."""
     from cer import render
+    from cer.config import get_settings
+    from cer.db.migrate import head, upgrade
 
     c = _content()
-    _print(lambda: {"version": c.version, "counts": c.counts()}, json_, lambda: render.welcome(c))
+    url = get_settings().database_url
+    upgrade(url)
+    data = {"version": c.version, "counts": c.counts(), "database": url, "schema": head()}
+    _print(lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {head()}: {url}\n")

@@ -11,9 +11,11 @@ from cer.cli import app
 
 
 @pytest.fixture
-def cer(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cer(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
     """Run `cer ARGS...` in-process and return the result (stdout, stderr, exit_code)."""
     monkeypatch.delenv("CER_CONTENT_ROOT", raising=False)  # a developer's setting must not leak in
+    monkeypatch.delenv("CER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CER_VAR_DIR", str(tmp_path_factory.mktemp("var")))  # never the repository's var/
     runner = CliRunner()
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -1,0 +1,175 @@
+"""Tracked plans and tasks in the database: `cer db`, `cer plan`, `cer tasks`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cer.cli.app import JsonOpt, WorkstreamOpt, _content, _print, app, cli_errors
+from cer.cli.diagnose import _date, _invalid
+
+if TYPE_CHECKING:
+    from workstreams.status import TaskStatus
+
+db_app = typer.Typer(help="Set up the database.", no_args_is_help=True)
+plan_app = typer.Typer(help="Country plans: create from answers, show.", no_args_is_help=True)
+tasks_app = typer.Typer(help="Tracked tasks: list, update, history.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(plan_app, name="plan")
+app.add_typer(tasks_app, name="tasks")
+AsUser = Annotated[str | None, typer.Option("--as", help="Who makes the change (default: your login name).")]
+
+
+def _user(name: str | None) -> str:
+    return name or os.environ.get("CER_USER") or getpass.getuser()
+
+
+@db_app.command("upgrade")
+@cli_errors
+def db_upgrade(json_: JsonOpt = False) -> None:
+    """Create or migrate the database (CER_DATABASE_URL; default SQLite under var/)."""
+    from cer.config import get_settings
+    from cer.db.migrate import head, upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    _print(
+        lambda: {"database": url, "schema": head()},
+        json_,
+        lambda: f"Database ready at schema {head()}: {url}\n",
+    )
+
+
+@plan_app.command("create")
+@cli_errors
+def plan_create(
+    answers: Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")],
+    country: Annotated[str | None, typer.Option(help="ISO 3166 code (default: the file's).")] = None,
+    start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
+    as_: AsUser = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Diagnose the answers and store the plan with all its tasks (one transaction)."""
+    from cer import diagnosis
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.plans import create_plan, plan_tasks
+
+    answer_set = diagnosis.read_answers(answers)
+    report = diagnosis.run(_content(), answer_set, country=country, start=_date(start), draft=False)
+    with open_session(get_settings()) as session:
+        plan = create_plan(session=session, report=report, answer_set=answer_set, by=_user(as_))
+        tasks = plan_tasks(session=session, plan=plan)
+        _print(lambda: rt.plan_json(plan, tasks), json_, lambda: rt.plan_text(plan, tasks))
+
+
+@plan_app.command("show")
+@cli_errors
+def plan_show(
+    country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")], json_: JsonOpt = False
+) -> None:
+    """A country's plan: dates, workstreams, every task with its status, due date and lead."""
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.plans import get_plan, plan_tasks
+
+    with open_session(get_settings()) as session:
+        plan = get_plan(session=session, country=country)
+        tasks = plan_tasks(session=session, plan=plan)
+        _print(lambda: rt.plan_json(plan, tasks), json_, lambda: rt.plan_text(plan, tasks))
+
+
+@tasks_app.command("list")
+@cli_errors
+def tasks_list(
+    country: Annotated[str, typer.Option(help="ISO 3166 code, e.g. MWI.")],
+    workstream: WorkstreamOpt = None,
+    status: Annotated[
+        str | None, typer.Option(help="not_started, in_progress, blocked, completed, dropped")
+    ] = None,
+    overdue: Annotated[bool, typer.Option(help="Only open tasks past their due date.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """A country's tasks, narrowed by workstream, status or lateness."""
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.plans import get_plan
+    from cer.services.tasks import list_tasks
+
+    with open_session(get_settings()) as session:
+        code = get_plan(session=session, country=country).country_code
+        found = list_tasks(session=session, country=code, workstream=workstream, status=_status(status),
+                           overdue_on=dt.date.today() if overdue else None)  # fmt: skip
+        _print(lambda: [rt.task_json(t, code) for t in found], json_, lambda: rt.tasks_table(found, code))
+
+
+@tasks_app.command("update")
+@cli_errors
+def tasks_update(
+    ref: Annotated[str, typer.Argument(help="Task number or reference, e.g. MWI-B-4.1.")],
+    status: Annotated[str | None, typer.Option(help="New status.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (needed to block or drop).")] = None,
+    lead: Annotated[str | None, typer.Option(help="New lead agency or group.")] = None,
+    contributors: Annotated[str | None, typer.Option(help="Comma-separated contributors.")] = None,
+    start: Annotated[str | None, typer.Option(help="New start date YYYY-MM-DD.")] = None,
+    due: Annotated[str | None, typer.Option(help="New due date YYYY-MM-DD.")] = None,
+    comment: Annotated[str | None, typer.Option(help="A comment for the history.")] = None,
+    version: Annotated[
+        int | None, typer.Option(help="The version you saw (default: the current one).")
+    ] = None,
+    as_: AsUser = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a task's status, owners or dates, or comment on it; every change is recorded."""
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.tasks import TaskChange, get_task, update_task
+
+    people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
+    dates = {"start": _date(start) if start else None, "due": _date(due) if due else None}
+    change = TaskChange(
+        status=_status(status), reason=reason, lead=lead, contributors=people, comment=comment, **dates
+    )
+    with open_session(get_settings()) as session:
+        seen = version if version is not None else get_task(session=session, ref=ref).version
+        task = update_task(session=session, ref=ref, expected_version=seen, change=change, by=_user(as_))
+        country = ref.split("-")[0].upper() if not ref.strip().isdigit() else ""
+        _print(lambda: rt.task_json(task, country), json_, lambda: rt.tasks_table([task], country))
+
+
+@tasks_app.command("history")
+@cli_errors
+def tasks_history(
+    ref: Annotated[str, typer.Argument(help="Task number or reference.")], json_: JsonOpt = False
+) -> None:
+    """Every change to a task: who, when, what it was and what it became."""
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.tasks import task_history
+
+    with open_session(get_settings()) as session:
+        events = task_history(session=session, ref=ref)
+        _print(lambda: [e.model_dump(mode="json") for e in events], json_, lambda: rt.history_text(events))
+
+
+def _status(text: str | None) -> TaskStatus | None:
+    from workstreams.status import TaskStatus
+
+    if text is None:
+        return None
+    try:
+        return TaskStatus(text.strip().lower().replace(" ", "_"))
+    except ValueError:
+        raise _invalid(
+            f"unknown status {text!r}; use one of: {', '.join(s.value for s in TaskStatus)}"
+        ) from None

@@ -1,0 +1,29 @@
+"""Opening the configured database for a command, refusing one whose schema is behind."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from cer.config import Settings
+from cer.db.engine import make_engine
+from cer.db.migrate import current, head
+from workstreams.errors import InvalidRequest
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def open_session(settings: Settings) -> Session:
+    engine = engine_for(settings.database_url)
+    with engine.connect() as connection:
+        at = current(connection)
+    if at != head():
+        where = engine.url.render_as_string(hide_password=True)
+        state = "has no tables yet" if at is None else f"is at schema {at}, not {head()}"
+        raise InvalidRequest(f"the database {where} {state}: run `cer db upgrade`")
+    return Session(engine)

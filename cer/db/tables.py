@@ -1,0 +1,110 @@
+"""Runtime state. Content (steps, actions, tools, questions) stays in YAML and is referred to by id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _when() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None if nullable else [], sa_column=Column(JSON, nullable=nullable))
+
+
+class Country(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=3, description="ISO 3166-1 alpha-3")
+    name: str = Field(max_length=120)
+    region: str | None = Field(default=None, max_length=80, description="UN region, when known")
+
+
+class Agency(SQLModel, table=True):
+    acronym: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=200)
+
+
+class Diagnosis(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", index=True, max_length=3)
+    questionnaire_version: str = Field(max_length=20)
+    content_version: str = Field(max_length=20)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    overrides: list[Any] = _json()
+    complete: bool
+    created_by: str = Field(max_length=120)
+    created_at: dt.datetime = _when()
+
+
+class Plan(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("country_code", name="uq_plan_country"),)  # one live plan per country
+
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", max_length=3)
+    diagnosis_id: int = Field(foreign_key="diagnosis.id")
+    start: dt.date
+    end: dt.date
+    questionnaire_version: str = Field(max_length=20)
+    content_version: str = Field(max_length=20)
+    workstreams: list[Any] = _json()  # [{code, selected, reasons}]
+    created_by: str = Field(max_length=120)
+    created_at: dt.datetime = _when()
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_task_plan_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str = Field(max_length=20, description="'<workstream>-<action>', e.g. 'B-4.1': the task's identity")
+    workstream: str = Field(max_length=1)
+    step: int
+    action: str = Field(max_length=5)
+    title: str = Field(max_length=300)
+    description: str = ""
+    lead: str = Field(max_length=120)
+    contributors: list[str] = _json()
+    start: dt.date
+    due: dt.date
+    duration_days: int
+    depends_on: list[str] = _json()
+    ongoing: bool = False
+    critical: bool = False
+    slack_days: int | None = None
+    tools: list[str] = _json()
+    provenance: list[str] = _json()
+    status: str = Field(default="not_started", max_length=20, index=True)
+    status_reason: str | None = None
+    version: int = Field(default=1, description="Optimistic lock: bumped by every change")
+    updated_at: dt.datetime = _when()
+
+
+class TaskEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: dt.datetime = _when()
+    by: str = Field(max_length=120)
+    field: str = Field(max_length=40, description="What changed: 'status', 'lead', 'due', … or 'comment'")
+    old: Any = _json(nullable=True)
+    new: Any = _json(nullable=True)
+    comment: str | None = None
+
+
+class StepSignOff(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "workstream", "step", name="uq_signoff"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    workstream: str = Field(max_length=1)
+    step: int
+    signed_by: str = Field(max_length=120)
+    signed_at: dt.datetime = _when()
+    note: str | None = None

@@ -1,0 +1,53 @@
+"""Tracked plans and tasks as terminal text and JSON."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from cer.db.tables import Plan, Task, TaskEvent
+from cer.services.tasks import task_ref
+
+
+def task_json(task: Task, country: str) -> dict[str, Any]:
+    return {"ref": task_ref(task, country), **task.model_dump(mode="json")}
+
+
+def plan_json(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
+    return {"plan": plan.model_dump(mode="json"), "tasks": [task_json(t, plan.country_code) for t in tasks]}
+
+
+def tasks_table(tasks: list[Task], country: str) -> str:
+    if not tasks:
+        return "No tasks match.\n"
+    rows = [
+        f"{task_ref(t, country):<12} {t.status:<12} {t.due.isoformat()}  {t.lead:<16} {t.title}"
+        + ("  *" if t.critical else "")
+        for t in tasks
+    ]
+    return (
+        "\n".join([f"{'TASK':<12} {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)", *rows]) + "\n"
+    )
+
+
+def plan_text(plan: Plan, tasks: list[Task]) -> str:
+    counts = Counter(t.status for t in tasks)
+    summary = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items()))
+    selected = " ".join(w["code"] for w in plan.workstreams if w["selected"])
+    head = (
+        f"Plan for {plan.country_code}: {plan.start} to {plan.end} · workstreams {selected} · "
+        f"{len(tasks)} tasks ({summary})\nQuestionnaire {plan.questionnaire_version} · content "
+        f"{plan.content_version} · created by {plan.created_by} on {plan.created_at:%Y-%m-%d}\n\n"
+    )
+    return head + tasks_table(tasks, plan.country_code)
+
+
+def history_text(events: list[TaskEvent]) -> str:
+    if not events:
+        return "No changes yet.\n"
+    lines = []
+    for e in events:
+        what = f"comment: {e.comment}" if e.field == "comment" else f"{e.field}: {e.old} → {e.new}"
+        why = f" ({e.comment})" if e.comment and e.field != "comment" else ""
+        lines.append(f"{e.at:%Y-%m-%d %H:%M} {e.by}: {what}{why}")
+    return "\n".join(lines) + "\n"

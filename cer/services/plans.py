@@ -1,0 +1,99 @@
+"""Country plans in the database: create one from a diagnosis report, read it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cer.db.tables import Country, Diagnosis, Plan, Task
+from cer.diagnosis import Report, report_json
+from cer.services.errors import Conflict
+from diagnostics.answers import AnswerSet
+from workstreams.errors import NotFound
+
+
+def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
+    """Store the diagnosis, the plan and all its tasks in one transaction: everything or nothing."""
+    code = report.country.code
+    existing = session.exec(select(Plan).where(Plan.country_code == code)).first()
+    if existing is not None:
+        raise Conflict(
+            f"{code} already has a plan (created {existing.created_at:%Y-%m-%d}); re-diagnose it instead"
+        )
+    if session.get(Country, code) is None:
+        session.add(Country(code=code, name=report.country.name))
+    data = report_json(report)
+    diagnosis = Diagnosis(
+        country_code=code,
+        questionnaire_version=report.diagnosis.questionnaire_version,
+        content_version=report.content_version,
+        answers=_jsonable(answer_set.answers),
+        overrides=[o.model_dump(mode="json") for o in answer_set.overrides],
+        complete=report.diagnosis.answers.complete,
+        created_by=by,
+    )
+    session.add(diagnosis)
+    session.flush()
+    plan = Plan(
+        country_code=code,
+        diagnosis_id=diagnosis.id or 0,
+        start=report.plan.start,
+        end=report.plan.end,
+        questionnaire_version=diagnosis.questionnaire_version,
+        content_version=report.content_version,
+        workstreams=data["workstreams"],
+        created_by=by,
+    )
+    session.add(plan)
+    session.flush()
+    session.add_all(_task_rows(plan.id or 0, report))
+    session.commit()
+    session.refresh(plan)
+    return plan
+
+
+def _task_rows(plan_id: int, report: Report) -> list[Task]:
+    return [
+        Task(
+            plan_id=plan_id,
+            key=t.id,
+            workstream=t.workstream,
+            step=t.step,
+            action=t.action,
+            title=t.title,
+            description=t.description,
+            lead=t.lead,
+            contributors=t.contributors,
+            start=t.start,
+            due=t.due,
+            duration_days=t.duration_days,
+            depends_on=t.depends_on,
+            ongoing=t.ongoing,
+            critical=t.critical,
+            slack_days=t.slack_days,
+            tools=t.tools,
+            provenance=t.provenance,
+        )
+        for t in report.plan.tasks
+    ]
+
+
+def _jsonable(answers: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in answers.items()}
+
+
+def get_plan(*, session: Session, country: str) -> Plan:
+    plan = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
+    if plan is None:
+        codes = session.exec(select(Plan.country_code).order_by(col(Plan.country_code))).all()
+        raise NotFound("plan for country", country, codes or ["(no plans yet: cer plan create)"])
+    return plan
+
+
+def plan_tasks(*, session: Session, plan: Plan) -> list[Task]:
+    return list(
+        session.exec(
+            select(Task).where(Task.plan_id == plan.id).order_by(col(Task.start), col(Task.key))
+        ).all()
+    )

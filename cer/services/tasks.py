@@ -1,0 +1,129 @@
+"""Tracked tasks: find, list, change (status, owners, dates, comments) with an audit event for every change.
+
+Changes are guarded by optimistic locking: the caller says which version it saw; an update based on a stale
+version is refused with `Conflict` naming the current state, never applied over someone else's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from cer.db.tables import Plan, Task, TaskEvent, utcnow
+from cer.services.errors import Conflict
+from workstreams.errors import InvalidRequest, NotFound
+from workstreams.status import OPEN, TaskStatus, check_transition
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    """What to change; None leaves a field as it is."""
+
+    status: TaskStatus | None = None
+    reason: str | None = None
+    lead: str | None = None
+    contributors: list[str] | None = None
+    start: dt.date | None = None
+    due: dt.date | None = None
+    comment: str | None = None
+    values: dict[str, Any] = field(default_factory=dict, init=False)
+
+
+def task_ref(task: Task, country: str) -> str:
+    return f"{country}-{task.key}"
+
+
+def get_task(*, session: Session, ref: str) -> Task:
+    """A task by its number or by '<country>-<workstream>-<action>', e.g. 'MWI-B-4.1'."""
+    text = ref.strip()
+    if text.isdigit():
+        task = session.get(Task, int(text))
+    else:
+        country, _, key = text.upper().partition("-")
+        task = session.exec(
+            select(Task).join(Plan).where(Plan.country_code == country, Task.key == key)
+        ).first()
+    if task is None:
+        raise NotFound("task", ref, ["a number, or a reference such as MWI-B-4.1 (see cer tasks list)"])
+    return task
+
+
+def list_tasks(
+    *,
+    session: Session,
+    country: str,
+    workstream: str | None = None,
+    status: TaskStatus | None = None,
+    overdue_on: dt.date | None = None,
+) -> list[Task]:
+    query = select(Task).join(Plan).where(Plan.country_code == country.strip().upper())
+    if workstream is not None:
+        query = query.where(Task.workstream == workstream.strip().upper())
+    if status is not None:
+        query = query.where(Task.status == status.value)
+    if overdue_on is not None:
+        query = query.where(Task.due < overdue_on, col(Task.status).in_([s.value for s in OPEN]))
+    return list(session.exec(query.order_by(col(Task.start), col(Task.key))).all())
+
+
+def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> Task:
+    """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
+    task = get_task(session=session, ref=ref)
+    diffs = _diffs(task, change)
+    if not diffs and not (change.comment and change.comment.strip()):
+        raise InvalidRequest("nothing to change: give a status, lead, contributors, dates or a comment")
+    values = {name: new for name, (_, new) in diffs.items()}
+    if change.status is not None:
+        values["status_reason"] = change.reason
+    result = session.execute(
+        update(Task)
+        .where(col(Task.id) == task.id, col(Task.version) == expected_version)
+        .values(**values, version=Task.version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        current = get_task(session=session, ref=ref)
+        raise Conflict(
+            f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
+            f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
+        )
+    for name, (old, new) in diffs.items():
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field=name, old=_plain(old), new=_plain(new),
+                              comment=change.reason if name == "status" else None))  # fmt: skip
+    if change.comment and change.comment.strip():
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip()))
+    session.commit()
+    session.refresh(task)
+    return task
+
+
+def _diffs(task: Task, change: TaskChange) -> dict[str, tuple[Any, Any]]:
+    diffs: dict[str, tuple[Any, Any]] = {}
+    if change.status is not None:
+        check_transition(TaskStatus(task.status), change.status, change.reason)
+        diffs["status"] = (task.status, change.status.value)
+    for name in ("lead", "contributors", "start", "due"):
+        new = getattr(change, name)
+        if new is not None and new != getattr(task, name):
+            diffs[name] = (getattr(task, name), new)
+    if change.lead is not None and not change.lead.strip():
+        raise InvalidRequest("the lead cannot be empty")
+    start, due = diffs.get("start", (None, task.start))[1], diffs.get("due", (None, task.due))[1]
+    if due < start:
+        raise InvalidRequest(f"the due date {due} is before the start {start}")
+    return diffs
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def task_history(*, session: Session, ref: str) -> list[TaskEvent]:
+    task = get_task(session=session, ref=ref)
+    return list(
+        session.exec(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(col(TaskEvent.id))).all()
+    )

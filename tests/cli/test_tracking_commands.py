@@ -1,0 +1,84 @@
+"""`cer db upgrade`, `cer plan ...` and `cer tasks ...` against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from tests.conftest import REPO
+
+MALAWI = str(REPO / "examples" / "malawi.yaml")
+
+
+@pytest.fixture
+def db(cer: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`cer` with its database in a fresh folder, migrated."""
+    monkeypatch.setenv("CER_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("CER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CER_USER", "tester")
+    result = cer("db", "upgrade")
+    assert result.exit_code == 0 and "schema 0001" in result.stdout
+    return cer
+
+
+def as_json(result: Result) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_commands_on_a_database_without_tables_say_to_upgrade(
+    cer: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CER_VAR_DIR", str(tmp_path))
+    result = cer("plan", "show", "MWI")
+    assert result.exit_code == 2
+    assert "has no tables yet: run `cer db upgrade`" in result.stderr
+
+
+def test_a_plan_is_created_shown_and_its_tasks_listed(db: Callable[..., Result]) -> None:
+    created = as_json(db("plan", "create", MALAWI, "--start", "2027-01-15", "--json"))
+    assert created["plan"]["country_code"] == "MWI" and created["plan"]["created_by"] == "tester"
+    shown = as_json(db("plan", "show", "mwi", "--json"))
+    assert [t["ref"] for t in shown["tasks"]] == [t["ref"] for t in created["tasks"]]
+    text = db("plan", "show", "MWI").stdout
+    assert text.startswith("Plan for MWI: 2027-01-15 to ")
+    only_b = as_json(db("tasks", "list", "--country", "MWI", "--workstream", "B", "--json"))
+    assert only_b and {t["workstream"] for t in only_b} == {"B"}
+
+
+def test_a_task_is_updated_and_its_history_shows_who_did_what(db: Callable[..., Result]) -> None:
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    task = as_json(
+        db("tasks", "update", "MWI-B-4.1", "--status", "in progress", "--comment", "Kick-off", "--json")
+    )
+    assert (task["status"], task["version"]) == ("in_progress", 2)
+    history = as_json(db("tasks", "history", "MWI-B-4.1", "--json"))
+    assert [(e["by"], e["field"], e["old"], e["new"]) for e in history] == [
+        ("tester", "status", "not_started", "in_progress"),
+        ("tester", "comment", None, None),
+    ]
+    assert "tester: status: not_started → in_progress" in db("tasks", "history", "MWI-B-4.1").stdout
+
+
+def test_conflicts_and_bad_changes_exit_with_a_message_and_change_nothing(db: Callable[..., Result]) -> None:
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    db("tasks", "update", "MWI-B-4.1", "--lead", "UNDP")
+    stale = db("tasks", "update", "MWI-B-4.1", "--lead", "WHO", "--version", "1")
+    assert stale.exit_code == 3 and stale.stderr.startswith(
+        "Conflict: task MWI-B-4.1 changed since version 1"
+    )
+    illegal = db("tasks", "update", "MWI-B-4.1", "--status", "completed")
+    assert illegal.exit_code == 2 and "cannot become completed" in illegal.stderr
+    for args in (["--status", "done"], ["--due", "someday"]):
+        assert db("tasks", "update", "MWI-B-4.1", *args).exit_code == 2
+    assert db("tasks", "update", "MWI-Q-1.1", "--lead", "X").exit_code == 2
+    again = db("plan", "create", MALAWI)
+    assert again.exit_code == 3 and "already has a plan" in again.stderr
+    task = as_json(db("tasks", "list", "--country", "MWI", "--json"))
+    b41 = next(t for t in task if t["ref"] == "MWI-B-4.1")
+    assert (b41["lead"], b41["version"], b41["status"]) == ("UNDP", 2, "not_started")
