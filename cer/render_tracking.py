@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from cer.db.tables import Plan, Task, TaskEvent
+from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
 from cer.services.tasks import task_ref
 
 
@@ -51,3 +51,14 @@ def history_text(events: list[TaskEvent]) -> str:
         why = f" ({e.comment})" if e.comment and e.field != "comment" else ""
         lines.append(f"{e.at:%Y-%m-%d %H:%M} {e.by}: {what}{why}")
     return "\n".join(lines) + "\n"
+
+
+def revision_text(revision: PlanRevision) -> str:
+    parts = [
+        ("Added", revision.added),
+        ("Reinstated", revision.reinstated),
+        ("Dropped", revision.dropped),
+        ("Re-planned", revision.changed),
+    ]
+    lines = [f"{label} ({len(keys)}): {', '.join(keys) if keys else '–'}" for label, keys in parts]
+    return "Re-diagnosis recorded.\n" + "\n".join(lines) + "\n"

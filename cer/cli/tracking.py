@@ -173,3 +173,27 @@ def _status(text: str | None) -> TaskStatus | None:
         raise _invalid(
             f"unknown status {text!r}; use one of: {', '.join(s.value for s in TaskStatus)}"
         ) from None
+
+
+@plan_app.command("rediagnose")
+@cli_errors
+def plan_rediagnose(
+    country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")],
+    answers: Annotated[Path, typer.Argument(help="The new answers file.")],
+    as_: AsUser = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Re-diagnose from new answers and merge: kept tasks keep their work, unneeded ones are dropped."""
+    from cer import diagnosis
+    from cer import render_tracking as rt
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.plans import get_plan
+    from cer.services.rediagnosis import rediagnose_plan
+
+    answer_set = diagnosis.read_answers(answers)
+    with open_session(get_settings()) as session:
+        plan = get_plan(session=session, country=country)
+        report = diagnosis.run(_content(), answer_set, country=country, start=plan.start, draft=False)
+        revision = rediagnose_plan(session=session, report=report, answer_set=answer_set, by=_user(as_))
+        _print(lambda: revision.model_dump(mode="json"), json_, lambda: rt.revision_text(revision))

@@ -98,6 +98,20 @@ class TaskEvent(SQLModel, table=True):
     comment: str | None = None
 
 
+class PlanRevision(SQLModel, table=True):
+    """A re-diagnosis of a plan: the new diagnosis and what it changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    diagnosis_id: int = Field(foreign_key="diagnosis.id")
+    at: dt.datetime = _when()
+    by: str = Field(max_length=120)
+    added: list[str] = _json()  # task keys
+    reinstated: list[str] = _json()
+    dropped: list[str] = _json()
+    changed: list[str] = _json()
+
+
 class StepSignOff(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "workstream", "step", name="uq_signoff"),)
 

@@ -10,6 +10,7 @@ from cer.db.tables import Country, Diagnosis, Plan, Task
 from cer.diagnosis import Report, report_json
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
+from diagnostics.planner import PlannedTask
 from workstreams.errors import NotFound
 
 
@@ -23,9 +24,28 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
         )
     if session.get(Country, code) is None:
         session.add(Country(code=code, name=report.country.name))
-    data = report_json(report)
-    diagnosis = Diagnosis(
+    diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
+    plan = Plan(
         country_code=code,
+        diagnosis_id=diagnosis.id or 0,
+        start=report.plan.start,
+        end=report.plan.end,
+        questionnaire_version=diagnosis.questionnaire_version,
+        content_version=report.content_version,
+        workstreams=report_json(report)["workstreams"],
+        created_by=by,
+    )
+    session.add(plan)
+    session.flush()
+    session.add_all([task_row(plan.id or 0, t) for t in report.plan.tasks])
+    session.commit()
+    session.refresh(plan)
+    return plan
+
+
+def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Diagnosis:
+    diagnosis = Diagnosis(
+        country_code=report.country.code,
         questionnaire_version=report.diagnosis.questionnaire_version,
         content_version=report.content_version,
         answers=_jsonable(answer_set.answers),
@@ -35,48 +55,30 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
     )
     session.add(diagnosis)
     session.flush()
-    plan = Plan(
-        country_code=code,
-        diagnosis_id=diagnosis.id or 0,
-        start=report.plan.start,
-        end=report.plan.end,
-        questionnaire_version=diagnosis.questionnaire_version,
-        content_version=report.content_version,
-        workstreams=data["workstreams"],
-        created_by=by,
+    return diagnosis
+
+
+def task_row(plan_id: int, t: PlannedTask) -> Task:
+    return Task(
+        plan_id=plan_id,
+        key=t.id,
+        workstream=t.workstream,
+        step=t.step,
+        action=t.action,
+        title=t.title,
+        description=t.description,
+        lead=t.lead,
+        contributors=t.contributors,
+        start=t.start,
+        due=t.due,
+        duration_days=t.duration_days,
+        depends_on=t.depends_on,
+        ongoing=t.ongoing,
+        critical=t.critical,
+        slack_days=t.slack_days,
+        tools=t.tools,
+        provenance=t.provenance,
     )
-    session.add(plan)
-    session.flush()
-    session.add_all(_task_rows(plan.id or 0, report))
-    session.commit()
-    session.refresh(plan)
-    return plan
-
-
-def _task_rows(plan_id: int, report: Report) -> list[Task]:
-    return [
-        Task(
-            plan_id=plan_id,
-            key=t.id,
-            workstream=t.workstream,
-            step=t.step,
-            action=t.action,
-            title=t.title,
-            description=t.description,
-            lead=t.lead,
-            contributors=t.contributors,
-            start=t.start,
-            due=t.due,
-            duration_days=t.duration_days,
-            depends_on=t.depends_on,
-            ongoing=t.ongoing,
-            critical=t.critical,
-            slack_days=t.slack_days,
-            tools=t.tools,
-            provenance=t.provenance,
-        )
-        for t in report.plan.tasks
-    ]
 
 
 def _jsonable(answers: dict[str, Any]) -> dict[str, Any]:

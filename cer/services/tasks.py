@@ -79,6 +79,21 @@ def update_task(*, session: Session, ref: str, expected_version: int, change: Ta
     values = {name: new for name, (_, new) in diffs.items()}
     if change.status is not None:
         values["status_reason"] = change.reason
+    guarded_update(session=session, task=task, expected_version=expected_version, values=values, ref=ref)
+    for name, (old, new) in diffs.items():
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field=name, old=_plain(old), new=_plain(new),
+                              comment=change.reason if name == "status" else None))  # fmt: skip
+    if change.comment and change.comment.strip():
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip()))
+    session.commit()
+    session.refresh(task)
+    return task
+
+
+def guarded_update(
+    *, session: Session, task: Task, expected_version: int, values: dict[str, Any], ref: str
+) -> None:
+    """UPDATE … WHERE version = expected: refuse (and roll back) when someone changed the task meanwhile."""
     result = session.execute(
         update(Task)
         .where(col(Task.id) == task.id, col(Task.version) == expected_version)
@@ -91,14 +106,6 @@ def update_task(*, session: Session, ref: str, expected_version: int, change: Ta
             f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
             f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
         )
-    for name, (old, new) in diffs.items():
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field=name, old=_plain(old), new=_plain(new),
-                              comment=change.reason if name == "status" else None))  # fmt: skip
-    if change.comment and change.comment.strip():
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip()))
-    session.commit()
-    session.refresh(task)
-    return task
 
 
 def _diffs(task: Task, change: TaskChange) -> dict[str, tuple[Any, Any]]:

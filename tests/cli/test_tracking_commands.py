@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
+from cer.db.migrate import head
 from tests.conftest import REPO
 
 MALAWI = str(REPO / "examples" / "malawi.yaml")
@@ -22,7 +23,7 @@ def db(cer: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("CER_DATABASE_URL", raising=False)
     monkeypatch.setenv("CER_USER", "tester")
     result = cer("db", "upgrade")
-    assert result.exit_code == 0 and "schema 0001" in result.stdout
+    assert result.exit_code == 0 and f"schema {head()}" in result.stdout
     return cer
 
 
@@ -82,3 +83,20 @@ def test_conflicts_and_bad_changes_exit_with_a_message_and_change_nothing(db: Ca
     task = as_json(db("tasks", "list", "--country", "MWI", "--json"))
     b41 = next(t for t in task if t["ref"] == "MWI-B-4.1")
     assert (b41["lead"], b41["version"], b41["status"]) == ("UNDP", 2, "not_started")
+
+
+def test_rediagnose_reports_and_records_the_diff(db: Callable[..., Result], tmp_path: Path) -> None:
+    import yaml
+
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    data = yaml.safe_load(Path(MALAWI).read_text(encoding="utf-8"))
+    data["answers"]["security_allows_colocation"] = "no"
+    data["answers"].pop("suitable_building")
+    new = tmp_path / "new.yaml"
+    new.write_text(yaml.safe_dump(data), encoding="utf-8")
+    revision = as_json(db("plan", "rediagnose", "MWI", str(new), "--json"))
+    assert revision["dropped"] and all(key.startswith("D-") for key in revision["dropped"])
+    text = db("plan", "rediagnose", "MWI", str(new)).stdout
+    assert text.startswith("Re-diagnosis recorded.\nAdded (0): –")
+    dropped = as_json(db("tasks", "list", "--country", "MWI", "--workstream", "D", "--json"))
+    assert {t["status"] for t in dropped} == {"dropped"}
