@@ -26,4 +26,11 @@ def find_country(text: str) -> Country:
             found = None
     if found is None:
         raise NotFound("country", text, ["an ISO 3166 code such as MWI, VNM or SOM"])
-    return Country(found.alpha_3, getattr(found, "common_name", None) or found.name)
+    return Country(found.alpha_3, display_name(found.name))
+
+
+def display_name(iso_name: str) -> str:
+    """The ISO short name in reading order, as UN documents write it: 'Viet Nam', and 'Tanzania, United
+    Republic of' as 'United Republic of Tanzania'."""
+    head, sep, tail = iso_name.partition(", ")
+    return f"{tail} {head}" if sep else iso_name

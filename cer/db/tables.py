@@ -112,6 +112,16 @@ class PlanRevision(SQLModel, table=True):
     changed: list[str] = _json()
 
 
+class ProgressReport(SQLModel, table=True):
+    """A progress report that was produced: the next one lists the changes made since."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str | None = Field(default=None, foreign_key="country.code", index=True, max_length=3)
+    at: dt.datetime = _when()
+    by: str = Field(max_length=120)
+    format: str = Field(max_length=10)
+
+
 class StepSignOff(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "workstream", "step", name="uq_signoff"),)
 

@@ -100,3 +100,30 @@ def test_rediagnose_reports_and_records_the_diff(db: Callable[..., Result], tmp_
     assert text.startswith("Re-diagnosis recorded.\nAdded (0): –")
     dropped = as_json(db("tasks", "list", "--country", "MWI", "--workstream", "D", "--json"))
     assert {t["status"] for t in dropped} == {"dropped"}
+
+
+def test_demo_report_and_export_from_the_command_line(db: Callable[..., Result], tmp_path: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    seeded = db("demo", "--today", "2027-03-01")
+    assert seeded.exit_code == 0 and seeded.stdout.startswith("Seeded MWI, SOM, VNM.")
+    assert "already have plans" in db("demo", "--today", "2027-03-01").stdout
+    portfolio = db("report", "--portfolio", "--today", "2027-03-01").stdout
+    assert (
+        "| Malawi (MWI) |" in portfolio
+        and "| Somalia (SOM) |" in portfolio
+        and "| Viet Nam (VNM) |" in portfolio
+    )
+    html = tmp_path / "mwi.html"
+    assert db("report", "MWI", "-f", "html", "-o", str(html), "--today", "2027-03-01").exit_code == 0
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
+    rows = list(csv.DictReader(db("export", "SOM", "--format", "csv").stdout.splitlines()))
+    assert rows and all(r["ref"].startswith("SOM-") for r in rows)
+    xlsx = tmp_path / "vnm.xlsx"
+    assert db("export", "VNM", "-f", "xlsx", "-o", str(xlsx)).exit_code == 0
+    assert openpyxl.load_workbook(xlsx).sheetnames[0].startswith("A ")
+    assert db("export", "VNM", "-f", "xlsx").exit_code == 2  # a workbook needs a file
+    assert db("report", "--today", "2027-03-01").exit_code == 2  # neither a country nor --portfolio
+    assert db("report", "XYZ").exit_code == 2

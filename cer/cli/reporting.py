@@ -1,0 +1,115 @@
+"""Progress reports and exports: `cer report`, `cer export`, and `cer demo` to try them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cer.cli.app import _content, app, cli_errors
+from cer.cli.diagnose import _date, _invalid
+from cer.cli.tracking import AsUser, _user
+
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: print).")]
+TodayOpt = Annotated[str | None, typer.Option(help="Report as of this date YYYY-MM-DD (default: today).")]
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+
+
+@app.command()
+@cli_errors
+def report(
+    country: Annotated[str | None, typer.Argument(help="ISO 3166 code, e.g. MWI.")] = None,
+    portfolio: Annotated[bool, typer.Option(help="Every country with a plan, instead of one.")] = False,
+    format_: Annotated[ReportFormat, typer.Option("--format", "-f", case_sensitive=False)] = ReportFormat.md,
+    output: OutOpt = None,
+    today: TodayOpt = None,
+    as_: AsUser = None,
+) -> None:
+    """A progress report: status table, progress per workstream and step, overdue items, recent changes."""
+    from cer import reports
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.reports import country_report, portfolio_report
+
+    if portfolio == (country is not None):
+        raise _invalid("give a country, or --portfolio")
+    day, fmt = _date(today), format_.value
+    with open_session(get_settings()) as session:
+        if country is None:
+            text = reports.render_portfolio(
+                portfolio_report(session=session, today=day, by=_user(as_), fmt=fmt), fmt
+            )
+        else:
+            data = country_report(session=session, country=country, today=day, by=_user(as_), fmt=fmt)
+            text = reports.render_country(data, _content(), fmt)
+    _write(text.encode(), output)
+
+
+@app.command()
+@cli_errors
+def export(
+    country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")],
+    format_: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False)],
+    output: OutOpt = None,
+) -> None:
+    """A country's plan as CSV, XLSX (a sheet per workstream) or iCalendar (one event per due date)."""
+    from cer import exports
+    from cer.config import get_settings
+    from cer.db.session import open_session
+    from cer.services.plans import get_plan, plan_tasks
+
+    if format_ is ExportFormat.xlsx and output is None:
+        raise _invalid("an XLSX workbook needs --output FILE")
+    with open_session(get_settings()) as session:
+        plan = get_plan(session=session, country=country)
+        tasks = plan_tasks(session=session, plan=plan)
+    names = {w.code: w.name for w in _content().framework.workstreams}
+    data = {
+        ExportFormat.csv: lambda: exports.to_csv(plan, tasks).encode(),
+        ExportFormat.xlsx: lambda: exports.to_xlsx(plan, tasks, names),
+        ExportFormat.ics: lambda: exports.to_ics(plan, tasks, dt.datetime.now(dt.UTC)).encode(),
+    }[format_]()
+    _write(data, output)
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(data.decode())
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise _invalid(f"cannot write {output}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+@cli_errors
+def demo(today: TodayOpt = None) -> None:
+    """Seed three example countries (Malawi, Somalia, Viet Nam) with plans four months under way."""
+    from cer.config import get_settings
+    from cer.content import default_root
+    from cer.db.session import open_session
+    from cer.services.demo import seed_demo
+
+    examples = default_root() / "examples"
+    with open_session(get_settings()) as session:
+        created = seed_demo(session=session, content=_content(), examples_dir=examples, today=_date(today))
+    typer.echo(f"Seeded {', '.join(created)}." if created else "The example countries already have plans.")
+    typer.echo(
+        "Try: cer report --portfolio · cer report MWI -f html -o mwi.html · cer tasks list --country SOM"
+    )

@@ -1,0 +1,110 @@
+"""A plan's tasks as CSV, as XLSX (a sheet per workstream) and as iCalendar (one event per due date).
+
+iCalendar events carry stable UIDs (`<country>-<task>@cer-toolkit`) and the task's version as SEQUENCE, so a
+calendar that re-imports the file updates its events instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from cer.db.tables import Plan, Task
+from cer.services.tasks import task_ref
+
+COLUMNS = (
+    "ref",
+    "workstream",
+    "step",
+    "action",
+    "title",
+    "lead",
+    "contributors",
+    "start",
+    "due",
+    "status",
+    "status_reason",
+    "critical",
+    "slack_days",
+    "depends_on",
+    "version",
+)
+
+
+def _row(task: Task, country: str) -> list[object]:
+    values = {**task.model_dump(), "ref": task_ref(task, country)}
+    row: list[object] = []
+    for name in COLUMNS:
+        value = values[name]
+        row.append("; ".join(value) if isinstance(value, list) else value)
+    return row
+
+
+def to_csv(plan: Plan, tasks: Sequence[Task]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(_row(t, plan.country_code) for t in tasks)
+    return out.getvalue()
+
+
+def to_xlsx(plan: Plan, tasks: Sequence[Task], workstream_names: dict[str, str]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    if book.active is not None:
+        book.remove(book.active)
+    for code in sorted({t.workstream for t in tasks}):
+        sheet = book.create_sheet(f"{code} {workstream_names.get(code, '')}"[:31])
+        sheet.append(list(COLUMNS))
+        for t in (t for t in tasks if t.workstream == code):
+            sheet.append(_row(t, plan.country_code))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_ics(plan: Plan, tasks: Sequence[Task], now: dt.datetime) -> str:
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    name = _text(f"CER plan {plan.country_code}")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cer-toolkit//plan//EN", "CALSCALE:GREGORIAN"]
+    lines.append(f"X-WR-CALNAME:{name}")
+    for t in tasks:
+        ref = task_ref(t, plan.country_code)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ref}@cer-toolkit",
+            f"SEQUENCE:{t.version}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{t.due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{t.due + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_text(f'Due: {ref} {t.title}')}",
+            f"DESCRIPTION:{_text(f'Lead: {t.lead}. Status: {t.status}. Started {t.start.isoformat()}.')}",
+            f"STATUS:{'CANCELLED' if t.status == 'dropped' else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
+    data = line.encode()
+    if len(data) <= limit:
+        return line
+    parts: list[str] = []
+    current = b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (limit if not parts else limit - 1):
+            parts.append(current.decode())
+            current = b""
+        current += encoded
+    parts.append(current.decode())
+    return "\r\n ".join(parts)

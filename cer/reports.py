@@ -1,0 +1,56 @@
+"""Reports rendered with Jinja2 templates (`cer/templates/reports/`): HTML is escaped, Markdown is not."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from cer.content import Content
+from cer.db.tables import Task
+from cer.services.reports import CountryReport, PortfolioReport
+from cer.services.tasks import task_ref
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FORMATS = ("html", "md")
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def render_country(report: CountryReport, content: Content, fmt: str) -> str:
+    progress = report.progress
+    fw = content.framework
+
+    def ref(task: Task) -> str:
+        return task_ref(task, progress.country)
+
+    return (
+        _environment()
+        .get_template(f"reports/country.{fmt}")
+        .render(
+            r=report,
+            plan=progress.plan,
+            selected=[w["code"] for w in progress.plan.workstreams if w["selected"]],
+            overall=progress.overall,
+            by_workstream=sorted(progress.by_workstream.items()),
+            by_step=sorted(progress.by_step.items()),
+            tasks=sorted(progress.tasks, key=lambda t: (t.workstream, t.step, t.key)),
+            ws_names={w.code: w.name for w in fw.workstreams},
+            step_names={s.number: s.name for s in fw.steps},
+            ref=ref,
+        )
+    )
+
+
+def render_portfolio(report: PortfolioReport, fmt: str) -> str:
+    return _environment().get_template(f"reports/portfolio.{fmt}").render(r=report)

@@ -1,0 +1,52 @@
+"""Progress roll-ups: per step, workstream and country from the tasks, and for the portfolio in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cer.db.tables import Plan, Task
+from cer.services.plans import get_plan, plan_tasks
+from workstreams.status import Progress, lateness
+
+
+@dataclass
+class CountryProgress:
+    country: str
+    plan: Plan
+    tasks: list[Task]
+    overall: Progress = field(default_factory=Progress)
+    by_workstream: dict[str, Progress] = field(default_factory=lambda: defaultdict(Progress))
+    by_step: dict[int, Progress] = field(default_factory=lambda: defaultdict(Progress))
+    overdue: list[Task] = field(default_factory=list)
+    due_soon: list[Task] = field(default_factory=list)
+
+
+def country_progress(
+    *, session: Session, country: str, today: dt.date, soon_days: int = 14
+) -> CountryProgress:
+    plan = get_plan(session=session, country=country)
+    result = CountryProgress(plan.country_code, plan, plan_tasks(session=session, plan=plan))
+    for t in result.tasks:
+        for bucket in (result.overall, result.by_workstream[t.workstream], result.by_step[t.step]):
+            bucket.add(t.status, t.due, today, soon_days=soon_days)
+        late, soon = lateness(t.status, t.due, today, soon_days)
+        (result.overdue if late else result.due_soon if soon else []).append(t)
+    return result
+
+
+def portfolio_progress(*, session: Session, today: dt.date, soon_days: int = 14) -> dict[str, Progress]:
+    """Progress of every country with a plan, grouped in the database (one row per country, status, due)."""
+    rows = session.exec(
+        select(col(Plan.country_code), col(Task.status), col(Task.due), func.count())
+        .join(Task, col(Task.plan_id) == col(Plan.id))
+        .group_by(col(Plan.country_code), col(Task.status), col(Task.due))
+    ).all()
+    countries: dict[str, Progress] = defaultdict(Progress)
+    for code, status, due, count in rows:
+        countries[code].add(status, due, today, count=count, soon_days=soon_days)
+    return dict(sorted(countries.items()))

@@ -1,0 +1,120 @@
+"""Progress roll-ups, reports and exports, read back and compared with the plan."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import icalendar
+import openpyxl
+import pytest
+from sqlmodel import Session
+
+from cer import exports, reports
+from cer.content import Content
+from cer.services.plans import create_plan, get_plan, plan_tasks
+from cer.services.progress import country_progress, portfolio_progress
+from cer.services.reports import country_report, portfolio_report
+from cer.services.tasks import TaskChange, get_task, update_task
+from tests.factories import make_report
+from workstreams.status import TaskStatus
+
+TODAY = dt.date(2027, 3, 1)
+
+
+@pytest.fixture
+def two_plans(session: Session, content: Content) -> Session:
+    for example in ("malawi", "viet_nam"):
+        report, answers = make_report(content, example)
+        create_plan(session=session, report=report, answer_set=answers, by="rco")
+    steps = (
+        ("MWI-A-9.1", TaskStatus.in_progress),
+        ("MWI-A-9.1", TaskStatus.completed),
+        ("MWI-B-4.1", TaskStatus.in_progress),
+    )
+    for ref, status in steps:
+        version = get_task(session=session, ref=ref).version
+        update_task(
+            session=session, ref=ref, expected_version=version, change=TaskChange(status=status), by="x"
+        )
+    return session
+
+
+def test_progress_rolls_up_by_workstream_step_and_country(two_plans: Session) -> None:
+    progress = country_progress(session=two_plans, country="MWI", today=TODAY)
+    assert progress.overall.by_status["completed"] == 1 and progress.overall.by_status["in_progress"] == 1
+    assert progress.overall.active == len(progress.tasks)
+    assert sum(p.active for p in progress.by_workstream.values()) == progress.overall.active
+    assert sum(p.active for p in progress.by_step.values()) == progress.overall.active
+    assert progress.by_workstream["A"].by_status["completed"] == 1
+    open_late = [
+        t for t in progress.tasks if t.due < TODAY and t.status in ("not_started", "in_progress", "blocked")
+    ]
+    assert sorted(t.key for t in progress.overdue) == sorted(t.key for t in open_late)
+    assert "A-9.1" not in {t.key for t in progress.overdue}  # done work is never late
+    portfolio = portfolio_progress(session=two_plans, today=TODAY)
+    assert list(portfolio) == ["MWI", "VNM"]
+    assert portfolio["MWI"].as_dict() == progress.overall.as_dict()
+
+
+def test_the_country_report_shows_status_progress_overdue_and_changes(
+    two_plans: Session, content: Content
+) -> None:
+    data = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="md")
+    first = reports.render_country(data, content, "md")
+    assert first.startswith("# Progress report: Malawi (MWI)")
+    assert "First report for this plan." in first
+    assert "| Action | Lead / contributing | Due | Status | Last change |" in first
+    assert "| A UN Programme |" in first and "## Overdue (" in first
+    assert "MWI-A-9.1" in first and "status in_progress → completed" in first
+    update_task(
+        session=two_plans, ref="MWI-B-4.1", expected_version=2, change=TaskChange(comment="OMT met"), by="omt"
+    )
+    second = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="html")
+    assert [c.event.comment for c in second.changes] == ["OMT met"]  # only what happened since the first
+    html = reports.render_country(second, content, "html")
+    assert "<h1>Progress report: Malawi (MWI)</h1>" in html and "comment “OMT met”" in html
+
+
+def test_html_reports_escape_what_people_typed(two_plans: Session, content: Content) -> None:
+    change = TaskChange(lead="<script>x</script>")
+    update_task(session=two_plans, ref="MWI-B-4.1", expected_version=2, change=change, by="x")
+    data = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="html")
+    html = reports.render_country(data, content, "html")
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_portfolio_report_lists_every_country_and_the_total(two_plans: Session) -> None:
+    text = reports.render_portfolio(portfolio_report(session=two_plans, today=TODAY, by="hq", fmt="md"), "md")
+    assert "| Malawi (MWI) |" in text and "| Viet Nam (VNM) |" in text and "| **All** |" in text
+
+
+def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) -> None:
+    plan = get_plan(session=two_plans, country="MWI")
+    tasks = plan_tasks(session=two_plans, plan=plan)
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(plan, tasks))))
+    assert [r["ref"] for r in rows] == [f"MWI-{t.key}" for t in tasks]
+    assert {r["ref"]: r["status"] for r in rows}["MWI-A-9.1"] == "completed"
+    assert rows[0]["due"] == tasks[0].due.isoformat()
+
+    names = {w.code: w.name for w in content.framework.workstreams}
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(plan, tasks, names)))
+    assert book.sheetnames == [f"{c} {names[c]}"[:31] for c in sorted({t.workstream for t in tasks})]
+    b_rows = list(book[book.sheetnames[1]].iter_rows(values_only=True))
+    assert b_rows[0][0] == "ref"
+    assert {r[0] for r in b_rows[1:]} == {f"MWI-{t.key}" for t in tasks if t.workstream == "B"}
+
+    calendar = icalendar.Calendar.from_ical(
+        exports.to_ics(plan, tasks, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+    )
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {f"MWI-{t.key}@cer-toolkit" for t in tasks}
+    a91 = events["MWI-A-9.1@cer-toolkit"]
+    task = next(t for t in tasks if t.key == "A-9.1")
+    assert a91["DTSTART"].dt == task.due and int(a91["SEQUENCE"]) == task.version
+    assert str(a91["SUMMARY"]).startswith("Due: MWI-A-9.1 Assign roles & responsibilities")
+    again = icalendar.Calendar.from_ical(exports.to_ics(plan, tasks, dt.datetime(2027, 2, 1, tzinfo=dt.UTC)))
+    assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(
+        events
+    )  # stable: calendars update, not duplicate
