@@ -28,6 +28,7 @@ pytest: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/diagnose.py
+	$(BIN)/python bench/tracking.py
 schema: $(VENV)/.installed
 	$(BIN)/cer content schema
 

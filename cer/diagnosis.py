@@ -139,6 +139,13 @@ def _task_json(t: PlannedTask) -> dict[str, Any]:
     }
 
 
+def workstreams_json(report: Report) -> list[dict[str, Any]]:
+    return [
+        {"code": w.code, "selected": w.selected, "reasons": _reasons(w.reasons)}
+        for w in report.diagnosis.workstreams
+    ]
+
+
 def report_json(report: Report) -> dict[str, Any]:
     d, plan = report.diagnosis, report.plan
     return {
@@ -149,9 +156,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "complete": d.answers.complete,
         "unanswered": d.answers.missing,
         "ignored_answers": d.answers.ignored,
-        "workstreams": [
-            {"code": w.code, "selected": w.selected, "reasons": _reasons(w.reasons)} for w in d.workstreams
-        ],
+        "workstreams": workstreams_json(report),
         "actions": [
             {"id": a.action, "workstream": a.workstream, "step": a.step, "reasons": _reasons(a.reasons)}
             for a in d.needed

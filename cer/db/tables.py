@@ -14,7 +14,9 @@ def utcnow() -> dt.datetime:
 
 
 def _when() -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    return Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    )
 
 
 def _json(nullable: bool = False) -> Any:

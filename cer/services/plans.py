@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, insert
+from sqlmodel import Session, SQLModel, col, select
 
 from cer.db.tables import Country, Diagnosis, Plan, Task
-from cer.diagnosis import Report, report_json
+from cer.diagnosis import Report, workstreams_json
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
 from diagnostics.planner import PlannedTask
 from workstreams.errors import NotFound
+
+TASKS: Table = SQLModel.metadata.tables["task"]
 
 
 def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
@@ -32,14 +35,17 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
         end=report.plan.end,
         questionnaire_version=diagnosis.questionnaire_version,
         content_version=report.content_version,
-        workstreams=report_json(report)["workstreams"],
+        workstreams=workstreams_json(report),
         created_by=by,
     )
     session.add(plan)
     session.flush()
-    session.add_all([task_row(plan.id or 0, t) for t in report.plan.tasks])
+    # One executemany INSERT on the Core table, in the same transaction: the ORM's bulk path would split
+    # the rows into groups by which values are None (ongoing tasks have no slack), one statement per group.
+    rows = [task_values(plan.id or 0, t) for t in report.plan.tasks]
+    if rows:
+        session.execute(insert(TASKS), rows)
     session.commit()
-    session.refresh(plan)
     return plan
 
 
@@ -59,26 +65,30 @@ def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, 
 
 
 def task_row(plan_id: int, t: PlannedTask) -> Task:
-    return Task(
-        plan_id=plan_id,
-        key=t.id,
-        workstream=t.workstream,
-        step=t.step,
-        action=t.action,
-        title=t.title,
-        description=t.description,
-        lead=t.lead,
-        contributors=t.contributors,
-        start=t.start,
-        due=t.due,
-        duration_days=t.duration_days,
-        depends_on=t.depends_on,
-        ongoing=t.ongoing,
-        critical=t.critical,
-        slack_days=t.slack_days,
-        tools=t.tools,
-        provenance=t.provenance,
-    )
+    return Task(**task_values(plan_id, t))
+
+
+def task_values(plan_id: int, t: PlannedTask) -> dict[str, Any]:
+    return {
+        "plan_id": plan_id,
+        "key": t.id,
+        "workstream": t.workstream,
+        "step": t.step,
+        "action": t.action,
+        "title": t.title,
+        "description": t.description,
+        "lead": t.lead,
+        "contributors": t.contributors,
+        "start": t.start,
+        "due": t.due,
+        "duration_days": t.duration_days,
+        "depends_on": t.depends_on,
+        "ongoing": t.ongoing,
+        "critical": t.critical,
+        "slack_days": t.slack_days,
+        "tools": t.tools,
+        "provenance": t.provenance,
+    }
 
 
 def _jsonable(answers: dict[str, Any]) -> dict[str, Any]:

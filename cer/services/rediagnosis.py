@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cer.db.tables import PlanRevision, Task, TaskEvent
-from cer.diagnosis import Report, report_json
+from cer.diagnosis import Report, workstreams_json
 from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row
 from cer.services.tasks import guarded_update, task_ref
 from diagnostics.answers import AnswerSet
@@ -51,7 +51,7 @@ def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, 
             _change(session, task, code, by, {"status": TaskStatus.dropped.value, "status_reason": reason})
             revision.dropped.append(key)
     plan.diagnosis_id = diagnosis.id or 0
-    plan.workstreams = report_json(report)["workstreams"]
+    plan.workstreams = workstreams_json(report)
     session.add(plan)
     session.add(revision)
     session.commit()
