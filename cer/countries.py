@@ -11,6 +11,8 @@ from workstreams.errors import NotFound
 class Country:
     code: str  # ISO 3166-1 alpha-3
     name: str
+    region: str | None = None  # UN M49 region, e.g. 'Africa'
+    subregion: str | None = None  # UN M49 sub-region, e.g. 'Sub-Saharan Africa'
 
 
 def find_country(text: str) -> Country:
@@ -26,7 +28,19 @@ def find_country(text: str) -> Country:
             found = None
     if found is None:
         raise NotFound("country", text, ["an ISO 3166 code such as MWI, VNM or SOM"])
-    return Country(found.alpha_3, display_name(found.name))
+    region, subregion = un_region(found.alpha_3)
+    return Country(found.alpha_3, display_name(found.name), region, subregion)
+
+
+def un_region(alpha_3: str) -> tuple[str | None, str | None]:
+    """The UN M49 region and sub-region of a country, from the maintained countryinfo data (or None)."""
+    from countryinfo import CountryInfo
+
+    try:
+        info = CountryInfo(alpha_3)
+        return info.region() or None, info.subregion() or None
+    except (KeyError, ValueError, AttributeError):
+        return None, None
 
 
 def display_name(iso_name: str) -> str:

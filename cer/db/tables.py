@@ -26,7 +26,8 @@ def _json(nullable: bool = False) -> Any:
 class Country(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=3, description="ISO 3166-1 alpha-3")
     name: str = Field(max_length=120)
-    region: str | None = Field(default=None, max_length=80, description="UN region, when known")
+    region: str | None = Field(default=None, max_length=80, description="UN M49 region, e.g. 'Africa'")
+    subregion: str | None = Field(default=None, max_length=80, description="UN M49 sub-region")
 
 
 class Agency(SQLModel, table=True):

@@ -26,7 +26,8 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
             f"{code} already has a plan (created {existing.created_at:%Y-%m-%d}); re-diagnose it instead"
         )
     if session.get(Country, code) is None:
-        session.add(Country(code=code, name=report.country.name))
+        c = report.country
+        session.add(Country(code=code, name=c.name, region=c.region, subregion=c.subregion))
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
     plan = Plan(
         country_code=code,

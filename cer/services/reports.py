@@ -22,6 +22,7 @@ class Change:
 class CountryReport:
     progress: CountryProgress
     country_name: str
+    region: str | None
     today: dt.date
     generated_at: dt.datetime
     since: dt.datetime | None  # the previous report, if any
@@ -32,6 +33,7 @@ class CountryReport:
 class PortfolioReport:
     countries: dict[str, Progress]
     names: dict[str, str]
+    regions: dict[str, str]
     total: Progress
     today: dt.date
     generated_at: dt.datetime
@@ -52,8 +54,9 @@ def country_report(*, session: Session, country: str, today: dt.date, by: str, f
     if previous is not None:
         query = query.where(col(TaskEvent.at) > previous.at)
     changes = [Change(tasks[e.task_id], e) for e in session.exec(query).all()]
-    name = (session.get(Country, code) or Country(code=code, name=code)).name
-    report = CountryReport(progress, name, today, utcnow(), since, changes)
+    place = session.get(Country, code) or Country(code=code, name=code)
+    region = " · ".join(filter(None, [place.region, place.subregion])) or None
+    report = CountryReport(progress, place.name, region, today, utcnow(), since, changes)
     session.add(ProgressReport(country_code=code, by=by, format=fmt, at=report.generated_at))
     session.commit()
     return report
@@ -62,13 +65,14 @@ def country_report(*, session: Session, country: str, today: dt.date, by: str, f
 def portfolio_report(*, session: Session, today: dt.date, by: str, fmt: str) -> PortfolioReport:
     countries = portfolio_progress(session=session, today=today)
     names = {c.code: c.name for c in session.exec(select(Country)).all()}
+    regions = {c.code: c.region or "" for c in session.exec(select(Country)).all()}
     total = Progress()
     for p in countries.values():
         for status, n in p.by_status.items():
             total.by_status[status] = total.by_status.get(status, 0) + n
         total.overdue += p.overdue
         total.due_soon += p.due_soon
-    report = PortfolioReport(countries, names, total, today, utcnow())
+    report = PortfolioReport(countries, names, regions, total, today, utcnow())
     session.add(ProgressReport(country_code=None, by=by, format=fmt, at=report.generated_at))
     session.commit()
     return report

@@ -63,7 +63,9 @@ def test_the_country_report_shows_status_progress_overdue_and_changes(
 ) -> None:
     data = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="md")
     first = reports.render_country(data, content, "md")
-    assert first.startswith("# Progress report: Malawi (MWI)")
+    assert first.startswith(
+        "# Progress report: Malawi (MWI)\n\nAfrica · Sub-Saharan Africa · Report of 2027-03-01"
+    )
     assert "First report for this plan." in first
     assert "| Action | Lead / contributing | Due | Status | Last change |" in first
     assert "| A UN Programme |" in first and "## Overdue (" in first
@@ -87,7 +89,9 @@ def test_html_reports_escape_what_people_typed(two_plans: Session, content: Cont
 
 def test_the_portfolio_report_lists_every_country_and_the_total(two_plans: Session) -> None:
     text = reports.render_portfolio(portfolio_report(session=two_plans, today=TODAY, by="hq", fmt="md"), "md")
-    assert "| Malawi (MWI) |" in text and "| Viet Nam (VNM) |" in text and "| **All** |" in text
+    assert (
+        "| Malawi (MWI) | Africa |" in text and "| Viet Nam (VNM) | Asia |" in text and "| **All** |" in text
+    )
 
 
 def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) -> None:
