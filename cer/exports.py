@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 
 from cer.db.tables import Plan, Task
 from cer.services.tasks import task_ref
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = (
     "ref",
@@ -60,10 +63,19 @@ def to_xlsx(plan: Plan, tasks: Sequence[Task], workstream_names: dict[str, str])
         sheet = book.create_sheet(f"{code} {workstream_names.get(code, '')}"[:31])
         sheet.append(list(COLUMNS))
         for t in (t for t in tasks if t.workstream == code):
-            sheet.append(_row(t, plan.country_code))
+            sheet.append([_literal(v) for v in _row(t, plan.country_code)])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: '=HYPERLINK(…)' typed as a lead is not a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _literal(value: object) -> object:
+    """Control characters cannot be stored in a workbook cell: show them as spaces."""
+    return _CONTROL.sub(" ", value) if isinstance(value, str) else value
 
 
 def to_ics(plan: Plan, tasks: Sequence[Task], now: dt.datetime) -> str:
@@ -90,7 +102,10 @@ def to_ics(plan: Plan, tasks: Sequence[Task], now: dt.datetime) -> str:
 
 
 def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped, every kind of line break as \\n."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return _CONTROL.sub(" ", value)
 
 
 def _fold(line: str, limit: int = 75) -> str:

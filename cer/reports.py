@@ -18,13 +18,31 @@ FORMATS = ("html", "md")
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = md_cell
+    return env
+
+
+def md_cell(value: object) -> str:
+    """People's words in a Markdown table cell or list item: no cell breaks, no line breaks, no raw HTML."""
+    text = str(value)
+    for old, new in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("|", "\\|"),
+        ("\r\n", " "),
+        ("\n", " "),
+        ("\r", " "),
+    ):
+        text = text.replace(old, new)
+    return text
 
 
 def render_country(report: CountryReport, content: Content, fmt: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -33,14 +34,34 @@ class IllegalTransition(InvalidRequest):
     pass
 
 
+TEXT_LIMITS = {"by": 120, "lead": 120, "reason": 2000, "comment": 4000}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(**fields: str | None) -> None:
+    """People's words on a task: bounded in length, no control characters (a comment may have line breaks)."""
+    for name, value in fields.items():
+        if value is None:
+            continue
+        limit = TEXT_LIMITS.get(name, 120)
+        if len(value) > limit:
+            raise InvalidRequest(f"the {name} is {len(value)} characters long; at most {limit}")
+        single_line = name not in ("comment", "reason")
+        if _CONTROL.search(value) or (single_line and ("\n" in value or "\r" in value)):
+            raise InvalidRequest(f"the {name} contains control characters or line breaks")
+        if (name in ("by", "lead") or name.startswith("contributor")) and not value.strip():
+            raise InvalidRequest(f"the {name} cannot be empty")
+
+
 def check_transition(current: TaskStatus, new: TaskStatus, reason: str | None) -> None:
     """Raise `IllegalTransition` unless `current` may become `new` (with a reason where one is needed)."""
     if new == current:
         raise IllegalTransition(f"the task is already {current.value}")
     if new not in _ALLOWED[current]:
         allowed = ", ".join(sorted(s.value for s in _ALLOWED[current]))
+        article = "an" if current.value[0] in "aeiou" else "a"
         raise IllegalTransition(
-            f"a {current.value} task cannot become {new.value} (it can become: {allowed})"
+            f"{article} {current.value} task cannot become {new.value} (it can become: {allowed})"
         )
     if new in NEEDS_REASON and not (reason and reason.strip()):
         raise IllegalTransition(f"say why the task is {new.value}: give a reason")
@@ -59,6 +80,11 @@ class Progress:
         late, soon = lateness(status, due, today, soon_days)
         self.overdue += count if late else 0
         self.due_soon += count if soon else 0
+
+    def __add__(self, other: Progress) -> Progress:
+        statuses = self.by_status.keys() | other.by_status.keys()
+        counts = {s: self.by_status.get(s, 0) + other.by_status.get(s, 0) for s in statuses}
+        return Progress(counts, self.overdue + other.overdue, self.due_soon + other.due_soon)
 
     @property
     def active(self) -> int:
@@ -84,3 +110,28 @@ def lateness(status: str, due: dt.date, today: dt.date, soon_days: int = 14) -> 
     if TaskStatus(status) not in OPEN:
         return False, False
     return due < today, today <= due <= today + dt.timedelta(days=soon_days)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """How a tracked plan takes in a re-diagnosis, by task key."""
+
+    add: list[str]  # needed and new
+    reinstate: list[str]  # needed again after an earlier re-diagnosis dropped them
+    keep: list[str]  # needed and tracked: status, dates, owners and history stay
+    drop: list[str]  # open and no longer needed
+    completed_not_needed: list[str]  # done work no longer called for: stays completed, reported
+
+
+def merge(existing: dict[str, tuple[TaskStatus, bool]], needed: list[str]) -> Merge:
+    """`existing`: key -> (status, dropped by a re-diagnosis?); `needed`: the keys the new plan has.
+
+    A task a person dropped stays dropped; only what a re-diagnosis dropped comes back by itself.
+    """
+    wanted = set(needed)
+    add = [k for k in needed if k not in existing]
+    reinstate = [k for k in needed if k in existing and existing[k] == (TaskStatus.dropped, True)]
+    keep = [k for k in needed if k in existing and k not in reinstate]
+    drop = [k for k, (status, _) in existing.items() if k not in wanted and status in OPEN]
+    done = [k for k, (status, _) in existing.items() if k not in wanted and status is TaskStatus.completed]
+    return Merge(add, reinstate, keep, sorted(drop), sorted(done))

@@ -68,7 +68,7 @@ def _options(
 
 
 def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Map domain errors to messages and exit codes: 2 for an unknown id or filter, 1 for bad content."""
+    """Errors to messages and exit codes: 2 bad request or answers, 3 conflict, 1 bad content or database."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -93,8 +93,25 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except ContentError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:  # only database errors are turned into a message; the rest propagate
+            if (message := _database_error(exc)) is None:
+                raise
+            typer.echo(f"Error: {message}", err=True)
+            raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _database_error(exc: Exception) -> str | None:
+    """A one-line account of a database failure (unreachable, refused, too long a value), else None."""
+    if "sqlalchemy" not in sys.modules:  # no database was used: it cannot be a database error
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return f"the database refused the request or could not be reached: {detail}"
 
 
 def _content() -> Content:

@@ -56,13 +56,13 @@ def diagnose(
     _print(lambda: diagnosis.report_json(report), json_, lambda: rd.report(c, report, md=md))
 
 
-def _date(text: str | None) -> dt.date:
+def _date(text: str | None, option: str = "--start") -> dt.date:
     try:
         day = dt.date.fromisoformat(text) if text else dt.date.today()
     except ValueError:
-        raise _invalid(f"--start {text!r} is not a date like 2027-01-15") from None
+        raise _invalid(f"{option} {text!r} is not a date like 2027-01-15") from None
     if not 2000 <= day.year <= 2100:
-        raise _invalid(f"--start {text} is outside 2000–2100")
+        raise _invalid(f"{option} {text} is outside 2000–2100")
     return day
 
 

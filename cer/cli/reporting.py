@@ -37,26 +37,36 @@ def report(
     format_: Annotated[ReportFormat, typer.Option("--format", "-f", case_sensitive=False)] = ReportFormat.md,
     output: OutOpt = None,
     today: TodayOpt = None,
+    preview: Annotated[
+        bool, typer.Option(help="Do not record this report: the next one still lists the same changes.")
+    ] = False,
     as_: AsUser = None,
 ) -> None:
     """A progress report: status table, progress per workstream and step, overdue items, recent changes."""
+    if portfolio == (country is not None):
+        raise _invalid("give a country, or --portfolio")
+    _produce_report(country, format_.value, output, _date(today, "--today"), not preview, _user(as_))
+
+
+def _produce_report(
+    country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str
+) -> None:
+    """Render, write, and only then record the report (a report that could not be written is not counted)."""
     from cer import reports
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.services.reports import country_report, portfolio_report
+    from cer.services.reports import country_report, portfolio_report, record_report
 
-    if portfolio == (country is not None):
-        raise _invalid("give a country, or --portfolio")
-    day, fmt = _date(today), format_.value
     with open_session(get_settings()) as session:
         if country is None:
-            text = reports.render_portfolio(
-                portfolio_report(session=session, today=day, by=_user(as_), fmt=fmt), fmt
+            _write(
+                reports.render_portfolio(portfolio_report(session=session, today=day), fmt).encode(), output
             )
-        else:
-            data = country_report(session=session, country=country, today=day, by=_user(as_), fmt=fmt)
-            text = reports.render_country(data, _content(), fmt)
-    _write(text.encode(), output)
+            return
+        data = country_report(session=session, country=country, today=day)
+        _write(reports.render_country(data, _content(), fmt).encode(), output)
+        if record:
+            record_report(session=session, report=data, by=by, fmt=fmt)
 
 
 @app.command()
@@ -108,7 +118,9 @@ def demo(today: TodayOpt = None) -> None:
 
     examples = default_root() / "examples"
     with open_session(get_settings()) as session:
-        created = seed_demo(session=session, content=_content(), examples_dir=examples, today=_date(today))
+        created = seed_demo(
+            session=session, content=_content(), examples_dir=examples, today=_date(today, "--today")
+        )
     typer.echo(f"Seeded {', '.join(created)}." if created else "The example countries already have plans.")
     typer.echo(
         "Try: cer report --portfolio · cer report MWI -f html -o mwi.html · cer tasks list --country SOM"

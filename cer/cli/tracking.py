@@ -101,9 +101,11 @@ def tasks_list(
     from cer import render_tracking as rt
     from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.facets import checked_workstream
     from cer.services.plans import get_plan
     from cer.services.tasks import list_tasks
 
+    workstream = checked_workstream(_content(), workstream)
     with open_session(get_settings()) as session:
         code = get_plan(session=session, country=country).country_code
         found = list_tasks(session=session, country=code, workstream=workstream, status=_status(status),
@@ -132,17 +134,17 @@ def tasks_update(
     from cer import render_tracking as rt
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.services.tasks import TaskChange, get_task, update_task
+    from cer.services.tasks import TaskChange, get_task, reference, update_task
 
     people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
-    dates = {"start": _date(start) if start else None, "due": _date(due) if due else None}
+    dates = {"start": _date(start, "--start") if start else None, "due": _date(due, "--due") if due else None}
     change = TaskChange(
         status=_status(status), reason=reason, lead=lead, contributors=people, comment=comment, **dates
     )
     with open_session(get_settings()) as session:
         seen = version if version is not None else get_task(session=session, ref=ref).version
         task = update_task(session=session, ref=ref, expected_version=seen, change=change, by=_user(as_))
-        country = ref.split("-")[0].upper() if not ref.strip().isdigit() else ""
+        country = reference(session=session, task=task).split("-")[0]
         _print(lambda: rt.task_json(task, country), json_, lambda: rt.tasks_table([task], country))
 
 

@@ -31,5 +31,13 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def known(revision: str) -> bool:
+    """Whether this code knows the schema `revision` (a newer program may have migrated the database)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for unknown revisions  # noqa: BLE001
+        return False
+
+
 def current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()

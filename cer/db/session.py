@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from cer.config import Settings
 from cer.db.engine import make_engine
-from cer.db.migrate import current, head
+from cer.db.migrate import current, head, known
 from workstreams.errors import InvalidRequest
 
 
@@ -24,6 +24,10 @@ def open_session(settings: Settings) -> Session:
         at = current(connection)
     if at != head():
         where = engine.url.render_as_string(hide_password=True)
+        if at is not None and not known(at):
+            raise InvalidRequest(
+                f"the database {where} is at schema {at}, newer than this cer-toolkit: update it"
+            )
         state = "has no tables yet" if at is None else f"is at schema {at}, not {head()}"
         raise InvalidRequest(f"the database {where} {state}: run `cer db upgrade`")
     return Session(engine)

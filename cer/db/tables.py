@@ -86,6 +86,7 @@ class Task(SQLModel, table=True):
     provenance: list[str] = _json()
     status: str = Field(default="not_started", max_length=20, index=True)
     status_reason: str | None = None
+    dropped_by_rediagnosis: bool = Field(default=False, description="Dropped by a re-diagnosis, not a person")
     version: int = Field(default=1, description="Optimistic lock: bumped by every change")
     updated_at: dt.datetime = _when()
 
@@ -113,6 +114,7 @@ class PlanRevision(SQLModel, table=True):
     reinstated: list[str] = _json()
     dropped: list[str] = _json()
     changed: list[str] = _json()
+    completed_not_needed: list[str] = _json()  # done work the new answers no longer call for: kept completed
 
 
 class ProgressReport(SQLModel, table=True):
@@ -123,6 +125,9 @@ class ProgressReport(SQLModel, table=True):
     at: dt.datetime = _when()
     by: str = Field(max_length=120)
     format: str = Field(max_length=10)
+    last_event_id: int = Field(
+        default=0, description="The newest event the report covered: the next one starts after"
+    )
 
 
 class StepSignOff(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from cer.db.tables import Country, Diagnosis, Plan, Task
@@ -25,8 +26,22 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
         raise Conflict(
             f"{code} already has a plan (created {existing.created_at:%Y-%m-%d}); re-diagnose it instead"
         )
+    try:
+        plan = _insert_plan(session, report, answer_set, by)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if _duplicate_plan(exc):  # someone created the same country's plan at the same moment
+            raise Conflict(
+                f"{code} got a plan from someone else at the same moment; nothing was written"
+            ) from None
+        raise
+    return plan
+
+
+def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
+    code, c = report.country.code, report.country
     if session.get(Country, code) is None:
-        c = report.country
         session.add(Country(code=code, name=c.name, region=c.region, subregion=c.subregion))
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
     plan = Plan(
@@ -46,8 +61,14 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
     rows = [task_values(plan.id or 0, t) for t in report.plan.tasks]
     if rows:
         session.execute(insert(TASKS), rows)
-    session.commit()
     return plan
+
+
+def _duplicate_plan(exc: IntegrityError) -> bool:
+    text = str(exc.orig)
+    return any(
+        key in text for key in ("country_pkey", "uq_plan_country", "country.code", "plan.country_code")
+    )
 
 
 def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Diagnosis:

@@ -1,86 +1,126 @@
 """Re-diagnosis: when a country's answers change, rebuild the plan and merge it into the one being tracked.
 
-Tasks still needed keep their status, dates, owners and history (their derived facts — dependencies, tools,
-provenance, critical path — are refreshed); open tasks no longer needed are dropped with the reason, never
-deleted, and completed ones stay completed; tasks dropped by an earlier re-diagnosis and needed again are
-reinstated; new tasks are added. The diff is returned and recorded as a PlanRevision; every task change
-writes an event.
+What happens to each task is decided by `workstreams.status.merge`. Kept tasks keep their status, dates,
+owners and history, and get their derived facts (dependencies, tools, provenance, critical path) refreshed;
+open tasks no longer needed are dropped with the reason, never deleted; completed ones stay completed and
+are reported; tasks an earlier re-diagnosis dropped come back when needed again; new tasks are added. The
+plan row is locked for the whole merge, so task updates (which take a shared lock on it) wait rather than
+interleave. Every change writes an event; the diff is returned and recorded as a PlanRevision.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from cer.db.tables import PlanRevision, Task, TaskEvent
+from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
 from cer.diagnosis import Report, workstreams_json
-from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row
+from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
 from cer.services.tasks import guarded_update, task_ref
 from diagnostics.answers import AnswerSet
-from diagnostics.planner import PlannedTask
-from workstreams.status import OPEN, TaskStatus
+from workstreams.status import TaskStatus, merge
 
-DROPPED_PREFIX = "No longer needed after re-diagnosis"
 DERIVED = ("title", "description", "depends_on", "tools", "provenance", "critical", "slack_days", "ongoing")
 
 
 def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRevision:
-    plan = get_plan(session=session, country=report.country.code)
-    code = plan.country_code
+    plan_id = get_plan(session=session, country=report.country.code).id
+    plan = session.exec(select(Plan).where(Plan.id == plan_id).with_for_update()).one()
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
     existing = {t.key: t for t in plan_tasks(session=session, plan=plan)}
     planned = {t.id: t for t in report.plan.tasks}
-    revision = PlanRevision(plan_id=plan.id or 0, diagnosis_id=diagnosis.id or 0, by=by)
-    for key, new in planned.items():
-        task = existing.get(key)
-        if task is None:
-            session.add(task_row(plan.id or 0, new))
-            revision.added.append(key)
-        elif task.status == TaskStatus.dropped and (task.status_reason or "").startswith(DROPPED_PREFIX):
-            _change(session, task, code, by, {"status": TaskStatus.not_started.value, "status_reason": None})
-            revision.reinstated.append(key)
-        elif changes := _derived_changes(task, new):
-            _change(session, task, code, by, changes)
-            revision.changed.append(key)
+    decision = merge(
+        {k: (TaskStatus(t.status), t.dropped_by_rediagnosis) for k, t in existing.items()}, list(planned)
+    )
+    for key in decision.add:
+        task = task_row(plan.id or 0, planned[key])
+        session.add(task)
+        session.flush()
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field="created", comment="Added by re-diagnosis"))
+    changed = []
+    for key in decision.reinstate + decision.keep:
+        values = _derived(existing[key], task_values(plan.id or 0, planned[key]))
+        if key in decision.reinstate:
+            values |= {
+                "status": TaskStatus.not_started.value,
+                "status_reason": None,
+                "dropped_by_rediagnosis": False,
+            }
+        if values:
+            _change(session, existing[key], plan.country_code, by, values, "Needed again after re-diagnosis")
+            changed += [key] if key in decision.keep else []
     why_not = _why_not_needed(report)
-    for key, task in existing.items():
-        if key not in planned and TaskStatus(task.status) in OPEN:  # completed work stays completed
-            why = why_not.get(key) or why_not.get(task.workstream) or "the new answers no longer call for it"
-            reason = f"{DROPPED_PREFIX}: {why}"
-            _change(session, task, code, by, {"status": TaskStatus.dropped.value, "status_reason": reason})
-            revision.dropped.append(key)
-    plan.diagnosis_id = diagnosis.id or 0
-    plan.workstreams = workstreams_json(report)
-    session.add(plan)
+    for key in decision.drop:
+        task = existing[key]
+        why = why_not.get(key) or why_not.get(task.workstream) or "the new answers no longer call for it"
+        values = {
+            "status": TaskStatus.dropped.value,
+            "status_reason": f"No longer needed after re-diagnosis: {why}",
+            "dropped_by_rediagnosis": True,
+        }
+        _change(session, task, plan.country_code, by, values, "Dropped by re-diagnosis")
+    _refresh_plan(session, plan, report, diagnosis.id or 0)
+    revision = PlanRevision(
+        plan_id=plan.id or 0,
+        diagnosis_id=diagnosis.id or 0,
+        by=by,
+        added=decision.add,
+        reinstated=decision.reinstate,
+        dropped=decision.drop,
+        changed=changed,
+        completed_not_needed=decision.completed_not_needed,
+    )
     session.add(revision)
     session.commit()
     session.refresh(revision)
     return revision
 
 
-def _derived_changes(task: Task, new: PlannedTask) -> dict[str, Any]:
-    return {name: getattr(new, name) for name in DERIVED if getattr(new, name) != getattr(task, name)}
+def _derived(task: Task, new: dict[str, Any]) -> dict[str, Any]:
+    return {name: new[name] for name in DERIVED if new[name] != getattr(task, name)}
 
 
-def _change(session: Session, task: Task, country: str, by: str, values: dict[str, Any]) -> None:
-    """A guarded update of one task and its event: a status change, or one 'replanned' for derived facts."""
-    old_status = task.status
-    ref = task_ref(task, country)
-    guarded_update(session=session, task=task, expected_version=task.version, values=values, ref=ref)
+def _change(session: Session, task: Task, country: str, by: str, values: dict[str, Any], note: str) -> None:
+    """A guarded update of one task and its event: a status change, or the derived facts before and after."""
+    old = {name: getattr(task, name) for name in values}
+    guarded_update(
+        session=session, task=task, expected_version=task.version, values=values, ref=task_ref(task, country)
+    )
     if "status" in values:
         event = TaskEvent(
             task_id=task.id or 0,
             by=by,
             field="status",
-            old=old_status,
+            old=old["status"],
             new=values["status"],
-            comment=values.get("status_reason"),
+            comment=values.get("status_reason") or note,
         )
     else:
-        note = "facts derived from the new diagnosis refreshed"
-        event = TaskEvent(task_id=task.id or 0, by=by, field="replanned", old=sorted(values), comment=note)
+        event = TaskEvent(
+            task_id=task.id or 0,
+            by=by,
+            field="replanned",
+            old=_plain(old),
+            new=_plain(values),
+            comment="Facts derived from the new diagnosis",
+        )
     session.add(event)
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+
+
+def _refresh_plan(session: Session, plan: Plan, report: Report, diagnosis_id: int) -> None:
+    session.flush()
+    open_dues = [t.due for t in plan_tasks(session=session, plan=plan) if t.status != TaskStatus.dropped]
+    plan.diagnosis_id = diagnosis_id
+    plan.workstreams = workstreams_json(report)
+    plan.questionnaire_version = report.diagnosis.questionnaire_version
+    plan.content_version = report.content_version
+    plan.end = max(open_dues, default=plan.end)
+    session.add(plan)
 
 
 def _why_not_needed(report: Report) -> dict[str, str]:

@@ -27,6 +27,7 @@ class CountryReport:
     generated_at: dt.datetime
     since: dt.datetime | None  # the previous report, if any
     changes: list[Change]
+    last_event_id: int  # the newest event this report covers
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class PortfolioReport:
     generated_at: dt.datetime
 
 
-def country_report(*, session: Session, country: str, today: dt.date, by: str, fmt: str) -> CountryReport:
-    """Gather the report and record that it was made (so the next one lists changes since this one)."""
+def country_report(*, session: Session, country: str, today: dt.date) -> CountryReport:
+    """Gather a country's report: progress, overdue and due-soon tasks, and the changes since the last one."""
     progress = country_progress(session=session, country=country, today=today)
     code = progress.country
     previous = session.exec(
@@ -48,31 +49,42 @@ def country_report(*, session: Session, country: str, today: dt.date, by: str, f
         .where(ProgressReport.country_code == code)
         .order_by(col(ProgressReport.id).desc())
     ).first()
-    since = previous.at if previous else None
     tasks = {t.id: t for t in progress.tasks}
     query = select(TaskEvent).where(col(TaskEvent.task_id).in_(list(tasks))).order_by(col(TaskEvent.id))
-    if previous is not None:
-        query = query.where(col(TaskEvent.at) > previous.at)
+    if previous is not None:  # by event id, not by clock: an event committed late is not skipped
+        query = query.where(col(TaskEvent.id) > previous.last_event_id)
     changes = [Change(tasks[e.task_id], e) for e in session.exec(query).all()]
+    newest = max((c.event.id or 0 for c in changes), default=previous.last_event_id if previous else 0)
     place = session.get(Country, code) or Country(code=code, name=code)
     region = " · ".join(filter(None, [place.region, place.subregion])) or None
-    report = CountryReport(progress, place.name, region, today, utcnow(), since, changes)
-    session.add(ProgressReport(country_code=code, by=by, format=fmt, at=report.generated_at))
+    return CountryReport(
+        progress, place.name, region, today, utcnow(), previous.at if previous else None, changes, newest
+    )
+
+
+def record_report(*, session: Session, report: CountryReport, by: str, fmt: str) -> None:
+    """Note that a report was handed out: the next one lists only what changed after it."""
+    session.add(
+        ProgressReport(
+            country_code=report.progress.country,
+            by=by,
+            format=fmt,
+            at=report.generated_at,
+            last_event_id=report.last_event_id,
+        )
+    )
     session.commit()
-    return report
 
 
-def portfolio_report(*, session: Session, today: dt.date, by: str, fmt: str) -> PortfolioReport:
+def portfolio_report(*, session: Session, today: dt.date) -> PortfolioReport:
     countries = portfolio_progress(session=session, today=today)
-    names = {c.code: c.name for c in session.exec(select(Country)).all()}
-    regions = {c.code: c.region or "" for c in session.exec(select(Country)).all()}
-    total = Progress()
-    for p in countries.values():
-        for status, n in p.by_status.items():
-            total.by_status[status] = total.by_status.get(status, 0) + n
-        total.overdue += p.overdue
-        total.due_soon += p.due_soon
-    report = PortfolioReport(countries, names, regions, total, today, utcnow())
-    session.add(ProgressReport(country_code=None, by=by, format=fmt, at=report.generated_at))
-    session.commit()
-    return report
+    places = session.exec(select(Country)).all()
+    total = sum(countries.values(), Progress())
+    return PortfolioReport(
+        countries,
+        {c.code: c.name for c in places},
+        {c.code: c.region or "" for c in places},
+        total,
+        today,
+        utcnow(),
+    )

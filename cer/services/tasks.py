@@ -7,7 +7,7 @@ version is refused with `Conflict` naming the current state, never applied over 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from cer.db.tables import Plan, Task, TaskEvent, utcnow
 from cer.services.errors import Conflict
 from workstreams.errors import InvalidRequest, NotFound
-from workstreams.status import OPEN, TaskStatus, check_transition
+from workstreams.status import OPEN, TaskStatus, check_text, check_transition
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,16 @@ class TaskChange:
     start: dt.date | None = None
     due: dt.date | None = None
     comment: str | None = None
-    values: dict[str, Any] = field(default_factory=dict, init=False)
 
 
 def task_ref(task: Task, country: str) -> str:
     return f"{country}-{task.key}"
+
+
+def reference(*, session: Session, task: Task) -> str:
+    """The task's reference, e.g. 'MWI-B-4.1'."""
+    plan = session.get(Plan, task.plan_id)
+    return task_ref(task, plan.country_code if plan else "")
 
 
 def get_task(*, session: Session, ref: str) -> Task:
@@ -73,12 +78,22 @@ def list_tasks(
 def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> Task:
     """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
     task = get_task(session=session, ref=ref)
+    check_text(by=by, lead=change.lead, reason=change.reason, comment=change.comment)
+    check_text(**{f"contributor {i + 1}": name for i, name in enumerate(change.contributors or [])})
+    # A shared lock on the plan: a re-diagnosis (which locks it for update) and this change do not interleave.
+    session.exec(select(Plan).where(Plan.id == task.plan_id).with_for_update(read=True)).one()
     diffs = _diffs(task, change)
-    if not diffs and not (change.comment and change.comment.strip()):
+    comment = (change.comment or "").strip()
+    if not diffs and not comment:
         raise InvalidRequest("nothing to change: give a status, lead, contributors, dates or a comment")
+    if not diffs:  # a comment changes nothing on the task: no version to guard
+        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=comment))
+        session.commit()
+        return task
     values = {name: new for name, (_, new) in diffs.items()}
     if change.status is not None:
         values["status_reason"] = change.reason
+        values["dropped_by_rediagnosis"] = False
     guarded_update(session=session, task=task, expected_version=expected_version, values=values, ref=ref)
     for name, (old, new) in diffs.items():
         session.add(TaskEvent(task_id=task.id or 0, by=by, field=name, old=_plain(old), new=_plain(new),

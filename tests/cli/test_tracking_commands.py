@@ -127,3 +127,28 @@ def test_demo_report_and_export_from_the_command_line(db: Callable[..., Result],
     assert db("export", "VNM", "-f", "xlsx").exit_code == 2  # a workbook needs a file
     assert db("report", "--today", "2027-03-01").exit_code == 2  # neither a country nor --portfolio
     assert db("report", "XYZ").exit_code == 2
+
+
+def test_a_report_that_could_not_be_written_or_was_a_preview_does_not_use_up_the_changes(
+    db: Callable[..., Result], tmp_path: Path
+) -> None:
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    db("tasks", "update", "MWI-B-4.1", "--comment", "important change")
+    failed = db("report", "MWI", "-o", str(tmp_path / "missing" / "x.md"))
+    assert failed.exit_code == 2 and "cannot write" in failed.stderr
+    assert "Changes since the previous report (1)" in db("report", "MWI", "--preview").stdout
+    assert "Changes since the previous report (1)" in db("report", "MWI").stdout  # recorded now
+    assert "Changes since the previous report (0)" in db("report", "MWI").stdout
+
+
+def test_cli_refuses_unknown_workstreams_and_reports_references_for_numbered_tasks(
+    db: Callable[..., Result],
+) -> None:
+    created = as_json(db("plan", "create", MALAWI, "--start", "2027-01-15", "--json"))
+    bad = db("tasks", "list", "--country", "MWI", "--workstream", "Z")
+    assert bad.exit_code == 2 and "unknown workstream 'Z'" in bad.stderr
+    number = str(created["tasks"][0]["id"])
+    task = as_json(db("tasks", "update", number, "--comment", "by number", "--json"))
+    assert task["ref"] == created["tasks"][0]["ref"]
+    late = db("tasks", "update", "MWI-B-4.1", "--due", "2027-02-30")
+    assert late.exit_code == 2 and "--due '2027-02-30' is not a date" in late.stderr

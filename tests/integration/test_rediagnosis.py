@@ -80,3 +80,50 @@ def test_the_same_answers_again_change_nothing(session: Session, content: Conten
     revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
     assert (revision.added, revision.dropped, revision.reinstated, revision.changed) == ([], [], [], [])
     assert all(t.version == 1 for t in list_tasks(session=session, country="MWI"))
+
+
+def test_a_task_a_person_dropped_stays_dropped_and_added_tasks_say_where_they_came_from(
+    session: Session, content: Content
+) -> None:
+    _plan_malawi(session, content)
+    drop = TaskChange(status=TaskStatus.dropped, reason="No longer needed after re-diagnosis: my own words")
+    update_task(session=session, ref="MWI-D-5.1", expected_version=1, change=drop, by="omt")
+    report, answers = make_report(content, "malawi", dq01="no")
+    revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
+    assert get_task(session=session, ref="MWI-D-5.1").status == "dropped"  # a person's decision stands
+    assert "D-5.1" not in revision.reinstated
+    created = task_history(session=session, ref="MWI-A-1.1")
+    assert [(e.field, e.comment) for e in created] == [("created", "Added by re-diagnosis")]
+
+
+def test_completed_work_no_longer_needed_is_reported_and_the_plan_follows_the_new_diagnosis(
+    session: Session, content: Content
+) -> None:
+    _plan_malawi(session, content)
+    for status in (TaskStatus.in_progress, TaskStatus.completed):
+        version = get_task(session=session, ref="MWI-D-2.4").version
+        update_task(
+            session=session,
+            ref="MWI-D-2.4",
+            expected_version=version,
+            change=TaskChange(status=status),
+            by="x",
+        )
+    report, answers = make_report(content, "malawi", security_allows_colocation="no", suitable_building=None)
+    revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
+    assert revision.completed_not_needed == ["D-2.4"]
+    plan = get_plan(session=session, country="MWI")
+    open_dues = [t.due for t in list_tasks(session=session, country="MWI") if t.status != "dropped"]
+    assert plan.end == max(open_dues)
+    assert not {w["code"] for w in plan.workstreams if w["selected"]} & {"D"}
+
+
+def test_replanned_tasks_record_their_facts_before_and_after(session: Session, content: Content) -> None:
+    _plan_malawi(session, content)
+    report, answers = make_report(
+        content, "malawi", dq01="no"
+    )  # 1.1 comes in before step 2: dependencies change
+    revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
+    assert "A-2.1" in revision.changed
+    event = task_history(session=session, ref="MWI-A-2.1")[-1]
+    assert event.field == "replanned" and "depends_on" in event.old and "A-1.1" in event.new["depends_on"]

@@ -15,7 +15,7 @@ from cer import exports, reports
 from cer.content import Content
 from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.progress import country_progress, portfolio_progress
-from cer.services.reports import country_report, portfolio_report
+from cer.services.reports import country_report, portfolio_report, record_report
 from cer.services.tasks import TaskChange, get_task, update_task
 from tests.factories import make_report
 from workstreams.status import TaskStatus
@@ -61,8 +61,9 @@ def test_progress_rolls_up_by_workstream_step_and_country(two_plans: Session) ->
 def test_the_country_report_shows_status_progress_overdue_and_changes(
     two_plans: Session, content: Content
 ) -> None:
-    data = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="md")
+    data = country_report(session=two_plans, country="MWI", today=TODAY)
     first = reports.render_country(data, content, "md")
+    record_report(session=two_plans, report=data, by="rc", fmt="md")
     assert first.startswith(
         "# Progress report: Malawi (MWI)\n\nAfrica · Sub-Saharan Africa · Report of 2027-03-01"
     )
@@ -73,7 +74,7 @@ def test_the_country_report_shows_status_progress_overdue_and_changes(
     update_task(
         session=two_plans, ref="MWI-B-4.1", expected_version=2, change=TaskChange(comment="OMT met"), by="omt"
     )
-    second = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="html")
+    second = country_report(session=two_plans, country="MWI", today=TODAY)
     assert [c.event.comment for c in second.changes] == ["OMT met"]  # only what happened since the first
     html = reports.render_country(second, content, "html")
     assert "<h1>Progress report: Malawi (MWI)</h1>" in html and "comment “OMT met”" in html
@@ -82,13 +83,13 @@ def test_the_country_report_shows_status_progress_overdue_and_changes(
 def test_html_reports_escape_what_people_typed(two_plans: Session, content: Content) -> None:
     change = TaskChange(lead="<script>x</script>")
     update_task(session=two_plans, ref="MWI-B-4.1", expected_version=2, change=change, by="x")
-    data = country_report(session=two_plans, country="MWI", today=TODAY, by="rc", fmt="html")
+    data = country_report(session=two_plans, country="MWI", today=TODAY)
     html = reports.render_country(data, content, "html")
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
 
 
 def test_the_portfolio_report_lists_every_country_and_the_total(two_plans: Session) -> None:
-    text = reports.render_portfolio(portfolio_report(session=two_plans, today=TODAY, by="hq", fmt="md"), "md")
+    text = reports.render_portfolio(portfolio_report(session=two_plans, today=TODAY), "md")
     assert (
         "| Malawi (MWI) | Africa |" in text and "| Viet Nam (VNM) | Asia |" in text and "| **All** |" in text
     )
@@ -122,3 +123,49 @@ def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) 
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(
         events
     )  # stable: calendars update, not duplicate
+
+
+def test_people_s_words_cannot_break_the_markdown_or_smuggle_html(
+    two_plans: Session, content: Content
+) -> None:
+    change = TaskChange(lead="OMT | UNDP <img onerror=x>", comment="first line\n| not a row")
+    update_task(session=two_plans, ref="MWI-B-4.1", expected_version=2, change=change, by="x")
+    md = reports.render_country(country_report(session=two_plans, country="MWI", today=TODAY), content, "md")
+    row = next(line for line in md.splitlines() if line.startswith("| MWI-B-4.1 "))
+    assert row.count(" | ") == 4  # five cells, whatever the lead says
+    assert "OMT \\| UNDP &lt;img onerror=x&gt;" in row
+    assert "comment “first line \\| not a row”" in md
+
+
+def test_exports_keep_text_as_text(two_plans: Session, content: Content) -> None:
+    change = TaskChange(
+        lead='=HYPERLINK("http://x","click")', contributors=["Office, Ministry; Planning", "Ünïcødé 🏢"]
+    )
+    update_task(session=two_plans, ref="MWI-B-4.1", expected_version=2, change=change, by="x")
+    plan = get_plan(session=two_plans, country="MWI")
+    tasks = plan_tasks(session=two_plans, plan=plan)
+    row = next(r for r in csv.DictReader(io.StringIO(exports.to_csv(plan, tasks))) if r["ref"] == "MWI-B-4.1")
+    assert (
+        row["lead"] == '=HYPERLINK("http://x","click")'
+        and row["contributors"] == "Office, Ministry; Planning; Ünïcødé 🏢"
+    )
+    names = {w.code: w.name for w in content.framework.workstreams}
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(plan, tasks, names)))
+    cell = next(r for r in book[book.sheetnames[1]].iter_rows() if r[0].value == "MWI-B-4.1")[5]
+    assert cell.value == '=HYPERLINK("http://x","click")' and cell.data_type == "s"  # text, not a formula
+
+
+def test_icalendar_lines_fold_at_75_octets_even_in_multibyte_text(two_plans: Session) -> None:
+    change = TaskChange(lead="Ministère de l’Économie — équipe conjointe " * 2)
+    update_task(session=two_plans, ref="MWI-B-4.1", expected_version=2, change=change, by="x")
+    plan = get_plan(session=two_plans, country="MWI")
+    text = exports.to_ics(
+        plan, plan_tasks(session=two_plans, plan=plan), dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    )
+    lines = text.split("\r\n")
+    assert max(len(line.encode()) for line in lines) <= 75
+    assert any(line.startswith(" ") for line in lines)  # something was folded
+    event = next(
+        e for e in icalendar.Calendar.from_ical(text).walk("VEVENT") if str(e["UID"]).startswith("MWI-B-4.1")
+    )
+    assert "Ministère de l’Économie — équipe conjointe" in str(event["DESCRIPTION"])

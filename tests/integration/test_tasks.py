@@ -155,3 +155,28 @@ def test_twenty_concurrent_updates_on_postgresql_lose_nothing(
         assert task.version == version + 1
         assert [e.field for e in events] == ["lead", "comment"]
         assert events[0].new == task.lead
+
+
+def test_a_comment_needs_no_version_and_changes_none(planned: Session) -> None:
+    update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=TaskChange(lead="UNDP"), by="a")
+    task = update_task(
+        session=planned, ref="MWI-B-4.1", expected_version=1, change=TaskChange(comment="Noted"), by="b"
+    )
+    assert task.version == 2
+    assert [e.field for e in task_history(session=planned, ref="MWI-B-4.1")] == ["lead", "comment"]
+
+
+def test_overlong_or_control_character_input_is_refused_on_every_database(planned: Session) -> None:
+    bad = [
+        TaskChange(lead="x" * 500),
+        TaskChange(lead="bell\x07"),
+        TaskChange(contributors=["ok", "y" * 200]),
+    ]
+    for change in bad:
+        with pytest.raises(InvalidRequest):
+            update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=change, by="x")
+    with pytest.raises(InvalidRequest, match="the by is"):
+        update_task(
+            session=planned, ref="MWI-B-4.1", expected_version=1, change=TaskChange(lead="A"), by="u" * 200
+        )
+    assert get_task(session=planned, ref="MWI-B-4.1").version == 1
