@@ -20,14 +20,13 @@ def plan_json(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
 def tasks_table(tasks: list[Task], country: str) -> str:
     if not tasks:
         return "No tasks match.\n"
-    rows = [
-        f"{task_ref(t, country):<12} {t.status:<12} {t.due.isoformat()}  {t.lead:<16} {t.title}"
-        + ("  *" if t.critical else "")
-        for t in tasks
-    ]
-    return (
-        "\n".join([f"{'TASK':<12} {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)", *rows]) + "\n"
-    )
+    lines = [f"{'TASK':<12} {'VER':>3}  {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)"]
+    for t in tasks:
+        mark = "  *" if t.critical else ""
+        lines.append(
+            f"{task_ref(t, country):<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def plan_text(plan: Plan, tasks: list[Task]) -> str:

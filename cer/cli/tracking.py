@@ -196,6 +196,8 @@ def plan_rediagnose(
     answer_set = diagnosis.read_answers(answers)
     with open_session(get_settings()) as session:
         plan = get_plan(session=session, country=country)
-        report = diagnosis.run(_content(), answer_set, country=country, start=plan.start, draft=False)
+        # New work starts no earlier than today: tasks added by a re-diagnosis are not overdue on arrival.
+        start = max(plan.start, dt.date.today())
+        report = diagnosis.run(_content(), answer_set, country=country, start=start, draft=False)
         revision = rediagnose_plan(session=session, report=report, answer_set=answer_set, by=_user(as_))
         _print(lambda: revision.model_dump(mode="json"), json_, lambda: rt.revision_text(revision))
