@@ -43,6 +43,7 @@ class QuestionType(StrEnum):
 class Choice(ContentModel):
     value: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     label: Labels
+    name: str | None = Field(default=None, description="A full name behind a short label, e.g. an agency's.")
 
 
 READINESS_CHOICES = [

@@ -126,10 +126,10 @@ def up(json_: JsonOpt = False) -> None:
     """Start the product on embedded defaults (today: check content, migrate the database, overview)."""
     from cer import render
     from cer.config import get_settings
-    from cer.db.migrate import head, upgrade
+    from cer.services.setup import prepare_database
 
     c = _content()
     url = get_settings().database_url
-    upgrade(url)
-    data = {"version": c.version, "counts": c.counts(), "database": url, "schema": head()}
-    _print(lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {head()}: {url}\n")
+    schema = prepare_database(url=url, questionnaire=c.questionnaire)
+    data = {"version": c.version, "counts": c.counts(), "database": url, "schema": schema}
+    _print(lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {schema}: {url}\n")

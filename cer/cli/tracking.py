@@ -34,14 +34,14 @@ def _user(name: str | None) -> str:
 def db_upgrade(json_: JsonOpt = False) -> None:
     """Create or migrate the database (CER_DATABASE_URL; default SQLite under var/)."""
     from cer.config import get_settings
-    from cer.db.migrate import head, upgrade
+    from cer.services.setup import prepare_database
 
     url = get_settings().database_url
-    upgrade(url)
+    schema = prepare_database(url=url, questionnaire=_content().questionnaire)
     _print(
-        lambda: {"database": url, "schema": head()},
+        lambda: {"database": url, "schema": schema},
         json_,
-        lambda: f"Database ready at schema {head()}: {url}\n",
+        lambda: f"Database ready at schema {schema}: {url}\n",
     )
 
 

@@ -71,3 +71,15 @@ def test_a_failure_in_the_middle_of_plan_creation_leaves_nothing_behind(
 def test_an_unknown_country_has_no_plan(session: Session) -> None:
     with pytest.raises(NotFound, match="unknown plan for country 'XYZ'"):
         get_plan(session=session, country="XYZ")
+
+
+def test_agencies_are_kept_in_step_with_the_questionnaire(session: Session, content: Content) -> None:
+    from cer.db.tables import Agency
+    from cer.services.agencies import sync_agencies
+
+    assert sync_agencies(session=session, questionnaire=content.questionnaire) == 20
+    unicef = session.get(Agency, "UNICEF")
+    assert unicef is not None and unicef.name == "United Nations Children's Fund"
+    assert (
+        sync_agencies(session=session, questionnaire=content.questionnaire) == 0
+    )  # nothing new the second time
