@@ -142,7 +142,7 @@ def raw_insert(engine: Engine, batch: list[tuple[Report, AnswerSet]]) -> float:
 def report_time(engine: Engine) -> float:
     start = time.perf_counter()
     with Session(engine) as session:
-        reports.render_portfolio(portfolio_report(session=session, today=TODAY, by="bench", fmt="md"), "md")
+        reports.render_portfolio(portfolio_report(session=session, today=TODAY), get_content(), "md")
     return time.perf_counter() - start
 
 

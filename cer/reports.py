@@ -70,5 +70,14 @@ def render_country(report: CountryReport, content: Content, fmt: str) -> str:
     )
 
 
-def render_portfolio(report: PortfolioReport, fmt: str) -> str:
-    return _environment().get_template(f"reports/portfolio.{fmt}").render(r=report)
+def render_portfolio(report: PortfolioReport, content: Content, fmt: str) -> str:
+    fw = content.framework
+    return (
+        _environment()
+        .get_template(f"reports/portfolio.{fmt}")
+        .render(
+            r=report,
+            ws_names={w.code: w.name for w in fw.workstreams},
+            step_names={s.number: s.name for s in fw.steps},
+        )
+    )

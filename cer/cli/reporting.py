@@ -55,13 +55,14 @@ def _produce_report(
     from cer import reports
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.services.reports import country_report, portfolio_report, record_report
+    from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
 
     with open_session(get_settings()) as session:
         if country is None:
-            _write(
-                reports.render_portfolio(portfolio_report(session=session, today=day), fmt).encode(), output
-            )
+            whole = portfolio_report(session=session, today=day)
+            _write(reports.render_portfolio(whole, _content(), fmt).encode(), output)
+            if record:
+                record_portfolio_report(session=session, report=whole, by=by, fmt=fmt)
             return
         data = country_report(session=session, country=country, today=day)
         _write(reports.render_country(data, _content(), fmt).encode(), output)

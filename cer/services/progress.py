@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from cer.db.tables import Plan, Task
 from cer.services.plans import get_plan, plan_tasks
-from workstreams.status import Progress, lateness
+from workstreams.status import OPEN, Progress, lateness
 
 
 @dataclass
@@ -50,3 +50,34 @@ def portfolio_progress(*, session: Session, today: dt.date, soon_days: int = 14)
     for code, status, due, count in rows:
         countries[code].add(status, due, today, count=count, soon_days=soon_days)
     return dict(sorted(countries.items()))
+
+
+def portfolio_breakdown(
+    *, session: Session, today: dt.date, soon_days: int = 14
+) -> tuple[dict[str, Progress], dict[int, Progress]]:
+    """Progress of all countries together, by workstream and by step (grouped in the database)."""
+    by_workstream: dict[str, Progress] = defaultdict(Progress)
+    by_step: dict[int, Progress] = defaultdict(Progress)
+    for key, bucket in ((Task.workstream, by_workstream), (Task.step, by_step)):
+        rows = session.exec(
+            select(col(key), col(Task.status), col(Task.due), func.count()).group_by(
+                col(key), col(Task.status), col(Task.due)
+            )
+        ).all()
+        for group, status, due, count in rows:
+            bucket[group].add(status, due, today, count=count, soon_days=soon_days)  # type: ignore[index]
+    return dict(sorted(by_workstream.items())), dict(sorted(by_step.items()))
+
+
+def overdue_tasks(*, session: Session, today: dt.date, limit: int = 50) -> tuple[list[tuple[str, Task]], int]:
+    """The most overdue open tasks of every country (at most `limit`), and how many there are in all."""
+    late = (col(Task.due) < today, col(Task.status).in_([s.value for s in OPEN]))
+    total = session.exec(select(func.count()).select_from(Task).where(*late)).one()
+    rows = session.exec(
+        select(Plan.country_code, Task)
+        .join(Task, col(Task.plan_id) == col(Plan.id))
+        .where(*late)
+        .order_by(col(Task.due), col(Plan.country_code), col(Task.key))
+        .limit(limit)
+    ).all()
+    return [(code, task) for code, task in rows], total

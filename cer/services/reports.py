@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Country, ProgressReport, Task, TaskEvent, utcnow
-from cer.services.progress import CountryProgress, country_progress, portfolio_progress
+from cer.db.tables import Country, Plan, ProgressReport, Task, TaskEvent, utcnow
+from cer.services.progress import (
+    CountryProgress,
+    country_progress,
+    overdue_tasks,
+    portfolio_breakdown,
+    portfolio_progress,
+)
 from workstreams.status import Progress
 
 
@@ -31,6 +38,13 @@ class CountryReport:
 
 
 @dataclass(frozen=True)
+class PortfolioChange:
+    country: str
+    task: Task
+    event: TaskEvent
+
+
+@dataclass(frozen=True)
 class PortfolioReport:
     countries: dict[str, Progress]
     names: dict[str, str]
@@ -38,6 +52,18 @@ class PortfolioReport:
     total: Progress
     today: dt.date
     generated_at: dt.datetime
+    by_workstream: dict[str, Progress]
+    by_step: dict[int, Progress]
+    overdue: list[tuple[str, Task]]  # (country, task), most overdue first, at most OVERDUE_SHOWN
+    overdue_total: int
+    since: dt.datetime | None
+    changes: list[PortfolioChange]  # newest CHANGES_SHOWN since the previous portfolio report
+    changes_total: int
+    last_event_id: int
+
+
+OVERDUE_SHOWN = 50
+CHANGES_SHOWN = 100
 
 
 def country_report(*, session: Session, country: str, today: dt.date) -> CountryReport:
@@ -79,12 +105,48 @@ def record_report(*, session: Session, report: CountryReport, by: str, fmt: str)
 def portfolio_report(*, session: Session, today: dt.date) -> PortfolioReport:
     countries = portfolio_progress(session=session, today=today)
     places = session.exec(select(Country)).all()
-    total = sum(countries.values(), Progress())
+    by_workstream, by_step = portfolio_breakdown(session=session, today=today)
+    overdue, overdue_total = overdue_tasks(session=session, today=today, limit=OVERDUE_SHOWN)
+    previous = session.exec(
+        select(ProgressReport)
+        .where(col(ProgressReport.country_code).is_(None))
+        .order_by(col(ProgressReport.id).desc())
+    ).first()
+    after = previous.last_event_id if previous else 0
+    newer = (col(TaskEvent.id) > after,)
+    changes_total = session.exec(select(func.count()).select_from(TaskEvent).where(*newer)).one()
+    rows = session.exec(
+        select(Plan.country_code, Task, TaskEvent)
+        .join(Task, col(Task.plan_id) == col(Plan.id))
+        .join(TaskEvent, col(TaskEvent.task_id) == col(Task.id))
+        .where(*newer)
+        .order_by(col(TaskEvent.id).desc())
+        .limit(CHANGES_SHOWN)
+    ).all()
+    changes = [PortfolioChange(code, task, event) for code, task, event in reversed(rows)]
+    newest = max((c.event.id or 0 for c in changes), default=after)
     return PortfolioReport(
-        countries,
-        {c.code: c.name for c in places},
-        {c.code: c.region or "" for c in places},
-        total,
-        today,
-        utcnow(),
+        countries=countries,
+        names={c.code: c.name for c in places},
+        regions={c.code: c.region or "" for c in places},
+        total=sum(countries.values(), Progress()),
+        today=today,
+        generated_at=utcnow(),
+        by_workstream=by_workstream,
+        by_step=by_step,
+        overdue=overdue,
+        overdue_total=overdue_total,
+        since=previous.at if previous else None,
+        changes=changes,
+        changes_total=changes_total,
+        last_event_id=newest,
     )
+
+
+def record_portfolio_report(*, session: Session, report: PortfolioReport, by: str, fmt: str) -> None:
+    session.add(
+        ProgressReport(
+            country_code=None, by=by, format=fmt, at=report.generated_at, last_event_id=report.last_event_id
+        )
+    )
+    session.commit()

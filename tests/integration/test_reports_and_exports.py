@@ -15,7 +15,7 @@ from cer import exports, reports
 from cer.content import Content
 from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.progress import country_progress, portfolio_progress
-from cer.services.reports import country_report, portfolio_report, record_report
+from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
 from cer.services.tasks import TaskChange, get_task, update_task
 from tests.factories import make_report
 from workstreams.status import TaskStatus
@@ -88,11 +88,25 @@ def test_html_reports_escape_what_people_typed(two_plans: Session, content: Cont
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
 
 
-def test_the_portfolio_report_lists_every_country_and_the_total(two_plans: Session) -> None:
-    text = reports.render_portfolio(portfolio_report(session=two_plans, today=TODAY), "md")
+def test_the_portfolio_report_lists_every_country_the_total_overdue_and_changes(
+    two_plans: Session, content: Content
+) -> None:
+    first = portfolio_report(session=two_plans, today=TODAY)
+    text = reports.render_portfolio(first, content, "md")
     assert (
         "| Malawi (MWI) | Africa |" in text and "| Viet Nam (VNM) | Asia |" in text and "| **All** |" in text
     )
+    assert "## Progress by workstream, all countries" in text and "| D Common Premises |" in text
+    assert f"## Overdue ({first.overdue_total}" in text and first.overdue_total > 0
+    assert all(t.due < TODAY and t.status in ("not_started", "in_progress") for _, t in first.overdue)
+    assert [t.due for _, t in first.overdue] == sorted(t.due for _, t in first.overdue)  # most overdue first
+    assert "status in_progress → completed" in text  # the changes made before the first report
+    record_portfolio_report(session=two_plans, report=first, by="hq", fmt="md")
+    update_task(
+        session=two_plans, ref="MWI-B-4.1", expected_version=2, change=TaskChange(comment="Met"), by="omt"
+    )
+    second = portfolio_report(session=two_plans, today=TODAY)
+    assert [(c.country, c.event.comment) for c in second.changes] == [("MWI", "Met")]
 
 
 def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) -> None:
