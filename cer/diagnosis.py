@@ -20,7 +20,7 @@ from cer.content_checks import format_path
 from cer.countries import Country, find_country
 from cer.yaml_source import describe_yaml_error, parse
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
-from diagnostics.planner import Plan, PlannedTask, build_plan
+from diagnostics.planner import Plan, PlannedTask, build_plan, public_values
 from diagnostics.selection import Diagnosis, Reason, diagnose
 from workstreams.errors import InvalidRequest, NotFound
 
@@ -118,25 +118,8 @@ def _reasons(reasons: list[Reason]) -> list[dict[str, Any]]:
 
 
 def _task_json(t: PlannedTask) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "workstream": t.workstream,
-        "step": t.step,
-        "action": t.action,
-        "title": t.title,
-        "description": t.description,
-        "lead": t.lead,
-        "contributors": t.contributors,
-        "duration_days": t.duration_days,
-        "start": t.start.isoformat(),
-        "due": t.due.isoformat(),
-        "depends_on": t.depends_on,
-        "ongoing": t.ongoing,
-        "critical": t.critical,
-        "slack_days": t.slack_days,
-        "tools": t.tools,
-        "provenance": t.provenance,
-    }
+    values = public_values(t)
+    return values | {"start": t.start.isoformat(), "due": t.due.isoformat()}
 
 
 def workstreams_json(report: Report) -> list[dict[str, Any]]:

@@ -46,6 +46,32 @@ class PlannedTask:
     offset_days: int = 0  # early start, in working days from the plan's start
 
 
+# What a planned task tells the outside world (JSON, the database); scheduling internals stay inside.
+PUBLIC_FIELDS = (
+    "id",
+    "workstream",
+    "step",
+    "action",
+    "title",
+    "description",
+    "lead",
+    "contributors",
+    "duration_days",
+    "start",
+    "due",
+    "depends_on",
+    "ongoing",
+    "critical",
+    "slack_days",
+    "tools",
+    "provenance",
+)
+
+
+def public_values(task: PlannedTask) -> dict[str, Any]:
+    return {name: getattr(task, name) for name in PUBLIC_FIELDS}
+
+
 @dataclass(frozen=True)
 class Plan:
     country: str

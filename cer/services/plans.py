@@ -12,7 +12,7 @@ from cer.db.tables import Country, Diagnosis, Plan, Task
 from cer.diagnosis import Report, workstreams_json
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
-from diagnostics.planner import PlannedTask
+from diagnostics.planner import PlannedTask, public_values
 from workstreams.errors import NotFound
 
 TASKS: Table = SQLModel.metadata.tables["task"]
@@ -91,26 +91,9 @@ def task_row(plan_id: int, t: PlannedTask) -> Task:
 
 
 def task_values(plan_id: int, t: PlannedTask) -> dict[str, Any]:
-    return {
-        "plan_id": plan_id,
-        "key": t.id,
-        "workstream": t.workstream,
-        "step": t.step,
-        "action": t.action,
-        "title": t.title,
-        "description": t.description,
-        "lead": t.lead,
-        "contributors": t.contributors,
-        "start": t.start,
-        "due": t.due,
-        "duration_days": t.duration_days,
-        "depends_on": t.depends_on,
-        "ongoing": t.ongoing,
-        "critical": t.critical,
-        "slack_days": t.slack_days,
-        "tools": t.tools,
-        "provenance": t.provenance,
-    }
+    """A task row's values: the planned task's public facts, its id as the row's key."""
+    values = public_values(t)
+    return {"plan_id": plan_id, "key": values.pop("id"), **values}
 
 
 def _jsonable(answers: dict[str, Any]) -> dict[str, Any]:
