@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from cer.db.tables import Plan, Task
-from cer.services.tasks import task_ref
+from workstreams.status import task_reference
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -37,7 +37,7 @@ COLUMNS = (
 
 
 def _row(task: Task, country: str) -> list[object]:
-    values = {**task.model_dump(), "ref": task_ref(task, country)}
+    values = {**task.model_dump(), "ref": task_reference(country, task.key)}
     row: list[object] = []
     for name in COLUMNS:
         value = values[name]
@@ -84,7 +84,7 @@ def to_ics(plan: Plan, tasks: Sequence[Task], now: dt.datetime) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cer-toolkit//plan//EN", "CALSCALE:GREGORIAN"]
     lines.append(f"X-WR-CALNAME:{name}")
     for t in tasks:
-        ref = task_ref(t, plan.country_code)
+        ref = task_reference(plan.country_code, t.key)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{ref}@cer-toolkit",

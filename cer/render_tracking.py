@@ -6,11 +6,11 @@ from collections import Counter
 from typing import Any
 
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
-from cer.services.tasks import task_ref
+from workstreams.status import task_reference
 
 
 def task_json(task: Task, country: str) -> dict[str, Any]:
-    return {"ref": task_ref(task, country), **task.model_dump(mode="json")}
+    return {"ref": task_reference(country, task.key), **task.model_dump(mode="json")}
 
 
 def plan_json(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
@@ -23,9 +23,8 @@ def tasks_table(tasks: list[Task], country: str) -> str:
     lines = [f"{'TASK':<12} {'VER':>3}  {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)"]
     for t in tasks:
         mark = "  *" if t.critical else ""
-        lines.append(
-            f"{task_ref(t, country):<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}"
-        )
+        ref = task_reference(country, t.key)
+        lines.append(f"{ref:<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}")
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from cer.content import Content
 from cer.db.tables import Task
 from cer.services.reports import CountryReport, PortfolioReport
-from cer.services.tasks import task_ref
+from workstreams.status import task_reference
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("html", "md")
@@ -50,7 +50,7 @@ def render_country(report: CountryReport, content: Content, fmt: str) -> str:
     fw = content.framework
 
     def ref(task: Task) -> str:
-        return task_ref(task, progress.country)
+        return task_reference(progress.country, task.key)
 
     return (
         _environment()

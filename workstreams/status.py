@@ -135,3 +135,16 @@ def merge(existing: dict[str, tuple[TaskStatus, bool]], needed: list[str]) -> Me
     drop = [k for k, (status, _) in existing.items() if k not in wanted and status in OPEN]
     done = [k for k, (status, _) in existing.items() if k not in wanted and status is TaskStatus.completed]
     return Merge(add, reinstate, keep, sorted(drop), sorted(done))
+
+
+def task_reference(country: str, key: str) -> str:
+    """How people name a tracked task: '<country>-<workstream>-<action>', e.g. 'MWI-B-4.1'."""
+    return f"{country}-{key}"
+
+
+def parse_reference(text: str) -> tuple[str, str]:
+    """('MWI', 'B-4.1') from 'mwi-b-4.1'; raises InvalidRequest for anything else."""
+    country, _, key = text.strip().upper().partition("-")
+    if len(country) != 3 or not key:
+        raise InvalidRequest(f"{text!r} is not a task reference like MWI-B-4.1")
+    return country, key

@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
 from cer.diagnosis import Report, workstreams_json
 from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
-from cer.services.tasks import guarded_update, task_ref
+from cer.services.tasks import guarded_update
 from diagnostics.answers import AnswerSet
-from workstreams.status import TaskStatus, merge
+from workstreams.status import TaskStatus, merge, task_reference
 
 DERIVED = ("title", "description", "depends_on", "tools", "provenance", "critical", "slack_days", "ongoing")
 
@@ -85,7 +85,11 @@ def _change(session: Session, task: Task, country: str, by: str, values: dict[st
     """A guarded update of one task and its event: a status change, or the derived facts before and after."""
     old = {name: getattr(task, name) for name in values}
     guarded_update(
-        session=session, task=task, expected_version=task.version, values=values, ref=task_ref(task, country)
+        session=session,
+        task=task,
+        expected_version=task.version,
+        values=values,
+        ref=task_reference(country, task.key),
     )
     if "status" in values:
         event = TaskEvent(

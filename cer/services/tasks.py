@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from cer.db.tables import Plan, Task, TaskEvent, utcnow
 from cer.services.errors import Conflict
 from workstreams.errors import InvalidRequest, NotFound
-from workstreams.status import OPEN, TaskStatus, check_text, check_transition
+from workstreams.status import OPEN, TaskStatus, check_text, check_transition, parse_reference, task_reference
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,10 @@ class TaskChange:
     comment: str | None = None
 
 
-def task_ref(task: Task, country: str) -> str:
-    return f"{country}-{task.key}"
-
-
 def reference(*, session: Session, task: Task) -> str:
     """The task's reference, e.g. 'MWI-B-4.1'."""
     plan = session.get(Plan, task.plan_id)
-    return task_ref(task, plan.country_code if plan else "")
+    return task_reference(plan.country_code if plan else "", task.key)
 
 
 def get_task(*, session: Session, ref: str) -> Task:
@@ -48,7 +44,7 @@ def get_task(*, session: Session, ref: str) -> Task:
     if text.isdigit():
         task = session.get(Task, int(text))
     else:
-        country, _, key = text.upper().partition("-")
+        country, key = parse_reference(text)
         task = session.exec(
             select(Task).join(Plan).where(Plan.country_code == country, Task.key == key)
         ).first()

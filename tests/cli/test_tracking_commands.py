@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +13,39 @@ from typer.testing import Result
 
 from cer.db.migrate import head
 from tests.conftest import REPO
+from tests.integration.conftest import postgres_schema
 
 MALAWI = str(REPO / "examples" / "malawi.yaml")
 
 
-@pytest.fixture
-def db(cer: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """`cer` with its database in a fresh folder, migrated."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(
+    request: pytest.FixtureRequest,
+    cer: Callable[..., Result],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., Result]]:
+    """`cer` with a fresh migrated database: SQLite in a temporary folder or a PostgreSQL schema."""
     monkeypatch.setenv("CER_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("CER_DATABASE_URL", raising=False)
     monkeypatch.setenv("CER_USER", "tester")
-    result = cer("db", "upgrade")
-    assert result.exit_code == 0 and f"schema {head()}" in result.stdout
-    return cer
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(postgres_schema())
+            monkeypatch.setenv("CER_DATABASE_URL", url)
+            stack.callback(_forget_engine, url)
+        result = cer("db", "upgrade")
+        assert result.exit_code == 0 and f"schema {head()}" in result.stdout
+        yield cer
+
+
+def _forget_engine(url: str) -> None:
+    """Close the CLI's cached engine for a schema about to be dropped."""
+    from cer.config import normalize_url
+    from cer.db.session import engine_for
+
+    engine_for(normalize_url(url)).dispose()
+    engine_for.cache_clear()
 
 
 def as_json(result: Result) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,21 +54,29 @@ def postgres_engine() -> Iterator[Engine]:
     yield from _postgres_database()
 
 
-def _postgres_database() -> Iterator[Engine]:
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh, empty schema in the test database; yields a URL whose connections use it, then drops it."""
     admin = _postgres_admin()
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        with db.begin() as connection:
-            upgrade(POSTGRES_URL, connection)
-        yield db
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
-        db.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_database() -> Iterator[Engine]:
+    with postgres_schema() as url:
+        db = make_engine(url)
+        try:
+            upgrade(url)
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture
