@@ -6,11 +6,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from cer.content import Content
 from cer.diagnosis import Report, read_answers, run
+from cer.services.tasks import TaskChange, get_task, update_task
 from diagnostics.answers import AnswerSet, Override, validate_answers
 from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, diagnose
+from workstreams.status import TaskStatus
 
 # A mid-sized country team with every context question answered and no rule-triggering gaps.
 CONTEXT: dict[str, Any] = {
@@ -93,3 +97,12 @@ def make_plan(content: Content, diagnosis: Diagnosis, start: dt.date = dt.date(2
         country="MWI",
         start=start,
     )
+
+
+def advance(session: Session, ref: str, *statuses: TaskStatus, by: str = "x") -> None:
+    """Move a tracked task through `statuses` in order, each from the version it is at."""
+    for status in statuses:
+        version = get_task(session=session, ref=ref).version
+        update_task(
+            session=session, ref=ref, expected_version=version, change=TaskChange(status=status), by=by
+        )

@@ -14,7 +14,7 @@ from cer.services.errors import Conflict
 from cer.services.plans import create_plan
 from cer.services.rediagnosis import rediagnose_plan
 from cer.services.tasks import TaskChange, get_task, list_tasks, task_history, update_task
-from tests.factories import make_report
+from tests.factories import advance, make_report
 from workstreams.status import OPEN, TaskStatus
 
 
@@ -58,11 +58,7 @@ def test_a_reopening_racing_a_rediagnosis_leaves_no_open_task_in_an_unselected_w
     with Session(postgres_engine) as s:
         report, answers = make_report(content, "malawi")
         create_plan(session=s, report=report, answer_set=answers, by="x")
-        for status in (TaskStatus.in_progress, TaskStatus.completed):
-            v = get_task(session=s, ref="MWI-D-2.4").version
-            update_task(
-                session=s, ref="MWI-D-2.4", expected_version=v, change=TaskChange(status=status), by="x"
-            )
+        advance(s, "MWI-D-2.4", TaskStatus.in_progress, TaskStatus.completed)
     new, new_answers = make_report(content, "malawi", security_allows_colocation="no", suitable_building=None)
 
     def rediagnose() -> None:

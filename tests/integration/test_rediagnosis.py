@@ -9,7 +9,7 @@ from cer.db.tables import PlanRevision
 from cer.services.plans import create_plan, get_plan
 from cer.services.rediagnosis import rediagnose_plan
 from cer.services.tasks import TaskChange, get_task, list_tasks, task_history, update_task
-from tests.factories import make_report
+from tests.factories import advance, make_report
 from workstreams.status import TaskStatus
 
 
@@ -38,15 +38,7 @@ def test_completed_work_stays_completed_and_kept_tasks_keep_their_history(
     session: Session, content: Content
 ) -> None:
     _plan_malawi(session, content)
-    for status in (TaskStatus.in_progress, TaskStatus.completed):
-        version = get_task(session=session, ref="MWI-D-2.4").version
-        update_task(
-            session=session,
-            ref="MWI-D-2.4",
-            expected_version=version,
-            change=TaskChange(status=status),
-            by="omt",
-        )
+    advance(session, "MWI-D-2.4", TaskStatus.in_progress, TaskStatus.completed)
     update_task(
         session=session, ref="MWI-B-4.1", expected_version=1, change=TaskChange(lead="UNDP"), by="omt"
     )
@@ -100,15 +92,7 @@ def test_completed_work_no_longer_needed_is_reported_and_the_plan_follows_the_ne
     session: Session, content: Content
 ) -> None:
     _plan_malawi(session, content)
-    for status in (TaskStatus.in_progress, TaskStatus.completed):
-        version = get_task(session=session, ref="MWI-D-2.4").version
-        update_task(
-            session=session,
-            ref="MWI-D-2.4",
-            expected_version=version,
-            change=TaskChange(status=status),
-            by="x",
-        )
+    advance(session, "MWI-D-2.4", TaskStatus.in_progress, TaskStatus.completed)
     report, answers = make_report(content, "malawi", security_allows_colocation="no", suitable_building=None)
     revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
     assert revision.completed_not_needed == ["D-2.4"]

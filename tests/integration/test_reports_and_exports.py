@@ -16,8 +16,8 @@ from cer.content import Content
 from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.progress import country_progress, portfolio_progress
 from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
-from cer.services.tasks import TaskChange, get_task, update_task
-from tests.factories import make_report
+from cer.services.tasks import TaskChange, update_task
+from tests.factories import advance, make_report
 from workstreams.status import TaskStatus
 
 TODAY = dt.date(2027, 3, 1)
@@ -28,16 +28,8 @@ def two_plans(session: Session, content: Content) -> Session:
     for example in ("malawi", "viet_nam"):
         report, answers = make_report(content, example)
         create_plan(session=session, report=report, answer_set=answers, by="rco")
-    steps = (
-        ("MWI-A-9.1", TaskStatus.in_progress),
-        ("MWI-A-9.1", TaskStatus.completed),
-        ("MWI-B-4.1", TaskStatus.in_progress),
-    )
-    for ref, status in steps:
-        version = get_task(session=session, ref=ref).version
-        update_task(
-            session=session, ref=ref, expected_version=version, change=TaskChange(status=status), by="x"
-        )
+    advance(session, "MWI-A-9.1", TaskStatus.in_progress, TaskStatus.completed)
+    advance(session, "MWI-B-4.1", TaskStatus.in_progress)
     return session
 
 
