@@ -8,20 +8,41 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cer.content import default_root
+from workstreams.errors import InvalidRequest
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     var_dir: Path
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "cer-toolkit@localhost"
+    smtp_to: str | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """`CER_DATABASE_URL` (default: SQLite in `CER_VAR_DIR`, itself `var/` beside the packages)."""
+    """`CER_DATABASE_URL` (default: SQLite in `CER_VAR_DIR`, `var/` beside the packages), SMTP settings."""
     env = os.environ if env is None else env
     var_dir = Path(env.get("CER_VAR_DIR") or default_root() / "var").resolve()
     url = env.get("CER_DATABASE_URL") or f"sqlite:///{var_dir / 'cer.db'}"
-    return Settings(database_url=normalize_url(url), var_dir=var_dir)
+    port = env.get("CER_SMTP_PORT") or "25"
+    if not port.isdigit():
+        raise InvalidRequest(f"CER_SMTP_PORT must be a port number, got {port!r}")
+    return Settings(
+        database_url=normalize_url(url),
+        var_dir=var_dir,
+        smtp_host=env.get("CER_SMTP_HOST") or None,
+        smtp_port=int(port),
+        smtp_from=env.get("CER_SMTP_FROM") or "cer-toolkit@localhost",
+        smtp_to=env.get("CER_SMTP_TO") or None,
+        smtp_user=env.get("CER_SMTP_USER") or None,
+        smtp_password=env.get("CER_SMTP_PASSWORD") or None,
+        smtp_starttls=(env.get("CER_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+    )
 
 
 def normalize_url(url: str) -> str:

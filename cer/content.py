@@ -31,10 +31,12 @@ from tools_catalog.catalogue import Catalogue
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
 from workstreams.models import StepsFile, WorkstreamsFile
+from workstreams.templates import TaskTemplate, TemplatesFile, check_template
 
 FIXED_FILES: dict[str, type[BaseModel]] = {
     paths.STEPS: StepsFile,
     paths.WORKSTREAMS: WorkstreamsFile,
+    paths.TEMPLATES: TemplatesFile,
     paths.SUPPORT: SupportFile,
     paths.QUESTIONNAIRE: Questionnaire,
     paths.RULES: RulesFile,
@@ -44,6 +46,7 @@ CLOSED_DIRS = (FRAMEWORK_DIR, DIAGNOSTICS_DIR)  # hold only their fixed files
 SCHEMAS: dict[str, type[BaseModel]] = {
     "steps.schema.json": StepsFile,
     "workstreams.schema.json": WorkstreamsFile,
+    "templates.schema.json": TemplatesFile,
     "tools.schema.json": ToolsFile,
     "support.schema.json": SupportFile,
     "questionnaire.schema.json": Questionnaire,
@@ -77,6 +80,7 @@ class Content:
     questionnaire: Questionnaire
     rules: RulesFile
     planning: PlanningFile
+    templates: dict[str, list[TaskTemplate]]
 
     def counts(self) -> dict[str, int]:
         fw, cat = self.framework, self.catalogue
@@ -151,6 +155,30 @@ def _cross_check(models: dict[str, BaseModel]) -> list[Problem]:
         problems += check_rules(rules, questionnaire, framework, tool_ids)
     if planning := _find(models, PlanningFile):
         problems += check_planning(planning, questionnaire, framework)
+    if templates := _find(models, TemplatesFile):
+        problems += _check_templates(templates, framework)
+    return problems
+
+
+def _check_templates(file: TemplatesFile, framework: Framework | None) -> list[Problem]:
+    problems = []
+    actions = {a.id: a for a in framework.actions} if framework is not None else {}
+    for code, templates in file.templates.items():
+        if framework is not None and code not in {w.code for w in framework.workstreams}:
+            problems.append(Problem(paths.TEMPLATES, f"templates.{code}", f"unknown workstream {code!r}"))
+        seen: set[tuple[str, str]] = set()
+        for i, template in enumerate(templates):
+            where = f"templates.{code}[{i}]"
+            messages = check_template(code, template)
+            action = actions.get(template.action)
+            if framework is not None and action is None:
+                messages.append(f"unknown action {template.action!r}")
+            elif action is not None and code not in action.workstreams:
+                messages.append(f"action {template.action} is not part of workstream {code}")
+            if (template.action, template.key) in seen:
+                messages.append(f"key {template.key!r} is used twice for action {template.action}")
+            seen.add((template.action, template.key))
+            problems += [Problem(paths.TEMPLATES, where, m) for m in messages]
     return problems
 
 
@@ -161,7 +189,12 @@ class _UnexpectedFile(BaseModel):
 def _validate(rel: str, text: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
     if model is _UnexpectedFile:
         problems.append(
-            Problem(rel, "", f"unexpected file; {FRAMEWORK_DIR} holds only steps.yaml and workstreams.yaml")
+            Problem(
+                rel,
+                "",
+                f"unexpected file; {FRAMEWORK_DIR} holds only steps.yaml, workstreams.yaml and "
+                "templates.yaml",
+            )
         )
         return None
     try:
@@ -225,6 +258,7 @@ def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content
         _get(models, Questionnaire),
         _get(models, RulesFile),
         _get(models, PlanningFile),
+        dict(_get(models, TemplatesFile).templates),
     )
 
 

@@ -40,7 +40,8 @@ def test_every_cli_command_is_documented_in_the_readme() -> None:
 
 
 def test_every_setting_read_from_the_environment_is_documented() -> None:
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "cer").rglob("*.py"))
+    files = [p for d in ("cer", "flows") for p in (REPO / d).rglob("*.py")]
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in files)
     settings = set(re.findall(r"\bCER_[A-Z_]+\b", sources))
     assert "CER_CONTENT_ROOT" in settings
     assert not [s for s in settings if f"`{s}`" not in README]

@@ -143,8 +143,12 @@ def task_reference(country: str, key: str) -> str:
 
 
 def parse_reference(text: str) -> tuple[str, str]:
-    """('MWI', 'B-4.1') from 'mwi-b-4.1'; raises InvalidRequest for anything else."""
-    country, _, key = text.strip().upper().partition("-")
-    if len(country) != 3 or not key:
-        raise InvalidRequest(f"{text!r} is not a task reference like MWI-B-4.1")
-    return country, key
+    """('MWI', 'B-4.1') from 'mwi-b-4.1', ('MWI', 'B-2.4/stocktake-ict') from 'MWI-B-2.4/Stocktake-ICT'.
+
+    Country and workstream are upper case, a template key (after '/') lower case; anything else is refused.
+    """
+    head, slash, template = text.strip().partition("/")
+    country, _, key = head.upper().partition("-")
+    if len(country) != 3 or not key or (slash and not template.strip()):
+        raise InvalidRequest(f"{text!r} is not a task reference like MWI-B-4.1 or MWI-B-2.4/stocktake-ict")
+    return country, key + (f"/{template.strip().lower()}" if slash else "")

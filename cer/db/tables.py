@@ -59,6 +59,9 @@ class Plan(SQLModel, table=True):
     content_version: str = Field(max_length=20)
     workstreams: list[Any] = _json()  # [{code, selected, reasons}]
     created_by: str = Field(max_length=120)
+    coordinator: str | None = Field(
+        default=None, max_length=120, description="Gets escalations; default: who created the plan"
+    )
     created_at: dt.datetime = _when()
 
 
@@ -67,7 +70,11 @@ class Task(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    key: str = Field(max_length=20, description="'<workstream>-<action>', e.g. 'B-4.1': the task's identity")
+    key: str = Field(
+        max_length=64,
+        description="The task's identity in its plan: '<workstream>-<action>', e.g. 'B-4.1', and for a "
+        "task a workstream run's parameters added, '/<template key>', e.g. 'B-2.4/stocktake-ict'",
+    )
     workstream: str = Field(max_length=1)
     step: int
     action: str = Field(max_length=5)
@@ -87,6 +94,12 @@ class Task(SQLModel, table=True):
     status: str = Field(default="not_started", max_length=20, index=True)
     status_reason: str | None = None
     dropped_by_rediagnosis: bool = Field(default=False, description="Dropped by a re-diagnosis, not a person")
+    template: str = Field(default="", max_length=40, description="Template key; '' for the plan's own task")
+    opened_at: dt.datetime | None = Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), nullable=True),
+        description="When a workstream run opened the task's step for work",
+    )
     version: int = Field(default=1, description="Optimistic lock: bumped by every change")
     updated_at: dt.datetime = _when()
 
@@ -140,3 +153,38 @@ class StepSignOff(SQLModel, table=True):
     signed_by: str = Field(max_length=120)
     signed_at: dt.datetime = _when()
     note: str | None = None
+    open_tasks: list[str] = _json()  # task keys still open when the step was signed off (the note says why)
+    flow_run_id: str | None = Field(default=None, max_length=36, description="The run it resumed, if any")
+
+
+class FlowRunLink(SQLModel, table=True):
+    """A Prefect flow run started for a plan (and a workstream): the plan lists its runs and their states."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    flow_run_id: str = Field(max_length=36, unique=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
+    country_code: str = Field(max_length=3, index=True)
+    workstream: str | None = Field(default=None, max_length=1)
+    flow: str = Field(max_length=60)
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_by: str = Field(max_length=120)
+    created_at: dt.datetime = _when()
+
+
+class Notification(SQLModel, table=True):
+    """A reminder or escalation about a task. `key` makes it once-only: a re-run writes no duplicate."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    kind: str = Field(max_length=20, description="overdue, due_soon or escalation")
+    recipient: str = Field(max_length=120, description="Who it is for: the task's lead or the coordinator")
+    subject: str = Field(max_length=300)
+    body: str
+    created_at: dt.datetime = _when()
+    sent_at: dt.datetime | None = Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), nullable=True),
+        description="When it was e-mailed; None while no SMTP server is configured",
+    )

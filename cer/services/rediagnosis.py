@@ -28,7 +28,14 @@ def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, 
     plan_id = get_plan(session=session, country=report.country.code).id
     plan = session.exec(select(Plan).where(Plan.id == plan_id).with_for_update()).one()
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
-    existing = {t.key: t for t in plan_tasks(session=session, plan=plan)}
+    # Tasks a workstream run added from its parameters are the run's, not the diagnosis's: a re-diagnosis
+    # leaves them alone while their workstream stays selected, and drops the open ones when it is not.
+    selected = set(report.diagnosis.selected)
+    existing = {
+        t.key: t
+        for t in plan_tasks(session=session, plan=plan)
+        if not t.template or t.workstream not in selected
+    }
     planned = {t.id: t for t in report.plan.tasks}
     decision = merge(
         {k: (TaskStatus(t.status), t.dropped_by_rediagnosis) for k, t in existing.items()}, list(planned)

@@ -92,8 +92,16 @@ def update_task(*, session: Session, ref: str, expected_version: int, change: Ta
         values["dropped_by_rediagnosis"] = False
     guarded_update(session=session, task=task, expected_version=expected_version, values=values, ref=ref)
     for name, (old, new) in diffs.items():
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field=name, old=_plain(old), new=_plain(new),
-                              comment=change.reason if name == "status" else None))  # fmt: skip
+        session.add(
+            TaskEvent(
+                task_id=task.id or 0,
+                by=by,
+                field=name,
+                old=_plain(old),
+                new=_plain(new),
+                comment=change.reason if name == "status" else None,
+            )
+        )
     if change.comment and change.comment.strip():
         session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip()))
     session.commit()

@@ -44,8 +44,20 @@ def test_an_action_pointing_at_a_missing_workstream_is_a_broken_reference(conten
     _edit(content_copy, STEPS, "workstreams: [B, D]", "workstreams: [B, X]")
     problems = _problems(content_copy)
     assert problems == [
-        f"{STEPS}: steps[1].actions[3].workstreams[1]: unknown workstream 'X' (known: A, B, C, D, E, F, G)"
+        f"{STEPS}: steps[1].actions[3].workstreams[1]: unknown workstream 'X' (known: A, B, C, D, E, F, G)",
+        # and the task template of D at that action no longer fits
+        "workstreams/content/templates.yaml: templates.D[0]: action 2.4 is not part of workstream D",
     ]
+
+
+def test_a_task_template_naming_an_unknown_parameter_is_reported(content_copy: Path) -> None:
+    _edit(content_copy, "workstreams/content/templates.yaml", "per: service_lines", "per: service_line")
+    problems = _problems(content_copy)
+    assert len(problems) == 1  # _edit changes the first occurrence only
+    assert problems[0].startswith(
+        "workstreams/content/templates.yaml: templates.B[0]: per names 'service_line', which is not a "
+        "parameter of workstream B"
+    )
 
 
 def test_a_tool_pointing_at_a_missing_action_is_a_broken_reference(content_copy: Path) -> None:
@@ -134,7 +146,7 @@ def test_a_stray_file_among_the_framework_content_is_reported(content_copy: Path
     (content_copy / "workstreams/content/extra.yaml").write_text("steps: []\n", encoding="utf-8")
     assert _problems(content_copy) == [
         "workstreams/content/extra.yaml: unexpected file; "
-        "workstreams/content holds only steps.yaml and workstreams.yaml"
+        "workstreams/content holds only steps.yaml, workstreams.yaml and templates.yaml"
     ]
 
 

@@ -1,0 +1,323 @@
+"""Running a workstream: materialize the tasks a run's parameters imply, open steps, sign steps off.
+
+Every write is idempotent. A task's identity is plan + workstream + action + template key (the task key
+'B-2.4/stocktake-ict'), a sign-off's is plan + workstream + step, a flow-run link's is the Prefect run id:
+a retried Prefect task or a re-run flow finds what the first attempt wrote and writes nothing twice, and a
+failed attempt writes nothing at all (one transaction per call).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, TaskEvent, utcnow
+from cer.services.plans import get_plan
+from diagnostics.calendar import add_working_days, first_working_day
+from workstreams.errors import InvalidRequest, NotFound
+from workstreams.framework import Framework
+from workstreams.models import StepKind
+from workstreams.parameters import PremisesRun, WorkstreamRun
+from workstreams.status import OPEN, TaskStatus, check_text, task_reference
+from workstreams.templates import TaskTemplate, TemplateTask, expand
+
+SEQUENTIAL_STEPS = range(1, 7)
+
+
+@dataclass
+class Materialized:
+    plan_id: int
+    workstream: str
+    created: list[str] = field(default_factory=list)  # task keys this call added
+    existing: list[str] = field(default_factory=list)  # template tasks an earlier run had added
+
+
+def plan_for(*, session: Session, params: WorkstreamRun) -> Plan:
+    """The plan a run works on: `plan_id` if given (it must be the country's), else the country's plan."""
+    if params.plan_id is None:
+        return get_plan(session=session, country=params.country)
+    plan = session.get(Plan, params.plan_id)
+    if plan is None:
+        raise NotFound("plan", params.plan_id, ["the plan number shown by cer tasks list"])
+    if plan.country_code != params.country:
+        raise InvalidRequest(f"plan {plan.id} is {plan.country_code}'s plan, not {params.country}'s")
+    return plan
+
+
+def check_selected(plan: Plan, code: str) -> None:
+    """A workstream runs only where the plan selected it (an override in the diagnosis can include it)."""
+    entry = next((w for w in plan.workstreams if w.get("code") == code), None)
+    if entry is None or not entry.get("selected"):
+        why = "; ".join(r.get("text", "") for r in entry.get("reasons", [])) if entry else "not in the plan"
+        raise InvalidRequest(
+            f"workstream {code} is not selected in {plan.country_code}'s plan ({why}); re-diagnose with an "
+            "override including it to run it"
+        )
+
+
+def materialize(
+    *,
+    session: Session,
+    code: str,
+    params: WorkstreamRun,
+    templates: list[TaskTemplate],
+    framework: Framework,
+) -> Materialized:
+    """Add the tasks `params` imply to the plan, once: tasks an earlier run added are left as they are."""
+    plan = plan_for(session=session, params=params)
+    check_selected(plan, code)
+    wanted = expand(templates, params)
+    for attempt in (1, 2):
+        tasks = _tasks(session, plan.id or 0, code)
+        result = Materialized(plan.id or 0, code)
+        rows = []
+        for spec in wanted:
+            key = f"{code}-{spec.action}/{spec.template}"
+            if key in tasks:
+                result.existing.append(key)
+                continue
+            rows.append(_new_task(plan, code, key, spec, params, tasks, framework))
+            result.created.append(key)
+        if not rows:
+            return result
+        try:
+            session.add_all(rows)
+            session.flush()
+            for row in rows:
+                session.add(
+                    TaskEvent(
+                        task_id=row.id or 0,
+                        by=params.by,
+                        field="created",
+                        new=row.key,
+                        comment=f"added by a workstream {code} run: {row.provenance[0]}",
+                    )
+                )
+            session.commit()
+            return result
+        except IntegrityError:  # another run added the same tasks at the same moment: take theirs
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _tasks(session: Session, plan_id: int, code: str) -> dict[str, Task]:
+    rows = session.exec(select(Task).where(Task.plan_id == plan_id, Task.workstream == code)).all()
+    return {t.key: t for t in rows}
+
+
+def _new_task(
+    plan: Plan,
+    code: str,
+    key: str,
+    spec: TemplateTask,
+    params: WorkstreamRun,
+    tasks: dict[str, Task],
+    framework: Framework,
+) -> Task:
+    action = framework.action(spec.action)
+    base = tasks.get(f"{code}-{spec.action}")  # the plan's own task for the action, if it has one
+    same_step = [t for t in tasks.values() if t.step == action.step and not t.template]
+    earliest = params.start or plan.start
+    if base is not None:
+        earliest = max(earliest, base.start)
+    elif same_step:
+        earliest = max(earliest, min(t.start for t in same_step))
+    start = first_working_day(earliest)
+    contributors = list(params.participating_agencies) or (list(base.contributors) if base else [])
+    if isinstance(params, PremisesRun):
+        contributors += [a for a in params.co_locating_agencies if a not in contributors]
+    return Task(
+        plan_id=plan.id or 0,
+        key=key,
+        template=spec.template,
+        workstream=code,
+        step=action.step,
+        action=spec.action,
+        title=spec.title,
+        description=spec.description,
+        lead=params.lead_agency or (base.lead if base else _usual_lead(tasks, plan)),
+        contributors=contributors,
+        start=start,
+        due=add_working_days(start, spec.duration_days - 1),
+        duration_days=spec.duration_days,
+        depends_on=list(base.depends_on) if base else [],
+        ongoing=action.step >= 7,
+        tools=list(base.tools) if base else [],
+        provenance=[spec.because, f"template {spec.template} ({spec.source.value})"],
+    )
+
+
+def _usual_lead(tasks: dict[str, Task], plan: Plan) -> str:
+    leads = Counter(t.lead for t in tasks.values())
+    return leads.most_common(1)[0][0] if leads else plan.coordinator or plan.created_by
+
+
+def open_step(*, session: Session, plan_id: int, code: str, step: int) -> int:
+    """Mark a step's tasks open for work (once); returns how many were newly opened."""
+    result = session.execute(
+        update(Task)
+        .where(
+            col(Task.plan_id) == plan_id,
+            col(Task.workstream) == code,
+            col(Task.step) == step,
+            col(Task.opened_at).is_(None),
+        )
+        .values(opened_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SignOff:
+    row: StepSignOff
+    already: bool  # it had been signed off before: nothing was written
+
+
+def sign_off(
+    *,
+    session: Session,
+    country: str,
+    code: str,
+    step: int,
+    by: str,
+    note: str | None,
+    framework: Framework,
+    flow_run_id: str | None = None,
+) -> SignOff:
+    """Sign a sequential step of a country's workstream off, in order; open tasks need a note saying why."""
+    check_text(by=by, reason=note)
+    plan = get_plan(session=session, country=country)
+    code = framework.workstream(code).code
+    check_selected(plan, code)
+    if framework.step(step).kind is not StepKind.sequential:
+        raise InvalidRequest(f"step {step} runs alongside the others: it is never signed off")
+    signed = signed_steps(session=session, plan_id=plan.id or 0, code=code)
+    if step in signed:
+        return SignOff(signed[step], already=True)
+    missing = [s for s in range(1, step) if s not in signed]
+    if missing:
+        raise InvalidRequest(
+            f"step {missing[0]} of {plan.country_code} {code} is not signed off yet; "
+            "steps are signed off in order"
+        )
+    open_keys = [
+        t.key
+        for t in _tasks(session, plan.id or 0, code).values()
+        if t.step == step and TaskStatus(t.status) in OPEN
+    ]
+    if open_keys and not (note and note.strip()):
+        refs = ", ".join(task_reference(plan.country_code, k) for k in sorted(open_keys))
+        raise InvalidRequest(
+            f"step {step} of {plan.country_code} {code} has {len(open_keys)} open task(s): {refs}; "
+            "finish or drop them, or sign off with a note saying why the step is done anyway"
+        )
+    row = StepSignOff(
+        plan_id=plan.id or 0,
+        workstream=code,
+        step=step,
+        signed_by=by.strip(),
+        note=note.strip() if note and note.strip() else None,
+        open_tasks=sorted(open_keys),
+        flow_run_id=flow_run_id,
+    )
+    try:
+        session.add(row)
+        session.commit()
+    except IntegrityError:  # signed off by someone else at the same moment: theirs stands
+        session.rollback()
+        return SignOff(signed_steps(session=session, plan_id=plan.id or 0, code=code)[step], already=True)
+    session.refresh(row)
+    return SignOff(row, already=False)
+
+
+def signed_steps(*, session: Session, plan_id: int, code: str) -> dict[int, StepSignOff]:
+    rows = session.exec(
+        select(StepSignOff).where(StepSignOff.plan_id == plan_id, StepSignOff.workstream == code)
+    ).all()
+    return {r.step: r for r in rows}
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: int
+    tasks: int
+    open: int
+    opened: bool
+    signed_off: StepSignOff | None
+
+
+def workstream_steps(*, session: Session, country: str, code: str) -> list[StepState]:
+    """Steps 1–6 of a country's workstream: tasks, open tasks, whether a run opened it, its sign-off."""
+    plan = get_plan(session=session, country=country)
+    tasks = list(_tasks(session, plan.id or 0, code).values())
+    signed = signed_steps(session=session, plan_id=plan.id or 0, code=code)
+    states = []
+    for step in SEQUENTIAL_STEPS:
+        mine = [t for t in tasks if t.step == step]
+        states.append(
+            StepState(
+                step=step,
+                tasks=len(mine),
+                open=sum(1 for t in mine if TaskStatus(t.status) in OPEN),
+                opened=any(t.opened_at is not None for t in mine),
+                signed_off=signed.get(step),
+            )
+        )
+    return states
+
+
+def link_flow_run(
+    *,
+    session: Session,
+    flow_run_id: str,
+    flow: str,
+    country: str,
+    plan_id: int | None,
+    workstream: str | None,
+    parameters: dict[str, Any],
+    by: str,
+) -> FlowRunLink:
+    """Record that a Prefect flow run works on a plan (once per run id)."""
+    existing = session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).first()
+    if existing is not None:
+        if existing.plan_id is None and plan_id is not None:
+            existing.plan_id = plan_id
+            session.add(existing)
+            session.commit()
+        return existing
+    link = FlowRunLink(
+        flow_run_id=flow_run_id,
+        flow=flow,
+        country_code=country,
+        plan_id=plan_id,
+        workstream=workstream,
+        parameters=parameters,
+        started_by=by,
+    )
+    try:
+        session.add(link)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).one()
+    session.refresh(link)
+    return link
+
+
+def link_for(*, session: Session, flow_run_id: str) -> FlowRunLink | None:
+    return session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).first()
+
+
+def flow_runs(*, session: Session, country: str, workstream: str | None = None) -> list[FlowRunLink]:
+    query = select(FlowRunLink).where(FlowRunLink.country_code == country.strip().upper())
+    if workstream is not None:
+        query = query.where(FlowRunLink.workstream == workstream.strip().upper())
+    return list(session.exec(query.order_by(col(FlowRunLink.id))).all())

@@ -1,0 +1,82 @@
+"""Every deployment cer-toolkit serves, and the two ways to run them: `serve` (one process) or a work pool.
+
+`cer worker` serves all of them from one long-lived process that polls the Prefect server and runs each flow
+run in a subprocess. For more than one machine, `cer worker --pool NAME` registers them on a Prefect
+*process* work pool instead and starts a Prefect worker on it; start as many such workers, on as many
+machines (with this code and the same database settings), as the load needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from prefect import Flow
+
+from cer.content import default_root
+from flows.change_process import DEPLOYMENT, change_process
+from flows.monitoring import monitor_plans, progress_report
+from flows.workstream import WORKSTREAM_FLOWS
+
+MONITOR_CRON = "0 6 * * *"  # daily, 06:00
+REPORT_CRON = "0 7 1 1,7 *"  # semi-annual: 1 January and 1 July, 07:00
+
+
+def schedules() -> dict[str, str]:
+    """Cron schedules of the continuous flows (CER_MONITOR_CRON, CER_REPORT_CRON override them)."""
+    return {
+        "monitor-plans": os.environ.get("CER_MONITOR_CRON") or MONITOR_CRON,
+        "progress-report": os.environ.get("CER_REPORT_CRON") or REPORT_CRON,
+    }
+
+
+def all_flows() -> dict[str, tuple[Flow[Any, Any], str]]:
+    """Flow name -> (flow, its entry point in the source tree)."""
+    found: dict[str, tuple[Flow[Any, Any], str]] = {}
+    for code, fl in WORKSTREAM_FLOWS.items():
+        found[fl.name] = (fl, f"flows/workstream.py:workstream_{code.lower()}")
+    found[change_process.name] = (change_process, "flows/change_process.py:change_process")
+    found[monitor_plans.name] = (monitor_plans, "flows/monitoring.py:monitor_plans")
+    found[progress_report.name] = (progress_report, "flows/monitoring.py:progress_report")
+    return found
+
+
+def deployments() -> list[Any]:
+    crons = schedules()
+    return [
+        fl.to_deployment(name=DEPLOYMENT, cron=crons.get(name), tags=["cer-toolkit"])
+        for name, (fl, _) in all_flows().items()
+    ]
+
+
+def serve(limit: int | None = None) -> None:
+    """Serve every deployment from this process until interrupted (Ctrl-C / SIGTERM)."""
+    from prefect import serve as prefect_serve
+
+    prefect_serve(*deployments(), pause_on_shutdown=False, limit=limit)
+
+
+def deploy_to_pool(pool: str, root: Path | None = None) -> list[str]:
+    """Register every deployment on the process work pool `pool` (created if missing); returns their names."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    source = str((root or default_root()).resolve())
+    crons = schedules()
+    names = []
+    for name, (_, entrypoint) in all_flows().items():
+        remote = Flow.from_source(source=source, entrypoint=entrypoint)
+        remote.deploy(  # type: ignore[union-attr]
+            name=DEPLOYMENT,
+            work_pool_name=pool,
+            cron=crons.get(name),
+            tags=["cer-toolkit"],
+            print_next_steps=False,
+        )
+        names.append(f"{name}/{DEPLOYMENT}")
+    return names

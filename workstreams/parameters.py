@@ -1,0 +1,255 @@
+"""The typed parameters of each workstream's run, and the sign-off a step waits for.
+
+One pydantic model per workstream A–G: Prefect renders it as the run's form, and the CLI and the web
+validate against it before any run is created. What the parameters imply (one stock-take per service line,
+one appraisal per premises option, …) is content: `workstreams/content/templates.yaml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from workstreams.errors import InvalidRequest
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+    Field(description="ISO 3166-1 alpha-3 code of the country, e.g. MWI"),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{value!s} is listed twice")
+        seen.append(value)
+    return seen
+
+
+UNIQUE = AfterValidator(_unique)
+Names = Annotated[list[Name], Field(max_length=30), UNIQUE]
+
+
+class ServiceLine(StrEnum):
+    procurement = "procurement"
+    ict = "ict"
+    hr = "hr"
+    finance = "finance"
+    logistics = "logistics"
+    administration = "administration"
+    security = "security"
+    banking = "banking"
+    travel = "travel"
+
+
+class Audience(StrEnum):
+    government = "government"
+    donors = "donors"
+    staff = "staff"
+    media = "media"
+    civil_society = "civil_society"
+    public = "public"
+
+
+class PremisesOption(StrEnum):
+    un_house_new_build = "un_house_new_build"
+    refurbish_existing = "refurbish_existing"
+    lease = "lease"
+    government_provided = "government_provided"
+
+
+class FundingSource(StrEnum):
+    one_fund = "one_fund"
+    bilateral_donors = "bilateral_donors"
+    government = "government"
+    vertical_funds = "vertical_funds"
+    ifis = "ifis"
+    private_sector = "private_sector"
+
+
+class FundArrangement(StrEnum):
+    pass_through = "pass_through"
+    pooled = "pooled"
+    none = "none"
+
+
+class ReportingCycle(StrEnum):
+    annual = "annual"
+    semi_annual = "semi_annual"
+    quarterly = "quarterly"
+
+
+class ChangeGovernance(StrEnum):
+    change_team = "change_team"
+    task_force = "task_force"
+    unct_steering = "unct_steering"
+
+
+LABELS: dict[str, str] = {
+    "procurement": "procurement",
+    "ict": "ICT",
+    "hr": "human resources",
+    "finance": "finance",
+    "logistics": "logistics",
+    "administration": "administration and facilities",
+    "security": "security",
+    "banking": "banking",
+    "travel": "travel",
+    "government": "the Government",
+    "donors": "donors",
+    "staff": "UN staff",
+    "media": "the media",
+    "civil_society": "civil society",
+    "public": "the public",
+    "un_house_new_build": "a new UN House",
+    "refurbish_existing": "refurbishing existing premises",
+    "lease": "leasing shared premises",
+    "government_provided": "premises offered by the Government",
+    "one_fund": "the One Fund",
+    "bilateral_donors": "bilateral donors",
+    "vertical_funds": "vertical and global funds",
+    "ifis": "international financial institutions",
+    "private_sector": "the private sector",
+    "pass_through": "pass-through",
+    "pooled": "pooled",
+    "none": "none",
+    "annual": "annual",
+    "semi_annual": "semi-annual",
+    "quarterly": "quarterly",
+    "change_team": "change team",
+    "task_force": "inter-agency task force",
+    "unct_steering": "UNCT steering committee",
+}
+
+
+class WorkstreamRun(BaseModel):
+    """What every workstream run takes: the country, its plan, when, and who leads and takes part."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    country: CountryCode
+    plan_id: int | None = Field(default=None, ge=1, description="The plan to work on; default: the country's")
+    start: dt.date | None = Field(
+        default=None, description="Earliest start of new tasks; default: the plan's"
+    )
+    lead_agency: Name | None = Field(default=None, description="Leads the tasks this run creates")
+    participating_agencies: Names = Field(default_factory=list)
+    by: Name = Field(default="cer-toolkit", description="Who started the run (recorded on what it creates)")
+
+
+class ProgrammeRun(WorkstreamRun):
+    """A UN Programme."""
+
+    results_groups: Annotated[list[Name], Field(max_length=12), UNIQUE] = Field(
+        default_factory=list, description="Inter-agency results groups, one results matrix each"
+    )
+
+
+class CommonServicesRun(WorkstreamRun):
+    """B Common Services and Harmonized Business Practices."""
+
+    service_lines: Annotated[list[ServiceLine], UNIQUE] = Field(
+        default_factory=list, description="Service lines to take stock of and cost"
+    )
+
+
+class CommunicationsRun(WorkstreamRun):
+    """C Joint Communications."""
+
+    communications_group_exists: bool = Field(default=False, description="A UN Communications Group works")
+    audiences: Annotated[list[Audience], UNIQUE] = Field(
+        default_factory=list, description="Who the messages are for"
+    )
+
+
+class PremisesRun(WorkstreamRun):
+    """D Common Premises."""
+
+    premises_options: Annotated[list[PremisesOption], UNIQUE] = Field(default_factory=list)
+    co_locating_agencies: Names = Field(default_factory=list, description="Agencies willing to move in")
+    security_constraint: bool = Field(default=False, description="Security limits where the UN may co-locate")
+
+
+class ResourceMobilizationRun(WorkstreamRun):
+    """E Joint Resource Mobilization."""
+
+    funding_target_usd: int = Field(default=0, ge=0, le=10**12, description="Joint funding target, US$")
+    funding_sources: Annotated[list[FundingSource], UNIQUE] = Field(default_factory=list)
+
+
+class BudgetaryFrameworkRun(WorkstreamRun):
+    """F Common Budgetary Framework."""
+
+    fund_arrangement: FundArrangement = FundArrangement.none
+    reporting_cycle: ReportingCycle = ReportingCycle.annual
+
+
+class OrganizationalChangeRun(WorkstreamRun):
+    """G Organizational Change."""
+
+    change_governance: ChangeGovernance = ChangeGovernance.change_team
+    sponsor: Name = Field(default="Resident Coordinator", description="Who sponsors the change")
+
+
+RUN_PARAMETERS: dict[str, type[WorkstreamRun]] = {
+    "A": ProgrammeRun,
+    "B": CommonServicesRun,
+    "C": CommunicationsRun,
+    "D": PremisesRun,
+    "E": ResourceMobilizationRun,
+    "F": BudgetaryFrameworkRun,
+    "G": OrganizationalChangeRun,
+}
+
+
+class StepSignOffInput(BaseModel):
+    """What a person gives to sign a step off (the form Prefect shows on a suspended run)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signed_by: Name = Field(description="Who signs the step off")
+    note: str | None = Field(
+        default=None, max_length=2000, description="Why, when the step still has open tasks"
+    )
+
+
+def run_parameters(code: str, values: dict[str, Any]) -> WorkstreamRun:
+    """Validate a run's parameters; InvalidRequest names every bad field."""
+    model = RUN_PARAMETERS.get(code.strip().upper())
+    if model is None:
+        raise InvalidRequest(f"unknown workstream {code!r}; known: {', '.join(RUN_PARAMETERS)}")
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise InvalidRequest(describe_errors(exc, f"workstream {code.upper()} parameters")) from None
+
+
+def describe_errors(exc: ValidationError, what: str) -> str:
+    lines = [f"{len(exc.errors())} problem(s) with the {what}:"]
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "(the whole input)"
+        lines.append(f"  {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def parse_cli_values(code: str, pairs: list[str]) -> dict[str, Any]:
+    """'service_lines=procurement,ict' pairs to values: list fields split on commas; checked by the model."""
+    model = RUN_PARAMETERS.get(code.strip().upper())
+    if model is None:
+        raise InvalidRequest(f"unknown workstream {code!r}; known: {', '.join(RUN_PARAMETERS)}")
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or not name:
+            raise InvalidRequest(f"--param {pair!r}: write name=value, e.g. service_lines=procurement,ict")
+        field = model.model_fields.get(name)
+        is_list = field is not None and "list" in str(field.annotation)
+        values[name] = [v.strip() for v in value.split(",") if v.strip()] if is_list else value.strip()
+    return values
