@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
+from prefect.client.schemas.objects import State
 from prefect.context import get_run_context
 from prefect.flow_runs import suspend_flow_run
 
@@ -26,7 +27,7 @@ from cer.config import get_settings
 from cer.content import get_content
 from cer.db.session import open_session
 from cer.services import workflow
-from workstreams.errors import InvalidRequest
+from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import (
     BudgetaryFrameworkRun,
     CommonServicesRun,
@@ -42,7 +43,16 @@ from workstreams.parameters import (
 FLOW_NAMES = {code: f"workstream-{code.lower()}" for code in "ABCDEFG"}
 
 
-@task(name="link-run", retries=2, retry_delay_seconds=1)
+def transient_only(_task: object, _task_run: object, state: State[Any]) -> bool:
+    """Retry what may pass next time (a locked or unreachable database), never a refused request."""
+    error = state.result(raise_on_failure=False)
+    return not isinstance(error, InvalidRequest | NotFound)
+
+
+RETRY: dict[str, Any] = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transient_only}
+
+
+@task(name="link-run", **RETRY)
 def link_run(code: str, params: WorkstreamRun, flow_run_id: str) -> int:
     """Check the plan and the workstream, and record this run on the plan. Returns the plan id."""
     with open_session(get_settings()) as session:
@@ -61,7 +71,7 @@ def link_run(code: str, params: WorkstreamRun, flow_run_id: str) -> int:
         return plan.id or 0
 
 
-@task(name="materialize-tasks", retries=2, retry_delay_seconds=1)
+@task(name="materialize-tasks", **RETRY)
 def materialize_tasks(code: str, params: WorkstreamRun) -> dict[str, list[str]]:
     """Add the tasks the parameters imply, all or nothing; a retry or re-run adds none twice."""
     content = get_content()
@@ -76,7 +86,7 @@ def materialize_tasks(code: str, params: WorkstreamRun) -> dict[str, list[str]]:
     return {"created": done.created, "existing": done.existing}
 
 
-@task(name="open-step", retries=2, retry_delay_seconds=1)
+@task(name="open-step", **RETRY)
 def open_step(plan_id: int, code: str, step: int) -> bool:
     """Open the step's tasks for work; returns whether the step is already signed off."""
     with open_session(get_settings()) as session:
@@ -84,7 +94,7 @@ def open_step(plan_id: int, code: str, step: int) -> bool:
         return step in workflow.signed_steps(session=session, plan_id=plan_id, code=code)
 
 
-@task(name="record-sign-off", retries=2, retry_delay_seconds=1)
+@task(name="record-sign-off", **RETRY)
 def record_sign_off(
     country: str, code: str, step: int, given: StepSignOffInput, flow_run_id: str
 ) -> str | None:
