@@ -1,17 +1,23 @@
 """The change process for a country: diagnose, create or merge the plan, start the selected workstreams.
 
 Each selected workstream's flow is started through its deployment (so it runs on whichever worker is free,
-and can suspend for its sign-offs) with an idempotency key of plan + workstream + diagnosis: running the
-change process again for the same diagnosis starts nothing twice.
+and can suspend for its sign-offs) with an idempotency key of plan + workstream + answers, and only where
+no run of that workstream is still going: running the change process again starts nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.sorting import FlowRunSort
 from prefect.context import get_run_context
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
@@ -76,6 +82,9 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
             parameters=params.model_dump(mode="json"),
             by=params.by,
         )
+        digest = hashlib.sha256(
+            json.dumps(answer_set.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()[:16]
         tasks = plans.plan_tasks(session=session, plan=plan)
         leads: dict[str, str] = {}
         for t in tasks:
@@ -83,6 +92,7 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
         return {
             "plan_id": plan.id,
             "diagnosis_id": plan.diagnosis_id,
+            "answers_digest": digest,
             "what": what,
             "selected": [w["code"] for w in plan.workstreams if w.get("selected")],
             "leads": leads,
@@ -91,10 +101,19 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
 
 @task(name="start-workstreams")
 def start_workstreams(country: str, planned: dict[str, Any], by: str) -> dict[str, str]:
-    """Start each selected workstream's flow once per diagnosis; returns code -> flow run id or problem."""
+    """Start each selected workstream's flow; returns code -> flow run id, or why none was started.
+
+    A workstream with a run still going (waiting for a sign-off, say) is left to it: that run sees the
+    merged plan at its next step. The same answers give the same idempotency key, so running the change
+    process twice starts nothing twice.
+    """
     logger = get_run_logger()
     started: dict[str, str] = {}
+    active = _active_runs(planned["plan_id"])
     for code in planned["selected"]:
+        if code in active:
+            started[code] = f"already running: {active[code]}"
+            continue
         parameters = {"params": {"country": country, "plan_id": planned["plan_id"], "by": by}}
         try:
             run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync here: a FlowRun
@@ -102,7 +121,7 @@ def start_workstreams(country: str, planned: dict[str, Any], by: str) -> dict[st
                 parameters=parameters,
                 timeout=0,
                 as_subflow=False,
-                idempotency_key=f"plan-{planned['plan_id']}-{code}-diagnosis-{planned['diagnosis_id']}",
+                idempotency_key=f"plan-{planned['plan_id']}-{code}-answers-{planned['answers_digest']}",
             )
         except ObjectNotFound:
             logger.warning(
@@ -123,6 +142,25 @@ def start_workstreams(country: str, planned: dict[str, Any], by: str) -> dict[st
             )
         started[code] = str(run.id)
     return started
+
+
+def _active_runs(plan_id: int) -> dict[str, str]:
+    """Workstream -> id of a linked run of this plan that has not finished."""
+    with open_session(get_settings()) as session:
+        links = {
+            link.flow_run_id: link.workstream
+            for link in workflow.flow_runs_of_plan(session=session, plan_id=plan_id)
+            if link.workstream
+        }
+    if not links:
+        return {}
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(  # the sync client needs limit and sort spelled out
+            limit=len(links),
+            sort=FlowRunSort.ID_DESC,
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(i) for i in links])),
+        )
+    return {links[str(r.id)]: str(r.id) for r in runs if r.state is not None and not r.state.is_final()}
 
 
 @flow(name="change-process", flow_run_name="Change process — {params.country}")

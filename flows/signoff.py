@@ -21,6 +21,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterStateType,
 )
 from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import ObjectNotFound
 from prefect.flow_runs import resume_flow_run
 
@@ -29,6 +30,7 @@ from cer.db.session import open_session
 from cer.services import workflow
 from flows.workstream import FLOW_NAMES
 
+PAGE = 200
 _KEY = re.compile(r"^sign-off-(\d+)-\d+$")
 
 
@@ -51,13 +53,21 @@ def waiting_step(run: FlowRun) -> int | None:
 def resume_signed_runs(country: str | None = None, workstream: str | None = None) -> list[Resumed]:
     """Resume every suspended workstream run (of a country and workstream) whose step is signed off."""
     names = [FLOW_NAMES[workstream]] if workstream else list(FLOW_NAMES.values())
+    runs: list[FlowRun] = []
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=names)),
-            flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
-            ),
-        )
+        while True:  # page through: a portfolio has a suspended run per country and workstream
+            page = client.read_flow_runs(  # the sync client needs limit and sort spelled out
+                limit=PAGE,
+                offset=len(runs),
+                sort=FlowRunSort.ID_DESC,
+                flow_filter=FlowFilter(name=FlowFilterName(any_=names)),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+                ),
+            )
+            runs += page
+            if len(page) < PAGE:
+                break
     resumed: list[Resumed] = []
     with open_session(get_settings()) as session:
         for run in runs:

@@ -316,6 +316,10 @@ def link_for(*, session: Session, flow_run_id: str) -> FlowRunLink | None:
     return session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).first()
 
 
+def flow_runs_of_plan(*, session: Session, plan_id: int) -> list[FlowRunLink]:
+    return list(session.exec(select(FlowRunLink).where(FlowRunLink.plan_id == plan_id)).all())
+
+
 def flow_runs(*, session: Session, country: str, workstream: str | None = None) -> list[FlowRunLink]:
     query = select(FlowRunLink).where(FlowRunLink.country_code == country.strip().upper())
     if workstream is not None:

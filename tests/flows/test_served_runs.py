@@ -1,0 +1,215 @@
+"""End to end: `cer worker` serves the deployments, `cer run` starts a run, it suspends for each sign-off,
+`cer signoff` (or the run's form in Prefect's UI) resumes it, and a restarted worker carries on."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
+from prefect.flow_runs import resume_flow_run
+from sqlmodel import Session, select
+
+from cer.db.tables import Plan, StepSignOff, Task
+from tests.flows.conftest import run_env
+
+CER = [str(Path(sys.executable).parent / "cer")]  # the installed command, as people run it
+
+
+def cer(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([*CER, *args], env=run_env(), capture_output=True, text=True, timeout=120)
+    if check and done.returncode != 0:
+        raise AssertionError(f"cer {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done
+
+
+class Worker:
+    """A `cer worker` process serving every deployment, as `make run` starts it."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [*CER, "worker"],
+            env=run_env(),
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def worker_log(tmp_path: Path) -> Path:
+    return tmp_path / "worker.log"
+
+
+@pytest.fixture
+def start_worker(prefect_api: str, worker_log: Path) -> Iterator[Callable[[], Worker]]:  # noqa: ARG001  (needs the server)
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        worker = Worker(worker_log)
+        started.append(worker)
+        _wait(lambda: _deployed("workstream-b/cer"), 60, "the deployments to be served", worker_log)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def _deployed(name: str) -> bool:
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(name)
+        except ObjectNotFound:
+            return False
+    return True
+
+
+def _run(run_id: str) -> FlowRun:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(run_id))
+
+
+def _wait(condition: Callable[[], Any], seconds: float, what: str, log: Path | None = None) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise AssertionError(f"waited {seconds} s for {what}\n{tail}")
+
+
+def _suspended_at(run_id: str, key: str) -> bool:
+    state = _run(run_id).state
+    return state is not None and state.is_paused() and state.state_details.pause_key == key
+
+
+@pytest.mark.usefixtures("malawi")
+def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
+    session: Session, start_worker: Callable[[], Worker], worker_log: Path
+) -> None:
+    worker = start_worker()
+    started = json.loads(
+        cer(
+            "run",
+            "workstream",
+            "B",
+            "--country",
+            "MWI",
+            "--param",
+            "service_lines=ict",
+            "--as",
+            "coord",
+            "--json",
+        ).stdout
+    )
+    run_id = started["flow_run_id"]
+    _wait(lambda: _suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
+    session.expire_all()
+    made = session.exec(select(Task.key).where(Task.template != "")).all()
+    assert sorted(made) == ["B-2.4/stocktake-ict", "B-4.1/cost-benefit-ict"]
+
+    # Step 1 signed off from the command line: the run goes on and waits for step 2, whose tasks it opened.
+    signed = json.loads(cer("signoff", "MWI", "B", "--step", "1", "--as", "alice", "--json").stdout)
+    assert signed["resumed_runs"] == [run_id] and not signed["already_signed"]
+    _wait(lambda: _suspended_at(run_id, "sign-off-2-0"), 90, "the run to wait for step 2", worker_log)
+    session.expire_all()
+    step2 = session.exec(select(Task).where(Task.workstream == "B", Task.step == 2)).all()
+    assert step2 and all(t.opened_at is not None for t in step2)
+
+    # Step 2 through the run's own form (Prefect's UI does this): open tasks and no note is refused...
+    resume_flow_run(UUID(run_id), run_input={"signed_by": "bob"})
+    _wait(lambda: _suspended_at(run_id, "sign-off-2-1"), 90, "the run to ask again for step 2", worker_log)
+    session.expire_all()
+    assert session.exec(select(StepSignOff).where(StepSignOff.step == 2)).first() is None
+    # ... and with a note it is recorded, with the run that took it.
+    resume_flow_run(
+        UUID(run_id), run_input={"signed_by": "bob", "note": "stock-take done in the OMT retreat"}
+    )
+    _wait(lambda: _suspended_at(run_id, "sign-off-3-0"), 90, "the run to wait for step 3", worker_log)
+    session.expire_all()
+    two = session.exec(select(StepSignOff).where(StepSignOff.step == 2)).one()
+    assert (two.signed_by, two.flow_run_id) == ("bob", run_id)
+    assert sorted(two.open_tasks) == ["B-2.4", "B-2.4/stocktake-ict"]
+
+    # The worker dies while the run waits; a new one picks the run up when step 3 is signed off.
+    worker.kill()
+    start_worker()
+    cer("signoff", "MWI", "B", "--step", "3", "--as", "carol", "--note", "strategy drafted; matrices follow")
+    _wait(
+        lambda: _suspended_at(run_id, "sign-off-4-0"),
+        90,
+        "the run to wait for step 4 on the new worker",
+        worker_log,
+    )
+    session.expire_all()
+    signed_steps = session.exec(
+        select(StepSignOff.step, StepSignOff.signed_by).order_by(StepSignOff.step)
+    ).all()
+    assert [tuple(r) for r in signed_steps] == [(1, "alice"), (2, "bob"), (3, "carol")]
+    # Nothing was created twice by the four executions of the run.
+    keys = session.exec(select(Task.key).where(Task.workstream == "B")).all()
+    assert len(keys) == len(set(keys))
+    runs = json.loads(cer("runs", "MWI", "--json").stdout)
+    assert [(r["flow"], r["state"], r["waiting_for_step"]) for r in runs] == [("workstream-b", "PAUSED", 4)]
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_bad_parameters_are_refused_by_cer_run_before_any_run_is_created(malawi: Plan) -> None:
+    before = _count_runs()
+    done = cer(
+        "run",
+        "workstream",
+        "B",
+        "--country",
+        "MWI",
+        "--param",
+        "service_lines=ict,catering",
+        "--param",
+        "colour=blue",
+        check=False,
+    )
+    assert done.returncode == 2
+    assert (
+        "service_lines.1: Input should be 'procurement'" in done.stderr
+        and "colour: Extra inputs" in done.stderr
+    )
+    assert _count_runs() == before and malawi.id
+    refused = cer("run", "workstream", "D", "--country", "ZZZ", check=False)
+    assert refused.returncode == 2 and "plan for country 'ZZZ'" in refused.stderr
+    assert _count_runs() == before
+
+
+def _count_runs() -> int:
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        return client.count_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["workstream-b", "workstream-d"]))
+        )
