@@ -15,6 +15,13 @@ from pathlib import Path
 from cer.config import get_settings
 
 DEFAULT_PORT = 4200
+# What `cer worker` serves (flows/deployments.py; a test keeps both lists equal): `cer up` waits for all.
+DEPLOYMENTS = [
+    *(f"workstream-{c}/cer" for c in "abcdefg"),
+    "change-process/cer",
+    "monitor-plans/cer",
+    "progress-report/cer",
+]
 
 
 @dataclass(frozen=True)

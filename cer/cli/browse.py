@@ -122,14 +122,46 @@ def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonO
 
 @app.command()
 @cli_errors
-def up(json_: JsonOpt = False) -> None:
-    """Start the product on embedded defaults (today: check content, migrate the database, overview)."""
+def up(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check the content and migrate the database, then exit.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Start the product: check content, migrate, start a Prefect server and a worker; Ctrl-C stops all."""
     from cer import render
     from cer.config import get_settings
     from cer.services.setup import prepare_database
 
     c = _content()
-    url = get_settings().database_url
+    settings = get_settings()
+    url = settings.database_url
     schema = prepare_database(url=url, questionnaire=c.questionnaire)
     data = {"version": c.version, "counts": c.counts(), "database": url, "schema": schema}
     _print(lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {schema}: {url}\n")
+    if check:
+        return
+    from cer.prefect_env import prefect_settings
+    from cer.stack import Stack, StackError
+
+    prefect = prefect_settings()
+    stack = Stack(
+        prefect=prefect, log_dir=settings.var_dir / "logs", say=lambda line: typer.echo(line, err=True)
+    )
+    try:
+        stack.start()
+        typer.echo(
+            f"\ncer-toolkit is running.\n  Prefect UI:  {prefect.ui_url}\n  Prefect API: {prefect.api_url}\n"
+            f"  Logs:        {settings.var_dir / 'logs'}\n"
+            "Try: cer demo, then cer run workstream B --country MWI --param service_lines=procurement,ict\n"
+            "Ctrl-C stops everything.",
+            err=True,
+        )
+        stack.run_until_stopped()
+    except StackError as exc:
+        stack.stop()
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except BaseException:
+        stack.stop()
+        raise

@@ -64,6 +64,7 @@ def run_workstream(
         values["lead_agency"] = lead
     params = run_parameters(code, values)  # refuses bad fields, naming each, before any run exists
     _check_plan(params.country, code)
+    _prefect()  # before Prefect is imported: it reads its settings once
     from flows.workstream import FLOW_NAMES
 
     started = _start(

@@ -113,8 +113,8 @@ def test_support_lists_providers_for_a_workstream(cer: Cer, cer_json: CerJson) -
     assert providers and all(4 in p["steps"] for p in providers)
 
 
-def test_up_prints_the_overview_and_what_to_try(cer: Cer) -> None:
-    result = cer("up")
+def test_up_check_prints_the_overview_and_what_to_try(cer: Cer) -> None:
+    result = cer("up", "--check")
     assert result.exit_code == 0
     assert "99 tools and 12 support providers loaded" in result.stdout
     assert "cer tools search" in result.stdout

@@ -1,0 +1,95 @@
+"""`cer up` starts the whole embedded stack, and Ctrl-C (or SIGTERM) stops all of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.flows.conftest import _template_db
+
+FLOWS = [
+    "workstream-a",
+    "workstream-b",
+    "workstream-c",
+    "workstream-d",
+    "workstream-e",
+    "workstream-f",
+    "workstream-g",
+    "change-process",
+    "monitor-plans",
+    "progress-report",
+]
+
+
+def test_cer_up_waits_for_every_deployment_the_worker_serves() -> None:
+    from cer.prefect_env import DEPLOYMENTS
+    from flows.deployments import all_flows
+
+    served = sorted(f"{name}/cer" for name in all_flows())
+    assert served == sorted(DEPLOYMENTS) == sorted(f"{f}/cer" for f in FLOWS)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> object:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (loopback)
+        return json.loads(response.read())
+
+
+def test_cer_up_starts_the_prefect_server_and_a_worker_serving_every_flow_and_stops_them(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    var = tmp_path / "var"
+    (var / "prefect").mkdir(parents=True)
+    shutil.copy(_template_db(), var / "prefect" / "prefect.db")  # a migrated Prefect database: a faster start
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PREFECT_HOME", "CER_"))
+    }
+    env |= {"CER_VAR_DIR": str(var), "CER_PREFECT_PORT": str(port)}
+    up = subprocess.Popen(
+        [str(Path(sys.executable).parent / "cer"), "up"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        assert up.stdout is not None
+        while time.monotonic() < deadline:
+            line = up.stdout.readline()
+            output.append(line)
+            if "Ctrl-C stops everything" in line or not line:
+                break
+        text = "".join(output)
+        assert "cer-toolkit is running" in text, text
+        assert f"Prefect UI:  http://127.0.0.1:{port}" in text and "Database ready at schema" in text
+        api = f"http://127.0.0.1:{port}/api"
+        assert _get(f"{api}/health") is True
+        for name in FLOWS:  # every flow is deployed, served by the worker
+            assert _get(f"{api}/deployments/name/{name}/cer")["name"] == "cer"  # type: ignore[index]
+        monitor = _get(f"{api}/deployments/name/monitor-plans/cer")
+        assert [s["schedule"]["cron"] for s in monitor["schedules"]] == ["0 6 * * *"]  # type: ignore[index]
+        assert (var / "cer.db").exists() and (var / "logs" / "worker.log").exists()
+        children = subprocess.run(["pgrep", "-P", str(up.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) == 2  # the Prefect server and the worker
+    finally:
+        up.send_signal(signal.SIGTERM)
+        code = up.wait(timeout=60)
+    assert code == 0
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []  # nothing left running
