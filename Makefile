@@ -29,6 +29,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/diagnose.py
 	$(BIN)/python bench/tracking.py
+	$(BIN)/python bench/flows.py
 schema: $(VENV)/.installed
 	$(BIN)/cer content schema
 

@@ -18,6 +18,7 @@ from tests.conftest import REPO
         ["bench/catalog.py", "--queries", "60", "--size", "300", "--runs", "1"],
         ["bench/diagnose.py", "--repeat", "3", "--countries", "3"],
         ["bench/tracking.py", "--plans", "3", "--scale", "3,6"],
+        ["bench/flows.py", "--runs", "2", "--starts", "1"],
     ],
 )
 def test_bench_scripts_run_and_print_their_figures(args: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -27,6 +28,7 @@ def upgrade(url: str, connection: Connection | None = None) -> None:
     command.upgrade(alembic_config(url, connection), "head")
 
 
+@cache
 def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

@@ -19,7 +19,18 @@ def engine_for(url: str) -> Engine:
 
 
 def open_session(settings: Settings) -> Session:
+    """A session on the configured database, once this process has seen its schema is current."""
     engine = engine_for(settings.database_url)
+    if settings.database_url not in _CURRENT:
+        _check_schema(engine)
+        _CURRENT.add(settings.database_url)
+    return Session(engine)
+
+
+_CURRENT: set[str] = set()  # databases this process found at the newest schema
+
+
+def _check_schema(engine: Engine) -> None:
     with engine.connect() as connection:
         at = current(connection)
     if at != head():
@@ -30,4 +41,3 @@ def open_session(settings: Settings) -> Session:
             )
         state = "has no tables yet" if at is None else f"is at schema {at}, not {head()}"
         raise InvalidRequest(f"the database {where} {state}: run `cer db upgrade`")
-    return Session(engine)

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.flows.conftest import _template_db
+from flows.local_server import template_db
 
 FLOWS = [
     "workstream-a",
@@ -54,7 +54,7 @@ def test_cer_up_starts_the_prefect_server_and_a_worker_serving_every_flow_and_st
     port = _free_port()
     var = tmp_path / "var"
     (var / "prefect").mkdir(parents=True)
-    shutil.copy(_template_db(), var / "prefect" / "prefect.db")  # a migrated Prefect database: a faster start
+    shutil.copy(template_db(), var / "prefect" / "prefect.db")  # a migrated Prefect database: a faster start
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PREFECT_HOME", "CER_"))
     }
