@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,12 @@ def template_db() -> Path:
         )
         partial.replace(template)  # atomic: a concurrent run never sees a half-migrated file
     return template
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def drain_workers() -> None:
@@ -88,8 +95,9 @@ def local_server(database_url: str | None = None) -> Iterator[str]:
         shutil.copy(template_db(), db)
         database_url = f"sqlite+aiosqlite:///{db}"
     with temporary_settings(updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database_url}):
-        server = SubprocessASGIServer()
+        server = SubprocessASGIServer(port=_free_port())  # one instance per port: never someone else's
         server.start(timeout=120)
+    previous = os.environ.get("PREFECT_API_URL")
     try:
         with temporary_settings(
             updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
@@ -97,7 +105,10 @@ def local_server(database_url: str | None = None) -> Iterator[str]:
             os.environ["PREFECT_API_URL"] = server.api_url
             yield server.api_url
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
         drain_workers()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
