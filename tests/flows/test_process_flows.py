@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,52 @@ def test_progress_report_stores_every_country_report_and_the_portfolio(
     assert "Malawi" in (folder / "MWI.md").read_text(encoding="utf-8")
     assert session.exec(select(func.count()).select_from(ProgressReport)).one() == 2  # MWI and the portfolio
     assert malawi.id
+
+
+def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
+    session: Session, malawi: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received: list[EmailMessage] = []
+
+    class Inbox(Message):
+        def handle_message(self, message: EmailMessage) -> None:  # type: ignore[override]
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Inbox(message_class=EmailMessage), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("CER_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("CER_SMTP_PORT", str(port))
+        monkeypatch.setenv("CER_SMTP_TO", "rco@mw.example")
+        monkeypatch.setenv("CER_SMTP_FROM", "cer@mw.example")
+        late = [t for t in plan_tasks(session=session, plan=malawi) if t.workstream == "F"]
+        session.execute(
+            update(Task)
+            .where(col(Task.id).in_([t.id for t in late]))
+            .values(start=dt.date(2027, 1, 4), due=dt.date(2027, 1, 8))
+        )
+        session.commit()
+        result = monitor_plans(today=dt.date(2027, 1, 15), soon_days=0, escalate_after_days=100_000)
+        assert result["sent"] == len(late) == len(received)
+        assert {m["To"] for m in received} == {
+            "rco@mw.example"
+        }  # agencies have no address: the RC Office's box
+        assert all(
+            m["Subject"].startswith("[cer-toolkit] MWI-F-") and "overdue" in m["Subject"] for m in received
+        )
+        assert (
+            monitor_plans(today=dt.date(2027, 1, 15), soon_days=0, escalate_after_days=100_000)["sent"] == 0
+        )
+        assert len(received) == len(late)  # nothing sent twice
+        unsent = session.exec(
+            select(func.count()).select_from(Notification).where(col(Notification.sent_at).is_(None))
+        )
+        assert unsent.one() == 0
+    finally:
+        controller.stop()
