@@ -40,6 +40,11 @@ class Stack:
         self.prefect.home.mkdir(parents=True, exist_ok=True)
         if server_is_up(self.prefect):
             self.say(f"Using the Prefect server already running at {self.prefect.api_url}")
+        elif os.environ.get("PREFECT_API_URL"):
+            raise StackError(
+                f"PREFECT_API_URL points at {self.prefect.api_url}, where no Prefect server answers: "
+                "start it, or unset PREFECT_API_URL to have cer up start a local one"
+            )
         else:
             self.say(
                 f"Starting the Prefect server at {self.prefect.ui_url} (first start migrates its database)…"
