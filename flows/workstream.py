@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.context import get_run_context
 from prefect.flow_runs import suspend_flow_run
@@ -49,7 +50,14 @@ def transient_only(_task: object, _task_run: object, state: State[Any]) -> bool:
     return not isinstance(error, InvalidRequest | NotFound)
 
 
-RETRY: dict[str, Any] = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transient_only}
+# No caching: every task is idempotent in the database, results are not persisted, and a cache key would
+# cost hashing the inputs and the task's source on every call.
+RETRY: dict[str, Any] = {
+    "retries": 2,
+    "retry_delay_seconds": 1,
+    "retry_condition_fn": transient_only,
+    "cache_policy": NO_CACHE,
+}
 
 
 @task(name="link-run", **RETRY)

@@ -12,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
-from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, TaskEvent, utcnow
+from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, utcnow
 from cer.services.plans import get_plan
 from diagnostics.calendar import add_working_days, first_working_day
 from workstreams.errors import InvalidRequest, NotFound
@@ -27,6 +27,8 @@ from workstreams.status import OPEN, TaskStatus, check_text, task_reference
 from workstreams.templates import TaskTemplate, TemplateTask, expand
 
 SEQUENTIAL_STEPS = range(1, 7)
+TASKS: Table = SQLModel.metadata.tables["task"]
+EVENTS: Table = SQLModel.metadata.tables["taskevent"]
 
 
 @dataclass
@@ -86,18 +88,22 @@ def materialize(
         if not rows:
             return result
         try:
-            session.add_all(rows)
-            session.flush()
-            for row in rows:
-                session.add(
-                    TaskEvent(
-                        task_id=row.id or 0,
-                        by=params.by,
-                        field="created",
-                        new=row.key,
-                        comment=f"added by a workstream {code} run: {row.provenance[0]}",
-                    )
-                )
+            # Core INSERTs, RETURNING the new ids: a run's tasks and their "created" events, two statements.
+            made = session.execute(insert(TASKS).returning(TASKS.c.id, TASKS.c.key), rows).all()
+            comments = {row["key"]: row["provenance"][0] for row in rows}
+            session.execute(
+                insert(EVENTS),
+                [
+                    {
+                        "task_id": task_id,
+                        "by": params.by,
+                        "field": "created",
+                        "new": key,
+                        "comment": f"added by a workstream {code} run: {comments[key]}",
+                    }
+                    for task_id, key in made
+                ],
+            )
             session.commit()
             return result
         except IntegrityError:  # another run added the same tasks at the same moment: take theirs
@@ -120,7 +126,7 @@ def _new_task(
     params: WorkstreamRun,
     tasks: dict[str, Task],
     framework: Framework,
-) -> Task:
+) -> dict[str, Any]:
     action = framework.action(spec.action)
     base = tasks.get(f"{code}-{spec.action}")  # the plan's own task for the action, if it has one
     same_step = [t for t in tasks.values() if t.step == action.step and not t.template]
@@ -133,25 +139,25 @@ def _new_task(
     contributors = list(params.participating_agencies) or (list(base.contributors) if base else [])
     if isinstance(params, PremisesRun):
         contributors += [a for a in params.co_locating_agencies if a not in contributors]
-    return Task(
-        plan_id=plan.id or 0,
-        key=key,
-        template=spec.template,
-        workstream=code,
-        step=action.step,
-        action=spec.action,
-        title=spec.title,
-        description=spec.description,
-        lead=params.lead_agency or (base.lead if base else _usual_lead(tasks, plan)),
-        contributors=contributors,
-        start=start,
-        due=add_working_days(start, spec.duration_days - 1),
-        duration_days=spec.duration_days,
-        depends_on=list(base.depends_on) if base else [],
-        ongoing=action.step >= 7,
-        tools=list(base.tools) if base else [],
-        provenance=[spec.because, f"template {spec.template} ({spec.source.value})"],
-    )
+    return {
+        "plan_id": plan.id or 0,
+        "key": key,
+        "template": spec.template,
+        "workstream": code,
+        "step": action.step,
+        "action": spec.action,
+        "title": spec.title,
+        "description": spec.description,
+        "lead": params.lead_agency or (base.lead if base else _usual_lead(tasks, plan)),
+        "contributors": contributors,
+        "start": start,
+        "due": add_working_days(start, spec.duration_days - 1),
+        "duration_days": spec.duration_days,
+        "depends_on": list(base.depends_on) if base else [],
+        "ongoing": action.step >= 7,
+        "tools": list(base.tools) if base else [],
+        "provenance": [spec.because, f"template {spec.template} ({spec.source.value})"],
+    }
 
 
 def _usual_lead(tasks: dict[str, Task], plan: Plan) -> str:
