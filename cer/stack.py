@@ -1,9 +1,10 @@
-"""`cer up`: the whole embedded stack in one command — a Prefect server and a worker — until Ctrl-C.
+"""`cer up`: the whole embedded stack in one command — a Prefect server, a worker, the website — until Ctrl-C.
 
 The Prefect server keeps its own SQLite database under `var/prefect/` (or `CER_PREFECT_DATABASE_URL`); the
-worker serves every deployment. Both are child processes in sessions of their own, stopped in order (worker,
-then server) on Ctrl-C or SIGTERM; if either dies, the other is stopped too and `cer up` fails. A Prefect
-server already answering at the configured address (`PREFECT_API_URL`) is used as it is, not started.
+worker serves every deployment; the website listens on `CER_WEB_PORT`. Each is a child process in a session
+of its own, stopped in reverse order of starting on Ctrl-C or SIGTERM; if one dies, the others are stopped
+too and `cer up` fails. A Prefect server already answering at the configured address (`PREFECT_API_URL`) is
+used as it is, not started.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Stack:
     prefect: PrefectSettings
     log_dir: Path
     say: Callable[[str], None]
+    web_port: int = 8000
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     started_server: bool = False
 
@@ -75,6 +77,13 @@ class Stack:
             worker_timeout,
             "the worker",
         )
+        self.say(f"Starting the website at {self.web_url}…")
+        self._spawn("web", [sys.executable, "-m", "cer.cli", "serve", "--port", str(self.web_port)], {})
+        self._wait(lambda: answers(self.web_url), worker_timeout, "the website")
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log = (self.log_dir / f"{name}.log").open("ab")
@@ -133,5 +142,13 @@ def deployment_exists(prefect: PrefectSettings, name: str) -> bool:
     try:
         with urllib.request.urlopen(f"{prefect.api_url}/deployments/name/{name}", timeout=2) as response:  # noqa: S310
             return bool(json.loads(response.read()).get("id"))
+    except (OSError, ValueError):
+        return False
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310  (loopback)
+            return bool(response.status == 200)
     except (OSError, ValueError):
         return False

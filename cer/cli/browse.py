@@ -128,7 +128,7 @@ def up(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Start the product: check content, migrate, start a Prefect server and a worker; Ctrl-C stops all."""
+    """Start the product: check, migrate, run a Prefect server, a worker and the website (Ctrl-C stops)."""
     from cer import render
     from cer.config import get_settings
     from cer.services.setup import prepare_database
@@ -145,13 +145,19 @@ def up(
     from cer.stack import Stack, StackError
 
     prefect = prefect_settings()
+    from cer.web.settings import web_port
+
     stack = Stack(
-        prefect=prefect, log_dir=settings.var_dir / "logs", say=lambda line: typer.echo(line, err=True)
+        prefect=prefect,
+        log_dir=settings.var_dir / "logs",
+        say=lambda line: typer.echo(line, err=True),
+        web_port=web_port(),
     )
     try:
         stack.start()
         typer.echo(
-            f"\ncer-toolkit is running.\n  Prefect UI:  {prefect.ui_url}\n  Prefect API: {prefect.api_url}\n"
+            f"\ncer-toolkit is running.\n  Website:     {stack.web_url}\n  Prefect UI:  {prefect.ui_url}\n"
+            f"  Prefect API: {prefect.api_url}\n"
             f"  Logs:        {settings.var_dir / 'logs'}\n"
             "Try: cer demo, then cer run workstream B --country MWI --param service_lines=procurement,ict\n"
             "Ctrl-C stops everything.",
@@ -165,3 +171,19 @@ def up(
     except BaseException:
         stack.stop()
         raise
+
+
+@app.command()
+@cli_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port (default: CER_WEB_PORT or 8000).")] = None,
+) -> None:
+    """Run the website (the toolkit's browse sections and the JSON API under /api) until Ctrl-C."""
+    import uvicorn
+
+    from cer.web.settings import web_port
+
+    uvicorn.run(
+        "cer.web.app:create_app", factory=True, host=host, port=port or web_port(), log_level="warning"
+    )

@@ -48,7 +48,7 @@ def _get(url: str) -> object:
         return json.loads(response.read())
 
 
-def test_cer_up_starts_the_prefect_server_and_a_worker_serving_every_flow_and_stops_them(
+def test_cer_up_starts_prefect_a_worker_serving_every_flow_and_the_website_and_stops_them(
     tmp_path: Path,
 ) -> None:
     port = _free_port()
@@ -58,7 +58,8 @@ def test_cer_up_starts_the_prefect_server_and_a_worker_serving_every_flow_and_st
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PREFECT_HOME", "CER_"))
     }
-    env |= {"CER_VAR_DIR": str(var), "CER_PREFECT_PORT": str(port)}
+    web = _free_port()
+    env |= {"CER_VAR_DIR": str(var), "CER_PREFECT_PORT": str(port), "CER_WEB_PORT": str(web)}
     up = subprocess.Popen(
         [str(Path(sys.executable).parent / "cer"), "up"],
         env=env,
@@ -81,13 +82,16 @@ def test_cer_up_starts_the_prefect_server_and_a_worker_serving_every_flow_and_st
         assert f"Prefect UI:  http://127.0.0.1:{port}" in text and "Database ready at schema" in text
         api = f"http://127.0.0.1:{port}/api"
         assert _get(f"{api}/health") is True
+        assert f"Website:     http://127.0.0.1:{web}" in text
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/tools?workstream=D", timeout=5) as page:  # noqa: S310
+            assert page.status == 200 and b"Browse / search for tools" in page.read()
         for name in FLOWS:  # every flow is deployed, served by the worker
             assert _get(f"{api}/deployments/name/{name}/cer")["name"] == "cer"  # type: ignore[index]
         monitor = _get(f"{api}/deployments/name/monitor-plans/cer")
         assert [s["schedule"]["cron"] for s in monitor["schedules"]] == ["0 6 * * *"]  # type: ignore[index]
         assert (var / "cer.db").exists() and (var / "logs" / "worker.log").exists()
         children = subprocess.run(["pgrep", "-P", str(up.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 2  # the Prefect server and the worker
+        assert len(children) == 3  # the Prefect server, the worker and the website
     finally:
         up.send_signal(signal.SIGTERM)
         code = up.wait(timeout=60)
