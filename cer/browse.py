@@ -61,6 +61,18 @@ def workstream_view(content: Content, code: str) -> WorkstreamView:
     return WorkstreamView(ws, actions, tools, catalogue.providers_for(workstream=ws.code))
 
 
+def find_tools(
+    content: Content, facets: ToolFilter, query: str | None
+) -> tuple[list[Tool], dict[str, list[str]]]:
+    """The tools that pass the facets — ranked by `query` when there is one — and the search's corrections."""
+    catalogue = content.catalogue
+    if not (query and query.strip()):
+        return catalogue.filter(facets), {}
+    allowed = {t.id for t in catalogue.filter(facets)}
+    result = catalogue.search(query, limit=len(catalogue.tools))
+    return [h.tool for h in result.hits if h.tool.id in allowed], result.corrections
+
+
 def tool_brief(tool: Tool) -> dict[str, Any]:
     return {
         "id": tool.id,

@@ -28,7 +28,8 @@ from cer.content import get_content
 from cer.db.session import open_session
 from cer.services import plans, workflow
 from diagnostics.answers import AnswerSet
-from flows.workstream import FLOW_NAMES
+from flows.workstream import FLOW_NAMES, RETRY
+from workstreams.errors import InvalidRequest
 from workstreams.parameters import CountryCode, Name
 
 DEPLOYMENT = "cer"  # every flow is deployed under this name: "workstream-b/cer"
@@ -52,7 +53,7 @@ class ChangeProcessRun(BaseModel):
         return self
 
 
-@task(name="diagnose-and-plan", retries=1, retry_delay_seconds=1)
+@task(name="diagnose-and-plan", **RETRY)
 def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, Any]:
     """Create the plan from the answers, or merge them into the plan the country has."""
     content = get_content()
@@ -60,7 +61,9 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
         if params.diagnosis_id is not None:
             country, answer_set = plans.stored_answers(session=session, diagnosis_id=params.diagnosis_id)
             if country != params.country:
-                raise ValueError(f"diagnosis {params.diagnosis_id} is {country}'s, not {params.country}'s")
+                raise InvalidRequest(
+                    f"diagnosis {params.diagnosis_id} is {country}'s, not {params.country}'s"
+                )
         else:
             assert params.answers is not None
             answer_set = params.answers

@@ -127,20 +127,23 @@ def create_app(content_root: Path | None = None) -> FastAPI:
     ) -> HTMLResponse:
         c = content()
         facets = tool_filter(c, workstream or None, step, type.value if type else None, country or None)
-        corrections: dict[str, list[str]] = {}
-        if q and q.strip():
-            result = c.catalogue.search(q, limit=len(c.catalogue.tools))
-            allowed = {t.id for t in c.catalogue.filter(facets)}
-            found = [h.tool for h in result.hits if h.tool.id in allowed]
-            corrections = result.corrections
-        else:
-            found = c.catalogue.filter(facets)
+        found, corrections = browse.find_tools(c, facets, q)
         return page(
-            request, "tools.html", title="Browse / search for tools", tools=found, q=q or "",
-            facets={"workstream": workstream or "", "step": step, "type": type.value if type else "",
-                    "country": country or ""},
-            types=[t.value for t in ToolType], countries=c.catalogue.countries, corrections=corrections,
-        )  # fmt: skip
+            request,
+            "tools.html",
+            title="Browse / search for tools",
+            tools=found,
+            q=q or "",
+            facets={
+                "workstream": workstream or "",
+                "step": step,
+                "type": type.value if type else "",
+                "country": country or "",
+            },
+            types=[t.value for t in ToolType],
+            countries=c.catalogue.countries,
+            corrections=corrections,
+        )
 
     @app.get("/tools/{tool_id}", response_class=HTMLResponse)
     def tool(request: Request, tool_id: str) -> HTMLResponse:
@@ -156,8 +159,13 @@ def create_app(content_root: Path | None = None) -> FastAPI:
         c = content()
         ws = c.framework.workstream(workstream).code if workstream else None
         providers = c.catalogue.providers_for(workstream=ws, step=step)
-        return page(request, "support.html", title="Find change management support", providers=providers,
-                    facets={"workstream": ws or "", "step": step})  # fmt: skip
+        return page(
+            request,
+            "support.html",
+            title="Find change management support",
+            providers=providers,
+            facets={"workstream": ws or "", "step": step},
+        )
 
     @app.get("/diagnose", response_class=HTMLResponse)
     def diagnose(request: Request) -> HTMLResponse:
@@ -179,15 +187,7 @@ def create_app(content_root: Path | None = None) -> FastAPI:
         """Tools, narrowed by facets and ranked by `q` when given; paginated."""
         c = content()
         facets = tool_filter(c, workstream, step, type.value if type else None, country)
-        if q and q.strip():
-            allowed = {t.id for t in c.catalogue.filter(facets)}
-            found = [
-                h.tool
-                for h in c.catalogue.search(q, limit=len(c.catalogue.tools)).hits
-                if h.tool.id in allowed
-            ]
-        else:
-            found = c.catalogue.filter(facets)
+        found, _ = browse.find_tools(c, facets, q)
         start = (page - 1) * per_page
         return {
             "total": len(found),

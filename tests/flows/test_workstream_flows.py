@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -62,6 +63,19 @@ CASES: dict[str, tuple[dict[str, Any], list[str]]] = {
 
 def _params(code: str, **values: Any) -> Any:
     return RUN_PARAMETERS[code].model_validate({"country": "MWI", "by": "coordinator", **values})
+
+
+def _sign_off_g(session: Session, content: Content, steps: Iterable[int], note: str) -> None:
+    for step in steps:
+        sign_off(
+            session=session,
+            country="MWI",
+            code="G",
+            step=step,
+            by="rc",
+            note=note,
+            framework=content.framework,
+        )
 
 
 def _template_keys(session: Session, plan: Plan, code: str) -> list[str]:
@@ -139,16 +153,7 @@ def test_a_failure_mid_materialization_then_a_retry_leaves_no_duplicates(
 def test_a_run_goes_through_the_steps_already_signed_off_and_stops_at_the_next(
     session: Session, malawi: Plan, content: Content
 ) -> None:
-    for step in (1, 2):
-        sign_off(
-            session=session,
-            country="MWI",
-            code="G",
-            step=step,
-            by="rc",
-            note="agreed",
-            framework=content.framework,
-        )
+    _sign_off_g(session, content, (1, 2), "agreed")
     result = WORKSTREAM_FLOWS["G"](_params("G"))
     assert result["signed_off"] == [1, 2] and result["waiting_for_step"] == 3
     session.expire_all()
@@ -159,16 +164,7 @@ def test_a_run_goes_through_the_steps_already_signed_off_and_stops_at_the_next(
         {t.step for t in plan_tasks(session=session, plan=malawi) if t.workstream == "G"}
     )
     assert opened == [s for s in steps_with_tasks if s <= 3]
-    for step in range(3, 7):
-        sign_off(
-            session=session,
-            country="MWI",
-            code="G",
-            step=step,
-            by="rc",
-            note="done",
-            framework=content.framework,
-        )
+    _sign_off_g(session, content, range(3, 7), "done")
     finished = WORKSTREAM_FLOWS["G"](_params("G"))
     assert finished["signed_off"] == [1, 2, 3, 4, 5, 6] and finished["waiting_for_step"] is None
     assert session.exec(select(func.count()).select_from(StepSignOff)).one() == 6
