@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck contracts pytest bench schema clean
+.PHONY: run test lint typecheck contracts pytest bench schema messages clean
 
 run: $(VENV)/.installed
 	$(BIN)/cer up
@@ -30,8 +30,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/diagnose.py
 	$(BIN)/python bench/tracking.py
 	$(BIN)/python bench/flows.py
+	$(BIN)/python bench/web.py
 schema: $(VENV)/.installed
 	$(BIN)/cer content schema
+messages: $(VENV)/.installed
+	$(BIN)/python -m cer.i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cer-toolkit needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from workstreams.errors import NotFound
 
@@ -48,3 +49,11 @@ def display_name(iso_name: str) -> str:
     Republic of' as 'United Republic of Tanzania'."""
     head, sep, tail = iso_name.partition(", ")
     return f"{tail} {head}" if sep else iso_name
+
+
+@cache
+def all_countries() -> list[tuple[str, str]]:
+    """Every ISO 3166 country as (alpha-3 code, name in reading order), sorted by name."""
+    import pycountry
+
+    return sorted(((c.alpha_3, display_name(c.name)) for c in pycountry.countries), key=lambda c: c[1])

@@ -136,6 +136,22 @@ def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, fin
     return Answers(values, ignored, missing, list(answer_set.overrides))
 
 
+def relevant_questions(questionnaire: Questionnaire, raw: dict[str, Any]) -> set[str]:
+    """The questions asked given these (possibly partial, possibly wrong) answers: skip logic applied as a
+    final validation would, wrong answers counting as unanswered."""
+    typed = _typed(questionnaire, raw, [])
+    values: dict[str, Any] = {}
+    asked: set[str] = set()
+    for q in questionnaire.questions.values():
+        if q.relevant_expr is not None and not q.relevant_expr.evaluate(values):
+            continue
+        asked.add(q.id)
+        value = typed.get(q.id)
+        if value is not None and (q.constraint_expr is None or q.constraint_expr.evaluate(values, value)):
+            values[q.id] = value
+    return asked
+
+
 def _plain(
     questionnaire: Questionnaire, raw: dict[str, Any], problems: list[AnswerProblem]
 ) -> dict[str, Any]:

@@ -28,11 +28,10 @@ from cer.content import get_content
 from cer.db.session import open_session
 from cer.services import plans, workflow
 from diagnostics.answers import AnswerSet
+from flows.launch import DEPLOYMENT  # every flow is deployed under this name: "workstream-b/cer"
 from flows.workstream import FLOW_NAMES, RETRY
 from workstreams.errors import InvalidRequest
 from workstreams.parameters import CountryCode, Name
-
-DEPLOYMENT = "cer"  # every flow is deployed under this name: "workstream-b/cer"
 
 
 class ChangeProcessRun(BaseModel):

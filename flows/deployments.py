@@ -16,7 +16,8 @@ from typing import Any
 from prefect import Flow
 
 from cer.content import default_root
-from flows.change_process import DEPLOYMENT, change_process
+from flows.change_process import change_process
+from flows.launch import DEPLOYMENT
 from flows.monitoring import monitor_plans, progress_report
 from flows.workstream import WORKSTREAM_FLOWS
 

@@ -19,6 +19,7 @@ from tests.conftest import REPO
         ["bench/diagnose.py", "--repeat", "3", "--countries", "3"],
         ["bench/tracking.py", "--plans", "3", "--scale", "3,6"],
         ["bench/flows.py", "--runs", "2", "--starts", "1"],
+        pytest.param(["bench/web.py", "--duration", "1", "--connections", "2", "--tasks", "30"], id="web"),
     ],
 )
 def test_bench_scripts_run_and_print_their_figures(args: list[str]) -> None:

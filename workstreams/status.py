@@ -53,6 +53,11 @@ def check_text(**fields: str | None) -> None:
             raise InvalidRequest(f"the {name} cannot be empty")
 
 
+def next_statuses(current: TaskStatus) -> list[TaskStatus]:
+    """What a task in `current` status may become, in the order of the workflow."""
+    return [s for s in TaskStatus if s in _ALLOWED[current]]
+
+
 def check_transition(current: TaskStatus, new: TaskStatus, reason: str | None) -> None:
     """Raise `IllegalTransition` unless `current` may become `new` (with a reason where one is needed)."""
     if new == current:

@@ -113,41 +113,9 @@ def _check_plan(country: str, code: str) -> None:
 
 
 def _start(flow: str, parameters: dict[str, Any], country: str, code: str | None, by: str) -> dict[str, Any]:
-    settings = _prefect()
-    from prefect.deployments import run_deployment
-    from prefect.exceptions import ObjectNotFound
+    from flows.launch import start_run
 
-    from cer.config import get_settings
-    from cer.db.session import open_session
-    from cer.services.workflow import link_flow_run
-    from flows.change_process import DEPLOYMENT
-
-    try:
-        run = run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False)
-    except ObjectNotFound:
-        raise _invalid(
-            f"the Prefect server has no deployment {flow}/{DEPLOYMENT}: start `cer worker`"
-        ) from None
-    run_id = str(run.id)  # type: ignore[union-attr]
-    with open_session(get_settings()) as session:
-        link_flow_run(
-            session=session,
-            flow_run_id=run_id,
-            flow=flow,
-            country=country,
-            plan_id=None,
-            workstream=code,
-            parameters=parameters["params"],
-            by=by,
-        )
-    return {
-        "flow": flow,
-        "flow_run_id": run_id,
-        "name": run.name,  # type: ignore[union-attr]
-        "country": country,
-        "workstream": code,
-        "url": f"{settings.ui_url}/runs/flow-run/{run_id}",
-    }
+    return start_run(flow, parameters, country, code, by)
 
 
 def _started_text(started: dict[str, Any]) -> str:
@@ -204,18 +172,9 @@ def signoff(
 
 
 def _resume(country: str, code: str) -> tuple[list[str], str | None]:
-    """Resume the run waiting for this sign-off; without a Prefect server, say so (monitor-plans will)."""
-    from cer.prefect_env import server_is_up, use_prefect
+    from flows.launch import resume_signed
 
-    settings = use_prefect()
-    if not server_is_up(settings):
-        return (
-            [],
-            f"no Prefect server at {settings.api_url}: a waiting run resumes when monitor-plans next runs",
-        )
-    from flows.signoff import resume_signed_runs
-
-    return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=code)], None
+    return resume_signed(country, code)
 
 
 def _signoff_text(data: dict[str, Any]) -> str:
@@ -278,7 +237,6 @@ def runs(country: CountryArg, json_: JsonOpt = False) -> None:
     """The flow runs started for a country's plan, with their state on the Prefect server."""
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.prefect_env import server_is_up, use_prefect
     from cer.services.workflow import flow_runs
 
     with open_session(get_settings()) as session:
@@ -295,15 +253,11 @@ def runs(country: CountryArg, json_: JsonOpt = False) -> None:
         }
         for link in links
     ]
-    settings = use_prefect()
-    if rows and server_is_up(settings):
-        from flows.signoff import run_state
+    from flows.launch import run_states
 
-        for row in rows:
-            try:
-                row["state"], _, row["waiting_for_step"] = run_state(row["flow_run_id"])
-            except Exception:  # noqa: BLE001  (a run deleted from Prefect: shown as unknown)
-                row["state"] = "UNKNOWN"
+    states = run_states([row["flow_run_id"] for row in rows]) or {}
+    for row in rows:
+        row["state"], row["waiting_for_step"] = states.get(row["flow_run_id"], (None, None))
 
     def text() -> str:
         if not rows:

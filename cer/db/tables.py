@@ -47,6 +47,19 @@ class Diagnosis(SQLModel, table=True):
     created_at: dt.datetime = _when()
 
 
+class DiagnosisDraft(SQLModel, table=True):
+    """Answers being given in the browser, saved as they are (even with mistakes) until diagnosed."""
+
+    id: str = Field(primary_key=True, max_length=32, description="Unguessable token in the draft's URL")
+    country_code: str | None = Field(default=None, max_length=3)
+    questionnaire_version: str = Field(max_length=20)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_by: str = Field(default="", max_length=120)
+    created_at: dt.datetime = _when()
+    updated_at: dt.datetime = _when()
+    diagnosis_id: int | None = Field(default=None, foreign_key="diagnosis.id", description="Once diagnosed")
+
+
 class Plan(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("country_code", name="uq_plan_country"),)  # one live plan per country
 

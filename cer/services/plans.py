@@ -41,10 +41,17 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
     return plan
 
 
+def ensure_country(session: Session, report: Report) -> None:
+    """The report's country has its row (plans and diagnoses refer to it)."""
+    c = report.country
+    if session.get(Country, c.code) is None:
+        session.add(Country(code=c.code, name=c.name, region=c.region, subregion=c.subregion))
+        session.flush()
+
+
 def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
-    code, c = report.country.code, report.country
-    if session.get(Country, code) is None:
-        session.add(Country(code=code, name=c.name, region=c.region, subregion=c.subregion))
+    code = report.country.code
+    ensure_country(session, report)
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
     plan = Plan(
         country_code=code,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select  # sqlmodel types select() for at most 4 columns
 from sqlmodel import Session, col, select
 
 from cer.db.tables import Plan, Task
@@ -81,3 +82,28 @@ def overdue_tasks(*, session: Session, today: dt.date, limit: int = 50) -> tuple
         .limit(limit)
     ).all()
     return [(code, task) for code, task in rows], total
+
+
+def portfolio_grid(
+    *, session: Session, today: dt.date, soon_days: int = 14
+) -> dict[str, dict[str, dict[int, Progress]]]:
+    """Every country's progress per workstream and step: country → workstream → step → Progress."""
+    rows = session.execute(
+        sa_select(
+            col(Plan.country_code),
+            col(Task.workstream),
+            col(Task.step),
+            col(Task.status),
+            col(Task.due),
+            func.count(),
+        )
+        .join(Task, col(Task.plan_id) == col(Plan.id))
+        .group_by(
+            col(Plan.country_code), col(Task.workstream), col(Task.step), col(Task.status), col(Task.due)
+        )
+    ).all()
+    grid: dict[str, dict[str, dict[int, Progress]]] = {}
+    for code, workstream, step, status, due, count in rows:
+        cell = grid.setdefault(code, {}).setdefault(workstream, {}).setdefault(step, Progress())
+        cell.add(status, due, today, count=count, soon_days=soon_days)
+    return dict(sorted(grid.items()))

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Plan, Task, TaskEvent, utcnow
+from cer.db.tables import Plan, PlanRevision, Task, TaskEvent, utcnow
 from cer.services.errors import Conflict
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.status import OPEN, TaskStatus, check_text, check_transition, parse_reference, task_reference
@@ -153,3 +153,26 @@ def task_history(*, session: Session, ref: str) -> list[TaskEvent]:
     return list(
         session.exec(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(col(TaskEvent.id))).all()
     )
+
+
+def plan_history(
+    *, session: Session, plan: Plan, offset: int = 0, limit: int = 100
+) -> tuple[list[tuple[TaskEvent, Task]], int]:
+    """A plan's task events, newest first (a page of them), and how many there are in all."""
+    where = (col(Task.plan_id) == plan.id,)
+    total = session.exec(select(func.count()).select_from(TaskEvent).join(Task).where(*where)).one()
+    rows = session.exec(
+        select(TaskEvent, Task)
+        .join(Task, col(Task.id) == col(TaskEvent.task_id))
+        .where(*where)
+        .order_by(col(TaskEvent.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(e, t) for e, t in rows], total
+
+
+def plan_revisions(*, session: Session, plan: Plan) -> list[PlanRevision]:
+    """The re-diagnoses merged into a plan, newest first."""
+    query = select(PlanRevision).where(PlanRevision.plan_id == plan.id).order_by(col(PlanRevision.id).desc())
+    return list(session.exec(query).all())

@@ -1,203 +1,134 @@
-"""The website's browse sections and the tool API: pages rendered on the server, usable without JavaScript.
+"""The website: the toolkit's sections, the questionnaire, country plans, the portfolio, and the JSON API.
 
-Every page and route parses its input, calls the content or a service, and renders; unknown ids are 404
-pages (or `{"errors": [...]}` under /api), bad query values are 422 with each bad field named.
+Pages are rendered on the server and usable without JavaScript; htmx (vendored under /static) only makes
+them quicker. Every route parses its input, calls the content or one service, and renders. Unknown ids are
+404 pages (or `{"errors": [...]}` under /api), bad values are 422 with each bad field named, a change made
+meanwhile by someone else is 409 and is shown, never overwritten.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cer import browse
-from cer.content import Content, get_content
-from cer.facets import tool_filter
-from tools_catalog.models import ToolType
+from cer.config import Settings, get_settings
+from cer.i18n import LANGUAGES
+from cer.services.errors import Conflict
+from cer.web import api, browse_pages, diagnose_pages, plan_pages
+from cer.web.base import HERE, LANG_COOKIE, SECTIONS, local_path, render, tr
+from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest, NotFound
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES = Jinja2Templates(directory=str(HERE.parent / "templates" / "web"))
-SECTIONS = [
-    ("/", "Overview of Toolkit"),
-    ("/steps", "View toolkit step-by-step"),
-    ("/workstreams", "View toolkit by workstream"),
-    ("/tools", "Browse / search for tools"),
-    ("/diagnose", "Diagnose your needs"),
-    ("/support", "Find change mgmt. support"),
-]
-PAGE_SIZE = 25
+__all__ = ["SECTIONS", "create_app"]
 
 
-def create_app(content_root: Path | None = None) -> FastAPI:
-    app = FastAPI(title="cer-toolkit", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+def create_app(content_root: Path | None = None, settings: Settings | None = None) -> FastAPI:
+    """The web application; `settings` (default: from the environment) says which database to use."""
+    app = FastAPI(
+        title="cer-toolkit",
+        summary="The UN CER toolkit: content, questionnaire, diagnoses, plans, tasks and flow runs.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.content_root = content_root
+    app.state.settings = settings or get_settings()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(DropEmptyQueryValues)
+    _error_handlers(app)
+    for module in (browse_pages, diagnose_pages, plan_pages, api):
+        app.include_router(module.router)
 
-    def content() -> Content:
-        return get_content(content_root)
+    @app.get("/language", include_in_schema=False)
+    def choose_language(
+        lang: Annotated[str, Query(pattern="^(en|fr|es)$")], next: str | None = None
+    ) -> Response:
+        response = RedirectResponse(local_path(next), status_code=303)
+        if lang in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        return response
 
-    def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(
-            request,
-            template,
-            {"sections": SECTIONS, "path": request.url.path, "content": content(), **context},
-            status_code=status_code,
-        )
+    return app
 
+
+class DropEmptyQueryValues:
+    """`?step=&type=` means no step and no type: a form's "any" option sends an empty value, which would
+    otherwise be refused as not a number. Empty query values are dropped before the routes see them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v.strip()]
+            if len(kept) != len(pairs):
+                scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
+        await self.app(scope, receive, send)
+
+
+def _api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _errors(errors: list[dict[str, object]], status_code: int) -> JSONResponse:
+    return JSONResponse({"errors": errors}, status_code=status_code)
+
+
+def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"errors": [{"field": exc.kind, "message": str(exc)}]}, status_code=404)
-        return page(request, "error.html", 404, title="Not found", message=str(exc))
+        if _api(request):
+            return _errors([{"field": exc.kind, "message": str(exc)}], 404)
+        return render(request, "error.html", 404, title=tr(request, "Not found"), message=str(exc))
 
     @app.exception_handler(InvalidRequest)
     async def invalid(request: Request, exc: InvalidRequest) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"errors": [{"field": None, "message": str(exc)}]}, status_code=422)
-        return page(request, "error.html", 422, title="Cannot show that", message=str(exc))
+        if _api(request):
+            return _errors(getattr(exc, "errors", None) or [{"field": None, "message": str(exc)}], 422)
+        return render(request, "error.html", 422, title=tr(request, "Cannot do that"), message=str(exc))
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> Response:
+        if _api(request):
+            return _errors([{"field": None, "message": str(exc)}], 409)
+        return render(request, "error.html", 409, title=tr(request, "Changed meanwhile"), message=str(exc))
+
+    @app.exception_handler(AnswersError)
+    async def bad_answers(request: Request, exc: AnswersError) -> Response:
+        errors: list[dict[str, object]] = [{"field": p.where, "message": p.message} for p in exc.problems]
+        if _api(request):
+            return _errors(errors, 422)
+        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return render(request, "error.html", 422, title=tr(request, "Cannot do that"), message=message)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
+        errors: list[dict[str, object]] = [
             {
-                "field": ".".join(str(p) for p in e["loc"] if p not in ("query", "body", "path")),
+                "field": ".".join(str(p) for p in e["loc"] if p not in ("query", "body", "path", "form")),
                 "message": e["msg"],
             }
             for e in exc.errors()
         ]
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"errors": errors}, status_code=422)
+        if _api(request):
+            return _errors(errors, 422)
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return page(request, "error.html", 422, title="Cannot show that", message=message)
+        return render(request, "error.html", 422, title=tr(request, "Cannot show that"), message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"errors": [{"field": None, "message": str(exc.detail)}]}, status_code=exc.status_code
-            )
-        return page(
-            request,
-            "error.html",
-            exc.status_code,
-            title="Not found",
-            message=f"No page at {request.url.path}",
-        )
-
-    @app.get("/", response_class=HTMLResponse)
-    def overview(request: Request) -> HTMLResponse:
-        return page(request, "overview.html", title="Overview of Toolkit", steps=content().framework.steps)
-
-    @app.get("/steps", response_class=HTMLResponse)
-    def steps(request: Request) -> HTMLResponse:
-        return page(request, "steps.html", title="Step by step", views=browse.all_steps(content()))
-
-    @app.get("/steps/{number}", response_class=HTMLResponse)
-    def step(request: Request, number: int) -> HTMLResponse:
-        view = browse.step_view(content(), number)
-        return page(request, "step.html", title=f"Step {number}: {view.step.name}", view=view)
-
-    @app.get("/workstreams", response_class=HTMLResponse)
-    def workstreams(request: Request) -> HTMLResponse:
-        return page(
-            request, "workstreams.html", title="By workstream", workstreams=content().framework.workstreams
-        )
-
-    @app.get("/workstreams/{code}", response_class=HTMLResponse)
-    def workstream(request: Request, code: str) -> HTMLResponse:
-        view = browse.workstream_view(content(), code)
-        return page(
-            request, "workstream.html", title=f"{view.workstream.code} {view.workstream.name}", view=view
-        )
-
-    @app.get("/tools", response_class=HTMLResponse)
-    def tools(
-        request: Request,
-        q: Annotated[str | None, Query(max_length=200)] = None,
-        workstream: Annotated[str | None, Query(max_length=1)] = None,
-        step: Annotated[int | None, Query(ge=1, le=9)] = None,
-        type: Annotated[ToolType | None, Query()] = None,  # noqa: A002  (the facet's name in the URL)
-        country: Annotated[str | None, Query(max_length=80)] = None,
-    ) -> HTMLResponse:
-        c = content()
-        facets = tool_filter(c, workstream or None, step, type.value if type else None, country or None)
-        found, corrections = browse.find_tools(c, facets, q)
-        return page(
-            request,
-            "tools.html",
-            title="Browse / search for tools",
-            tools=found,
-            q=q or "",
-            facets={
-                "workstream": workstream or "",
-                "step": step,
-                "type": type.value if type else "",
-                "country": country or "",
-            },
-            types=[t.value for t in ToolType],
-            countries=c.catalogue.countries,
-            corrections=corrections,
-        )
-
-    @app.get("/tools/{tool_id}", response_class=HTMLResponse)
-    def tool(request: Request, tool_id: str) -> HTMLResponse:
-        found = content().catalogue.tool(tool_id)
-        return page(request, "tool.html", title=found.title, tool=found)
-
-    @app.get("/support", response_class=HTMLResponse)
-    def support(
-        request: Request,
-        workstream: Annotated[str | None, Query(max_length=1)] = None,
-        step: Annotated[int | None, Query(ge=1, le=9)] = None,
-    ) -> HTMLResponse:
-        c = content()
-        ws = c.framework.workstream(workstream).code if workstream else None
-        providers = c.catalogue.providers_for(workstream=ws, step=step)
-        return page(
-            request,
-            "support.html",
-            title="Find change management support",
-            providers=providers,
-            facets={"workstream": ws or "", "step": step},
-        )
-
-    @app.get("/diagnose", response_class=HTMLResponse)
-    def diagnose(request: Request) -> HTMLResponse:
-        from cer.render_diagnosis import questionnaire_json
-
-        q = questionnaire_json(content().questionnaire, "en")
-        return page(request, "diagnose.html", title="Diagnose your needs", questionnaire=q)
-
-    @app.get("/api/tools")
-    def api_tools(
-        q: Annotated[str | None, Query(max_length=200)] = None,
-        workstream: Annotated[str | None, Query(max_length=1)] = None,
-        step: Annotated[int | None, Query(ge=1, le=9)] = None,
-        type: Annotated[ToolType | None, Query()] = None,  # noqa: A002
-        country: Annotated[str | None, Query(max_length=80)] = None,
-        page: Annotated[int, Query(ge=1)] = 1,
-        per_page: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
-    ) -> dict[str, Any]:
-        """Tools, narrowed by facets and ranked by `q` when given; paginated."""
-        c = content()
-        facets = tool_filter(c, workstream, step, type.value if type else None, country)
-        found, _ = browse.find_tools(c, facets, q)
-        start = (page - 1) * per_page
-        return {
-            "total": len(found),
-            "page": page,
-            "per_page": per_page,
-            "items": [browse.tool_brief(t) for t in found[start : start + per_page]],
-        }
-
-    @app.get("/api/tools/{tool_id}")
-    def api_tool(tool_id: str) -> dict[str, Any]:
-        return content().catalogue.tool(tool_id).model_dump(mode="json")
-
-    return app
+        if _api(request):
+            return _errors([{"field": None, "message": str(exc.detail)}], exc.status_code)
+        message = tr(request, "No page at %(path)s", path=request.url.path)
+        if exc.status_code != 404:
+            message = str(exc.detail)
+        return render(request, "error.html", exc.status_code, title=tr(request, "Not found"), message=message)

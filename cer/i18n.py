@@ -1,0 +1,137 @@
+"""The translation layer: Babel message catalogues for the website's own text.
+
+Catalogues live in `cer/locale/<lang>/LC_MESSAGES/messages.po` beside a `messages.pot` template extracted from
+the templates (`{% trans %}`, `_()`) and Python (`N_()` marks text rendered later). English is complete;
+French and Spanish fill in over time and fall back to English. `python -m cer.i18n` re-extracts the template
+and updates every catalogue (`make messages`). The .po files are read directly: no compile step.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "fr", "es")
+DOMAIN = "messages"
+METHODS = [("**/templates/web/**.html", "jinja2.ext:babel_extract"), ("**/web/**.py", "python")]
+OPTIONS = {"**/templates/web/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
+
+
+def N_(text: str) -> str:  # noqa: N802  (the conventional name for "mark for translation, translate later")
+    """Marks `text` for extraction; templates translate it when they render it."""
+    return text
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The catalogue for `lang` (English when there is none); messages it lacks fall back to English."""
+    path = po_path(lang)
+    if lang not in LANGUAGES or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def negotiate(accept_language: str | None, chosen: str | None = None) -> str:
+    """`chosen` (a `lang` cookie or query value) when it is a language we have, else the first of the
+    browser's `Accept-Language` preferences we have, else English."""
+    if chosen in LANGUAGES:
+        return chosen
+    weighted = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        weighted.append((-q, i, tag.split("-")[0].lower()))
+    for _, _, tag in sorted(weighted):
+        if tag in LANGUAGES:
+            return tag
+    return "en"
+
+
+def extract(root: Path) -> Catalog:
+    """Every translatable message in the website's templates and Python, as a fresh template catalogue."""
+    catalog = Catalog(project="cer-toolkit", domain=DOMAIN, charset="utf-8", fuzzy=False)
+    found = extract_from_dir(
+        str(root / "cer"), METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, None, [(f"cer/{filename}", lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def update(root: Path, langs: Iterable[str] = LANGUAGES) -> list[str]:
+    """Rewrite messages.pot and merge it into each language's catalogue; English gets msgstr = msgid.
+
+    Returns the English messages that were missing before (now filled)."""
+    template = extract(root)
+    _write(LOCALE_DIR / f"{DOMAIN}.pot", template)
+    filled: list[str] = []
+    for lang in langs:
+        path = po_path(lang)
+        if path.exists():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+        else:
+            catalog = Catalog(locale=lang, domain=DOMAIN, project="cer-toolkit", fuzzy=False)
+        # Babel adds the template's new Message objects themselves, not copies: filling English would
+        # otherwise fill French and Spanish with English too.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        if lang == "en":
+            for message in catalog:
+                strings = (
+                    list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+                )
+                if message.id and not any(strings):
+                    message.string = message.id
+                    filled.append(str(message.id[0] if message.pluralizable else message.id))
+        _write(path, catalog)
+    translations.cache_clear()
+    return filled
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    """Write `catalog` unless only its dates would change, so that re-running the update changes nothing."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=110, omit_header=False, sort_output=True, include_lineno=False)
+    text = buffer.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(text):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text)
+
+
+def _undated(text: bytes) -> list[bytes]:
+    """The catalogue's lines without the creation date and the leading comment (which names the year)."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if not line.startswith(b"#")), 0)
+    return [line for line in lines[start:] if not line.startswith(b'"POT-Creation-Date:')]
+
+
+if __name__ == "__main__":
+    added = update(Path(__file__).resolve().parent.parent)
+    print(f"catalogues updated in {LOCALE_DIR}; {len(added)} new English messages")  # noqa: T201

@@ -1,0 +1,74 @@
+"""Questionnaire drafts: answers saved as given (mistakes included) so that nothing typed is lost."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cer.db.tables import Diagnosis, DiagnosisDraft, utcnow
+from cer.diagnosis import Report
+from cer.services.plans import ensure_country, store_diagnosis
+from diagnostics.answers import AnswerSet
+from workstreams.errors import InvalidRequest, NotFound
+from workstreams.status import check_text
+
+MAX_ANSWER_CHARS = 4000
+
+
+def save_draft(
+    *,
+    session: Session,
+    draft_id: str | None,
+    questionnaire_version: str,
+    country: str | None,
+    answers: dict[str, Any],
+    by: str,
+) -> DiagnosisDraft:
+    """Create a draft (no `draft_id`) or replace the answers of one; returns it, committed."""
+    if by:
+        check_text(by=by)
+    for qid, value in answers.items():
+        if len(str(value)) > MAX_ANSWER_CHARS:
+            raise InvalidRequest(f"the answer to {qid} is longer than {MAX_ANSWER_CHARS} characters")
+    draft = get_draft(session=session, draft_id=draft_id) if draft_id else None
+    if draft is None:
+        draft = DiagnosisDraft(id=secrets.token_urlsafe(16), questionnaire_version=questionnaire_version)
+    draft.country_code = (country or "").strip().upper()[:3] or None
+    draft.questionnaire_version = questionnaire_version
+    draft.answers = dict(answers)
+    draft.updated_by = by
+    draft.updated_at = utcnow()
+    session.add(draft)
+    session.commit()
+    session.refresh(draft)
+    return draft
+
+
+def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraft:
+    draft = session.get(DiagnosisDraft, draft_id)
+    if draft is None:
+        raise NotFound("draft", draft_id, ["the link of a saved draft, from the Diagnose page"])
+    return draft
+
+
+def recent_drafts(*, session: Session, limit: int = 20) -> list[DiagnosisDraft]:
+    """Drafts not yet diagnosed, newest first."""
+    query = select(DiagnosisDraft).where(col(DiagnosisDraft.diagnosis_id).is_(None))
+    return list(session.exec(query.order_by(col(DiagnosisDraft.updated_at).desc()).limit(limit)).all())
+
+
+def record_diagnosis(
+    *, session: Session, report: Report, answer_set: AnswerSet, by: str, draft_id: str | None = None
+) -> Diagnosis:
+    """Store a diagnosis (and mark the draft it came from as diagnosed) in one transaction."""
+    ensure_country(session, report)
+    diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
+    if draft_id:
+        draft = get_draft(session=session, draft_id=draft_id)
+        draft.diagnosis_id = diagnosis.id
+        session.add(draft)
+    session.commit()
+    session.refresh(diagnosis)
+    return diagnosis

@@ -1,0 +1,371 @@
+"""The JSON API under /api: tools, questionnaire, diagnoses, plans, tasks, flow runs and sign-offs.
+
+Lists are paginated (`page`, `per_page`; the answer says `total`). Every error body is
+`{"errors": [{"field": ..., "message": ...}]}`: 404 unknown ids, 409 a change made meanwhile, 422 bad input.
+Request bodies are pydantic models that refuse unknown fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from cer import browse
+from cer import diagnosis as diagnosing
+from cer.db.tables import Diagnosis, FlowRunLink, Plan, Task
+from cer.facets import tool_filter
+from cer.render_diagnosis import questionnaire_json
+from cer.render_tracking import task_json
+from cer.services import tasks as task_service
+from cer.services import workflow
+from cer.services.drafts import record_diagnosis
+from cer.services.plans import get_plan, plan_from_answers, stored_answers
+from cer.services.progress import country_progress
+from cer.web.base import DB, content, language
+from diagnostics.answers import AnswerSet
+from tools_catalog.models import ToolType
+from workstreams.errors import InvalidRequest, NotFound
+from workstreams.parameters import RUN_PARAMETERS
+from workstreams.status import TaskStatus
+
+router = APIRouter(prefix="/api", tags=["api"])
+PAGE_SIZE = 25
+Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
+PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+Who = Field(default="api", min_length=1, max_length=120, description="Who does it (recorded)")
+
+
+def _page(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+    return {"total": total, "page": page, "per_page": per_page, "items": items}
+
+
+# ---- content ----------------------------------------------------------------------------------------------
+
+
+@router.get("/tools")
+def api_tools(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    type: Annotated[ToolType | None, Query()] = None,  # noqa: A002  (the facet's name in the URL)
+    country: Annotated[str | None, Query(max_length=80)] = None,
+    page: Page = 1,
+    per_page: PerPage = PAGE_SIZE,
+) -> dict[str, Any]:
+    """Tools, narrowed by facets and ranked by `q` when given; paginated."""
+    c = content(request)
+    facets = tool_filter(c, workstream, step, type.value if type else None, country)
+    found, _ = browse.find_tools(c, facets, q)
+    start = (page - 1) * per_page
+    return _page([browse.tool_brief(t) for t in found[start : start + per_page]], len(found), page, per_page)
+
+
+@router.get("/tools/{tool_id}")
+def api_tool(request: Request, tool_id: str) -> dict[str, Any]:
+    return content(request).catalogue.tool(tool_id).model_dump(mode="json")
+
+
+@router.get("/questionnaire")
+def api_questionnaire(
+    request: Request, lang: Annotated[str | None, Query(pattern="^(en|fr|es)$")] = None
+) -> dict[str, Any]:
+    """The questionnaire: sections, questions, choices, skip logic and constraints (also in words)."""
+    return questionnaire_json(content(request).questionnaire, lang or language(request))
+
+
+# ---- diagnoses --------------------------------------------------------------------------------------------
+
+
+@router.post("/diagnoses", status_code=201)
+def api_diagnose(
+    request: Request,
+    answers: AnswerSet,
+    session: DB,
+    draft: Annotated[bool, Query(description="Accept unanswered required questions")] = False,
+    by: Annotated[str, Query(min_length=1, max_length=120)] = "api",
+) -> dict[str, Any]:
+    """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan."""
+    report = diagnosing.run(content(request), answers, country=None, start=dt.date.today(), draft=draft)
+    row = record_diagnosis(session=session, report=report, answer_set=answers, by=by)
+    return {"id": row.id, **diagnosing.report_json(report)}
+
+
+@router.get("/diagnoses/{diagnosis_id}")
+def api_diagnosis(request: Request, diagnosis_id: int, session: DB) -> dict[str, Any]:
+    row = session.get(Diagnosis, diagnosis_id)
+    if row is None:
+        raise NotFound("diagnosis", diagnosis_id, ["an id returned by POST /api/diagnoses"])
+    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
+    report = diagnosing.run(
+        content(request), answer_set, country=country, start=dt.date.today(), draft=not row.complete
+    )
+    return {
+        "id": row.id,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+        **diagnosing.report_json(report),
+    }
+
+
+# ---- plans and tasks --------------------------------------------------------------------------------------
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    diagnosis_id: int = Field(ge=1, description="A stored, complete diagnosis")
+    start: dt.date | None = Field(default=None, description="Plan start (default: today)")
+    by: str = Who
+
+
+def _plan_brief(plan: Plan, session: Session) -> dict[str, Any]:
+    p = country_progress(session=session, country=plan.country_code, today=dt.date.today())
+    return {
+        "country": plan.country_code,
+        "id": plan.id,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "workstreams": [w["code"] for w in plan.workstreams if w.get("selected")],
+        "diagnosis_id": plan.diagnosis_id,
+        "created_by": plan.created_by,
+        "progress": p.overall.as_dict(),
+        "by_workstream": {k: v.as_dict() for k, v in sorted(p.by_workstream.items())},
+    }
+
+
+@router.get("/plans")
+def api_plans(session: DB, page: Page = 1, per_page: PerPage = PAGE_SIZE) -> dict[str, Any]:
+    """Every country's plan with its progress, by country code."""
+    total = session.exec(select(func.count()).select_from(Plan)).one()
+    plans = session.exec(
+        select(Plan).order_by(col(Plan.country_code)).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return _page([_plan_brief(p, session) for p in plans], total, page, per_page)
+
+
+@router.post("/plans", status_code=201)
+def api_create_plan(request: Request, body: PlanRequest, session: DB) -> JSONResponse:
+    """Create the country's plan from a diagnosis, or merge it into the plan it has (200 then)."""
+    row = session.get(Diagnosis, body.diagnosis_id)
+    if row is None:
+        raise NotFound("diagnosis", body.diagnosis_id, ["an id returned by POST /api/diagnoses"])
+    if not row.complete:
+        raise InvalidRequest("the diagnosis is a draft: answer every required question first")
+    country, answer_set = stored_answers(session=session, diagnosis_id=body.diagnosis_id)
+    plan, what = plan_from_answers(
+        session=session,
+        content=content(request),
+        answer_set=answer_set,
+        country=country,
+        start=body.start,
+        by=body.by,
+    )
+    return JSONResponse(
+        {"result": what, **_plan_brief(plan, session)}, status_code=201 if what == "created" else 200
+    )
+
+
+@router.get("/plans/{country}")
+def api_plan(country: str, session: DB) -> dict[str, Any]:
+    return _plan_brief(get_plan(session=session, country=country), session)
+
+
+@router.get("/tasks")
+def api_tasks(
+    session: DB,
+    country: Annotated[str | None, Query(max_length=3, description="ISO 3166 alpha-3")] = None,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    status: Annotated[TaskStatus | None, Query()] = None,
+    page: Page = 1,
+    per_page: PerPage = 100,
+) -> dict[str, Any]:
+    """Tasks of every plan, or of one country's; by start date."""
+    where: list[Any] = []
+    if country:
+        where.append(col(Plan.country_code) == country.strip().upper())
+    if workstream:
+        where.append(col(Task.workstream) == workstream.strip().upper())
+    if step is not None:
+        where.append(col(Task.step) == step)
+    if status is not None:
+        where.append(col(Task.status) == status.value)
+    total = session.exec(select(func.count()).select_from(Task).join(Plan).where(*where)).one()
+    rows = session.exec(
+        select(Task, Plan.country_code)
+        .join(Plan)
+        .where(*where)
+        .order_by(col(Plan.country_code), col(Task.start), col(Task.key))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return _page([task_json(t, code) for t, code in rows], total, page, per_page)
+
+
+def _country_of(session: Session, task: Task) -> str:
+    plan = session.get(Plan, task.plan_id)
+    return plan.country_code if plan else ""
+
+
+@router.get("/tasks/{ref:path}/history")
+def api_task_history(ref: str, session: DB) -> dict[str, Any]:
+    events = task_service.task_history(session=session, ref=ref)
+    return {"ref": ref, "items": [e.model_dump(mode="json") for e in events]}
+
+
+@router.get("/tasks/{ref:path}")
+def api_task(ref: str, session: DB) -> dict[str, Any]:
+    """A task by number or reference (e.g. MWI-B-4.1)."""
+    task = task_service.get_task(session=session, ref=ref)
+    return task_json(task, _country_of(session, task))
+
+
+class TaskUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The version you saw: a change made meanwhile is refused (409)")
+    status: TaskStatus | None = None
+    reason: str | None = Field(default=None, max_length=2000, description="Needed for blocked and dropped")
+    lead: str | None = Field(default=None, max_length=120)
+    contributors: list[str] | None = Field(default=None, max_length=40)
+    start: dt.date | None = None
+    due: dt.date | None = None
+    comment: str | None = Field(default=None, max_length=4000)
+    by: str = Who
+
+
+@router.patch("/tasks/{ref:path}")
+def api_update_task(ref: str, body: TaskUpdate, session: DB) -> dict[str, Any]:
+    """Change a task (status, owners, dates, comment) on the version you saw."""
+    values = body.model_dump(exclude={"version", "by"})
+    task = task_service.update_task(
+        session=session,
+        ref=ref,
+        expected_version=body.version,
+        change=task_service.TaskChange(**values),
+        by=body.by,
+    )
+    return task_json(task, _country_of(session, task))
+
+
+# ---- flow runs and sign-offs ------------------------------------------------------------------------------
+
+
+def _link_json(link: FlowRunLink, states: dict[str, tuple[str, int | None]] | None) -> dict[str, Any]:
+    state = states.get(link.flow_run_id) if states else None
+    return {
+        "flow_run_id": link.flow_run_id,
+        "flow": link.flow,
+        "country": link.country_code,
+        "workstream": link.workstream,
+        "parameters": link.parameters,
+        "started_by": link.started_by,
+        "created_at": link.created_at.isoformat(),
+        "state": state[0] if state else None,
+        "waiting_for_step": state[1] if state else None,
+    }
+
+
+@router.get("/flow-runs")
+def api_flow_runs(
+    session: DB,
+    country: Annotated[str, Query(min_length=3, max_length=3)],
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    state: Annotated[bool, Query(description="Ask the Prefect server for each run's state")] = False,
+    page: Page = 1,
+    per_page: PerPage = PAGE_SIZE,
+) -> dict[str, Any]:
+    """The flow runs started for a country (newest first), with their Prefect state when asked."""
+    links = workflow.flow_runs(session=session, country=country, workstream=workstream)
+    shown = links[(page - 1) * per_page : page * per_page]
+    states = None
+    if state:
+        from flows.launch import run_states
+
+        states = run_states([link.flow_run_id for link in shown])
+    return _page([_link_json(link, states) for link in shown], len(links), page, per_page)
+
+
+class FlowRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: str = Field(min_length=3, max_length=3)
+    workstream: str = Field(pattern="^[A-Ga-g]$")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="The workstream's run parameters")
+    by: str = Who
+
+
+@router.post("/flow-runs", status_code=201)
+def api_start_flow(body: FlowRunRequest, session: DB) -> dict[str, Any]:
+    """Start a workstream's flow for a country; the parameters are checked first, each bad one named."""
+    from flows.launch import start_run
+    from flows.workstream import FLOW_NAMES
+
+    code = body.workstream.upper()
+    plan = get_plan(session=session, country=body.country)
+    workflow.check_selected(plan, code)
+    values = body.parameters | {"country": plan.country_code, "by": body.by}
+    try:
+        params = RUN_PARAMETERS[code].model_validate(values)
+    except ValidationError as exc:
+        raise ParameterErrors(exc) from None
+    return start_run(
+        FLOW_NAMES[code], {"params": params.model_dump(mode="json")}, plan.country_code, code, body.by
+    )
+
+
+class ParameterErrors(InvalidRequest):
+    """Run parameters refused: each bad one named as `parameters.<name>`."""
+
+    def __init__(self, exc: ValidationError) -> None:
+        self.errors = [
+            {"field": "parameters." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in self.errors))
+
+
+class SignOffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: str = Field(min_length=3, max_length=3)
+    workstream: str = Field(pattern="^[A-Ga-g]$")
+    step: int = Field(ge=1, le=6)
+    note: str | None = Field(default=None, max_length=2000, description="Why, when tasks are still open")
+    by: str = Who
+
+
+@router.post("/signoffs", status_code=201)
+def api_sign_off(request: Request, body: SignOffRequest, session: DB) -> dict[str, Any]:
+    """Sign a step off; a run waiting for it goes on (now when Prefect answers, else at the next monitor)."""
+    from flows.launch import resume_signed
+
+    done = workflow.sign_off(
+        session=session,
+        country=body.country,
+        code=body.workstream.upper(),
+        step=body.step,
+        by=body.by,
+        note=body.note,
+        framework=content(request).framework,
+    )
+    row = done.row
+    data: dict[str, Any] = {
+        "country": body.country.upper(),
+        "workstream": row.workstream,
+        "step": row.step,
+        "signed_by": row.signed_by,
+        "signed_at": row.signed_at.isoformat(),
+        "note": row.note,
+        "open_tasks": row.open_tasks,
+        "already_signed": done.already,
+    }
+    data["resumed_runs"], data["prefect"] = resume_signed(data["country"], row.workstream)
+    return data

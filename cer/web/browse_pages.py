@@ -1,0 +1,123 @@
+"""The toolkit's browse sections: overview, steps, workstreams, tools, support. Read-only, open to all."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from cer import browse
+from cer.facets import tool_filter
+from cer.web.base import content, content_page, render, tr
+from tools_catalog.models import ToolType
+
+router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
+
+
+@router.get("/", response_class=HTMLResponse)
+@content_page
+def overview(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "overview.html",
+        title=tr(request, "Overview of Toolkit"),
+        steps=content(request).framework.steps,
+    )
+
+
+@router.get("/steps", response_class=HTMLResponse)
+@content_page
+def steps(request: Request) -> HTMLResponse:
+    return render(
+        request, "steps.html", title=tr(request, "Step by step"), views=browse.all_steps(content(request))
+    )
+
+
+@router.get("/steps/{number}", response_class=HTMLResponse)
+@content_page
+def step(request: Request, number: int) -> HTMLResponse:
+    view = browse.step_view(content(request), number)
+    return render(
+        request,
+        "step.html",
+        title=tr(request, "Step %(number)s: %(name)s", number=number, name=view.step.name),
+        view=view,
+    )
+
+
+@router.get("/workstreams", response_class=HTMLResponse)
+@content_page
+def workstreams(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "workstreams.html",
+        title=tr(request, "By workstream"),
+        workstreams=content(request).framework.workstreams,
+    )
+
+
+@router.get("/workstreams/{code}", response_class=HTMLResponse)
+@content_page
+def workstream(request: Request, code: str) -> HTMLResponse:
+    view = browse.workstream_view(content(request), code)
+    return render(
+        request, "workstream.html", title=f"{view.workstream.code} {view.workstream.name}", view=view
+    )
+
+
+@router.get("/tools", response_class=HTMLResponse)
+@content_page
+def tools(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    type: Annotated[ToolType | None, Query()] = None,  # noqa: A002  (the facet's name in the URL)
+    country: Annotated[str | None, Query(max_length=80)] = None,
+) -> HTMLResponse:
+    c = content(request)
+    facets = tool_filter(c, workstream or None, step, type.value if type else None, country or None)
+    found, corrections = browse.find_tools(c, facets, q)
+    return render(
+        request,
+        "tools.html",
+        title=tr(request, "Browse / search for tools"),
+        tools=found,
+        q=q or "",
+        facets={
+            "workstream": workstream or "",
+            "step": step,
+            "type": type.value if type else "",
+            "country": country or "",
+        },
+        types=[t.value for t in ToolType],
+        countries=c.catalogue.countries,
+        corrections=corrections,
+    )
+
+
+@router.get("/tools/{tool_id}", response_class=HTMLResponse)
+@content_page
+def tool(request: Request, tool_id: str) -> HTMLResponse:
+    found = content(request).catalogue.tool(tool_id)
+    return render(request, "tool.html", title=found.title, tool=found)
+
+
+@router.get("/support", response_class=HTMLResponse)
+@content_page
+def support(
+    request: Request,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+) -> HTMLResponse:
+    c = content(request)
+    ws = c.framework.workstream(workstream).code if workstream else None
+    providers = c.catalogue.providers_for(workstream=ws, step=step)
+    return render(
+        request,
+        "support.html",
+        title=tr(request, "Find change management support"),
+        providers=providers,
+        facets={"workstream": ws or "", "step": step},
+    )

@@ -1,0 +1,165 @@
+"""Charts drawn on the server as SVG: a plan's timeline (Gantt) and the portfolio's progress bars.
+
+Plain SVG text, every label escaped; no script, no external fonts. Each bar has a <title> (a tooltip and
+what a screen reader announces) and links to its task; the critical path is drawn in a distinct colour and
+outline, dependencies as lines from the end of one task to the start of the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+STATUS_COLOURS = {
+    "not_started": "#c9d3dd",
+    "in_progress": "#5b8fc7",
+    "blocked": "#e0a030",
+    "completed": "#4a9a5b",
+    "dropped": "#eeeeee",
+}
+CRITICAL = "#b3261e"
+ROW, BAR, LABEL_W, DAY_W = 18, 12, 260, 3.0
+
+
+@dataclass(frozen=True)
+class Bar:
+    ref: str
+    label: str
+    start: dt.date
+    due: dt.date
+    status: str
+    critical: bool
+    depends_on: tuple[str, ...]  # refs
+    href: str
+
+
+def _x(day: dt.date, first: dt.date) -> float:
+    return LABEL_W + (day - first).days * DAY_W
+
+
+def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> str:
+    """A Gantt chart: one row per task in the given order, months along the top, today as a line."""
+    if not bars:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="400" '
+            f'height="40"><title>{escape(title)}</title><text x="8" y="24">—</text></svg>'
+        )
+    first = min(b.start for b in bars).replace(day=1)
+    last = max(b.due for b in bars) + dt.timedelta(days=15)
+    width = int(_x(last, first)) + 10
+    height = 30 + ROW * len(bars) + 10
+    rows = {b.ref: i for i, b in enumerate(bars)}
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" class="gantt" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="system-ui, sans-serif" '
+        f'font-size="11">',
+        f'<title id="gantt-title">{escape(title)}</title>',
+        '<defs><marker id="arrow" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">'
+        '<path d="M0,0 L6,3 L0,6 z" fill="#555"/></marker></defs>',
+    ]
+    month = first
+    while month <= last:
+        x = _x(month, first)
+        out.append(f'<line x1="{x:.0f}" y1="20" x2="{x:.0f}" y2="{height}" stroke="#e3e3e3"/>')
+        out.append(f'<text x="{x + 2:.0f}" y="14" fill="#333">{month:%b %Y}</text>')
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for b in bars:
+        y = 30 + ROW * rows[b.ref]
+        for dep in b.depends_on:
+            if dep in rows:
+                before = bars[rows[dep]]
+                y0 = 30 + ROW * rows[dep] + BAR / 2
+                x0, x1 = _x(before.due, first), _x(b.start, first)
+                colour = CRITICAL if before.critical and b.critical else "#777"
+                out.append(
+                    f'<path d="M{x0:.0f},{y0:.0f} H{max(x0, x1 - 4):.0f} V{y + BAR / 2:.0f} H{x1:.0f}" '
+                    f'fill="none" stroke="{colour}" stroke-width="1" marker-end="url(#arrow)"/>'
+                )
+    for b in bars:
+        y = 30 + ROW * rows[b.ref]
+        x0, x1 = _x(b.start, first), _x(b.due + dt.timedelta(days=1), first)
+        fill = STATUS_COLOURS.get(b.status, "#ccc")
+        stroke = (
+            f' stroke="{CRITICAL}" stroke-width="2"' if b.critical else ' stroke="#667" stroke-width="0.5"'
+        )
+        state = " · critical path" if b.critical else ""
+        tip = f"{b.ref} {b.label} — {b.start} to {b.due}, {b.status.replace('_', ' ')}{state}"
+        out.append(
+            f'<a href="{escape(b.href)}"><g class="bar{" critical" if b.critical else ""}">'
+            f"<title>{escape(tip)}</title>"
+            f'<text x="4" y="{y + BAR - 2}" fill="#1b1b1b">{escape(_clip(b.ref + " " + b.label, 42))}</text>'
+            f'<rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 3):.0f}" height="{BAR}" rx="2" '
+            f'fill="{fill}"{stroke}/>'
+            f"</g></a>"
+        )
+    tx = _x(today, first)
+    if LABEL_W <= tx <= width:
+        out.append(
+            f'<line x1="{tx:.0f}" y1="20" x2="{tx:.0f}" y2="{height}" stroke="#0b4f8a" '
+            f'stroke-dasharray="4 3"/>'
+        )
+        out.append(f'<text x="{tx + 3:.0f}" y="26" fill="#0b4f8a">today</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    label: str
+    href: str
+    by_status: dict[str, int]
+    overdue: int
+
+
+def progress_svg(rows: Sequence[ProgressRow], title: str) -> str:
+    """Horizontal stacked bars, one per row: the share of tasks in each status, the overdue count after."""
+    width, bar_w, label_w = 640, 400, 150
+    height = 20 + 24 * len(rows) + 30
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="progress-title" class="chart" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="system-ui, sans-serif" '
+        f'font-size="12"><title id="progress-title">{escape(title)}</title>'
+    ]
+    for i, row in enumerate(rows):
+        y = 10 + 24 * i
+        total = sum(n for s, n in row.by_status.items() if s != "dropped") or 1
+        x = float(label_w)
+        out.append(
+            f'<a href="{escape(row.href)}"><text x="0" y="{y + 13}" '
+            f'fill="#0b4f8a">{escape(_clip(row.label, 22))}</text></a>'
+        )
+        parts = []
+        for status in ("completed", "in_progress", "blocked", "not_started"):
+            n = row.by_status.get(status, 0)
+            if n:
+                w = bar_w * n / total
+                out.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="16" fill="{STATUS_COLOURS[status]}"/>'
+                )
+                x += w
+                parts.append(f"{n} {status.replace('_', ' ')}")
+        done = round(100 * row.by_status.get("completed", 0) / total)
+        out.append(
+            f'<text x="{label_w + bar_w + 6}" y="{y + 13}" '
+            f'fill="#1b1b1b">{done}%{f" · {row.overdue} overdue" if row.overdue else ""}</text>'
+        )
+        out.append(
+            f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="16" fill="none" '
+            f'stroke="#999"><title>{escape(row.label + ": " + ", ".join(parts))}</title></rect>'
+        )
+    y = 20 + 24 * len(rows)
+    x = float(label_w)
+    for status in ("completed", "in_progress", "blocked", "not_started"):
+        out.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" fill="{STATUS_COLOURS[status]}"/>')
+        out.append(f'<text x="{x + 14:.0f}" y="{y + 9}" fill="#1b1b1b">{status.replace("_", " ")}</text>')
+        x += 100
+    out.append("</svg>")
+    return "".join(out)

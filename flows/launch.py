@@ -1,0 +1,92 @@
+"""Starting and resuming flow runs for the entry points (the `cer` command line and the website).
+
+Callers validate parameters first (`workstreams.parameters.run_parameters`), so a bad value never creates
+a run. These functions point Prefect at the configured server and refuse clearly when none answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cer.config import get_settings
+from cer.db.session import open_session
+from cer.prefect_env import PrefectSettings, server_is_up, use_prefect
+from cer.services.workflow import link_flow_run
+from workstreams.errors import InvalidRequest
+
+DEPLOYMENT = "cer"  # every flow is deployed under this name: "workstream-b/cer"
+
+
+def prefect_or_refuse() -> PrefectSettings:
+    """Point Prefect at the configured server; refuse clearly when it is not running."""
+    settings = use_prefect()
+    if not server_is_up(settings):
+        raise InvalidRequest(
+            f"no Prefect server answers at {settings.api_url}: start it with `make run` (cer up)"
+        )
+    return settings
+
+
+def start_run(
+    flow: str, parameters: dict[str, Any], country: str, code: str | None, by: str
+) -> dict[str, Any]:
+    """Create a run of a served deployment (it starts on the worker) and link it to the country's plan."""
+    settings = prefect_or_refuse()
+    from prefect.deployments import run_deployment
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        run = run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False)
+    except ObjectNotFound:
+        raise InvalidRequest(
+            f"the Prefect server has no deployment {flow}/{DEPLOYMENT}: start `cer worker`"
+        ) from None
+    run_id = str(run.id)  # type: ignore[union-attr]
+    with open_session(get_settings()) as session:
+        link_flow_run(
+            session=session,
+            flow_run_id=run_id,
+            flow=flow,
+            country=country,
+            plan_id=None,
+            workstream=code,
+            parameters=parameters["params"],
+            by=by,
+        )
+    return {
+        "flow": flow,
+        "flow_run_id": run_id,
+        "name": run.name,  # type: ignore[union-attr]
+        "country": country,
+        "workstream": code,
+        "url": f"{settings.ui_url}/runs/flow-run/{run_id}",
+    }
+
+
+def resume_signed(country: str, code: str) -> tuple[list[str], str | None]:
+    """Resume the run waiting for a sign-off; without a Prefect server, say so (monitor-plans will)."""
+    settings = use_prefect()
+    if not server_is_up(settings):
+        return (
+            [],
+            f"no Prefect server at {settings.api_url}: a waiting run resumes when monitor-plans next runs",
+        )
+    from flows.signoff import resume_signed_runs
+
+    return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=code)], None
+
+
+def run_states(run_ids: list[str]) -> dict[str, tuple[str, int | None]] | None:
+    """(state, step it waits for) of each run on the Prefect server; None when no server answers."""
+    if not run_ids or not server_is_up(use_prefect()):
+        return None if run_ids else {}
+    from flows.signoff import run_state
+
+    states: dict[str, tuple[str, int | None]] = {}
+    for run_id in run_ids:
+        try:
+            state, _, step = run_state(run_id)
+        except Exception:  # noqa: BLE001  (a run deleted from Prefect: shown as unknown)
+            state, step = "UNKNOWN", None
+        states[run_id] = (state, step)
+    return states

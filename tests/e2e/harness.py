@@ -1,0 +1,95 @@
+"""The browser-test harness besides its fixtures: the live server's handle, how Chromium starts, screenshots.
+
+Playwright is imported only where a browser is used, so that a machine without it reports a skip (or, under
+CI=true, a failure) with the reason instead of an import error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import pytest
+
+from tests.conftest import REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless as root on a closed network: without the background-networking flags Chromium keeps trying to
+# reach Google's hosts, many connections at a time.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+SCREENSHOTS = REPO / "var" / "screenshots"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The website at `url`; `env` points `cer` commands at the same database."""
+
+    url: str
+    env: dict[str, str]
+
+    def cer(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `cer ARGS...` against the server's database; fail the test with its stderr if it fails."""
+        done = subprocess.run(
+            [sys.executable, "-m", "cer.cli", *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"`cer {' '.join(args)}` exited {done.returncode}:\n{done.stderr}", pytrace=False)
+        return done
+
+
+class OpenPage(Protocol):
+    """The `open_page` fixture: a page in a context of its own, relative URLs on `server` (or `site`)."""
+
+    def __call__(self, viewport: ViewportSize = ..., server: LiveServer | None = ...) -> Page: ...
+
+
+def missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed: pip install -e '.[dev]'"
+    if not CHROMIUM.exists():
+        return (
+            f"{CHROMIUM} is missing: apt-get install chromium (Debian's package; never `playwright install`)"
+        )
+    return None
+
+
+def require_browser() -> None:
+    """Fail under CI=true, skip elsewhere, when Playwright or Chromium is missing; never skip silently."""
+    reason = missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
+def shoot(page: Page, name: str) -> Path:
+    """Save a full-page PNG of what the page shows now to var/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,139 @@
+"""The JSON API: the same data and actions as the pages, paginated, with one error body shape everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from cer.content import Content
+from cer.db.tables import Diagnosis, FlowRunLink, Task
+from tests.factories import make_answers
+from tests.web.conftest import db_session, seed_plan
+
+
+def answer_set(content: Content, **changes: Any) -> dict[str, Any]:
+    return {
+        "questionnaire_version": content.questionnaire.version,
+        "country": "MWI",
+        "answers": make_answers(content, readiness="no", **changes),
+    }
+
+
+def test_the_openapi_document_lists_every_route(site: TestClient) -> None:
+    paths = site.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/tools",
+        "/api/questionnaire",
+        "/api/diagnoses",
+        "/api/diagnoses/{diagnosis_id}",
+        "/api/plans",
+        "/api/plans/{country}",
+        "/api/tasks",
+        "/api/tasks/{ref}",
+        "/api/flow-runs",
+        "/api/signoffs",
+    ):
+        assert path in paths, path
+    assert not any(p.startswith("/countries") for p in paths)  # pages are not part of the API
+
+
+def test_questionnaire_then_diagnosis_then_plan(any_site: TestClient, content: Content) -> None:
+    site = any_site
+    q = site.get("/api/questionnaire").json()
+    assert q["version"] == content.questionnaire.version and q["sections"]
+    bad = site.post("/api/diagnoses", json=answer_set(content, resident_agencies=0, government_request=None))
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert {"resident_agencies", "government_request"} <= fields
+    with db_session(site) as session:
+        assert session.exec(select(Diagnosis)).first() is None
+    made = site.post("/api/diagnoses", json=answer_set(content), params={"by": "api-user"})
+    assert made.status_code == 201
+    body = made.json()
+    assert (
+        body["country"] == "MWI"
+        and body["tasks"]
+        and {w["code"] for w in body["workstreams"]} == set("ABCDEFG")
+    )
+    again = site.get(f"/api/diagnoses/{body['id']}").json()
+    assert again["created_by"] == "api-user" and [t["id"] for t in again["tasks"]] == [
+        t["id"] for t in body["tasks"]
+    ]
+    created = site.post(
+        "/api/plans", json={"diagnosis_id": body["id"], "start": "2027-01-15", "by": "api-user"}
+    )
+    assert created.status_code == 201 and created.json()["result"] == "created"
+    merged = site.post("/api/plans", json={"diagnosis_id": body["id"], "by": "api-user"})
+    assert merged.status_code == 200 and merged.json()["result"] == "merged"
+    assert site.get("/api/plans").json()["total"] == 1
+    assert site.get("/api/plans/MWI").json()["progress"]["tasks"] == len(body["tasks"])
+    unknown = site.post("/api/plans", json={"diagnosis_id": 999, "extra": 1})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "extra"
+
+
+def test_tasks_are_paginated_filtered_and_changed_on_the_version_seen(
+    any_site: TestClient, content: Content
+) -> None:
+    site = any_site
+    code = seed_plan(site, content)
+    everything = site.get("/api/tasks", params={"country": code, "per_page": 500}).json()
+    total = everything["total"]
+    assert total == len(everything["items"]) > 10
+    first, second = (
+        site.get("/api/tasks", params={"country": code, "per_page": 5, "page": p}).json() for p in (1, 2)
+    )
+    assert [t["ref"] for t in first["items"] + second["items"]] == [
+        t["ref"] for t in everything["items"][:10]
+    ]
+    assert site.get("/api/tasks", params={"per_page": 501}).status_code == 422
+    ref = first["items"][0]["ref"]
+    changed = site.patch(f"/api/tasks/{ref}", json={"version": 1, "status": "in_progress", "by": "Ana"})
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    stale = site.patch(f"/api/tasks/{ref}", json={"version": 1, "status": "completed", "by": "Bo"})
+    assert stale.status_code == 409 and "changed since version 1" in stale.json()["errors"][0]["message"]
+    assert site.get(f"/api/tasks/{ref}").json()["status"] == "in_progress"
+    typo = site.patch(f"/api/tasks/{ref}", json={"version": 2, "statsu": "completed"})
+    assert typo.status_code == 422 and typo.json()["errors"][0]["field"] == "statsu"
+    history = site.get(f"/api/tasks/{ref}/history").json()["items"]
+    assert [(e["field"], e["by"]) for e in history] == [("status", "Ana")]
+    in_progress = site.get("/api/tasks", params={"country": code, "status": "in_progress"}).json()
+    assert [t["ref"] for t in in_progress["items"]] == [ref]
+    missing = site.get("/api/tasks/MWI-Z-9.9")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "task"
+
+
+def test_flow_runs_and_sign_offs_refuse_bad_input_naming_each_field(
+    site: TestClient, content: Content
+) -> None:
+    code = seed_plan(site, content)
+    bad = site.post(
+        "/api/flow-runs",
+        json={"country": code, "workstream": "E", "parameters": {"funding_target_usd": -1, "colour": "red"}},
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {
+        "parameters.funding_target_usd",
+        "parameters.colour",
+    }
+    with db_session(site) as session:
+        assert session.exec(select(FlowRunLink)).first() is None
+        assert session.exec(select(Task)).first() is not None
+    assert site.get("/api/flow-runs", params={"country": code}).json() == {
+        "total": 0,
+        "page": 1,
+        "per_page": 25,
+        "items": [],
+    }
+    assert site.get("/api/flow-runs").status_code == 422
+    out_of_order = site.post(
+        "/api/signoffs", json={"country": code, "workstream": "A", "step": 3, "note": "x"}
+    )
+    assert out_of_order.status_code == 422 and out_of_order.json()["errors"][0]["message"]
+    assert (
+        site.post("/api/signoffs", json={"country": code, "workstream": "A", "step": 9}).json()["errors"][0][
+            "field"
+        ]
+        == "step"
+    )

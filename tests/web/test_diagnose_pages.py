@@ -1,0 +1,158 @@
+"""Diagnose your needs in the browser: the questionnaire form, skip logic, drafts, errors by field, the result
+with reasons and overrides, and creating the plan — all as forms posted without JavaScript, plus the htmx
+fragments that make it live."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import func, select
+
+from cer.content import Content
+from cer.db.tables import Diagnosis, DiagnosisDraft, Plan, Task
+from tests.factories import make_answers
+from tests.web.conftest import db_session
+
+HX = {"HX-Request": "true"}
+
+
+def form(content: Content, **changes: Any) -> dict[str, Any]:
+    """A complete, valid questionnaire as a browser posts it: every value text, ticked boxes as lists."""
+    answers = make_answers(content, **changes)
+    data: dict[str, Any] = {k: v if isinstance(v, list) else str(v) for k, v in answers.items()}
+    return {"country": "MWI", "by": "Amina (RCO)", **data}
+
+
+def question_block(html: str, qid: str) -> str:
+    match = re.search(rf'<div class="question[^"]*" id="q-{qid}"[^>]*>', html)
+    assert match, f"no question {qid} on the page"
+    return match.group(0)
+
+
+def count(client: TestClient, table: type) -> int:
+    with db_session(client) as session:
+        return int(session.exec(select(func.count()).select_from(table)).one())
+
+
+def test_the_form_has_every_question_with_its_label_and_input(site: TestClient, content: Content) -> None:
+    html = site.get("/diagnose").text
+    for q in content.questionnaire.questions.values():
+        assert f'name="{q.id}"' in html, q.id
+        assert escape(q.label.en).replace("&#x27;", "&#39;").replace("&quot;", "&#34;") in html, q.id
+    for section in content.questionnaire.sections:
+        assert f'<h2 id="s-{section.id}">' in html
+    # Without JavaScript every question is shown; a conditional one says when it applies.
+    assert "hidden" not in question_block(html, "omt_chair_agency")
+    assert "Asked only if" in html
+    assert '<label for="country">Country</label>' in html
+
+
+def test_skip_logic_is_applied_live_and_the_answer_is_a_fragment(site: TestClient) -> None:
+    asked = site.post("/diagnose/check", data={"omt_exists": "yes"}, headers=HX)
+    assert "<html" not in asked.text and "<h1>" in asked.text
+    assert "hidden" not in question_block(asked.text, "omt_chair_agency")
+    skipped = site.post("/diagnose/check", data={"omt_exists": "no"}, headers=HX).text
+    assert "hidden" in question_block(skipped, "omt_chair_agency")
+    # What was answered stays answered in the re-rendered form.
+    assert re.search(r'name="omt_exists" value="no"[^>]*\schecked', skipped)
+
+
+def test_a_draft_keeps_every_answer_even_a_wrong_one_and_shows_its_error(site: TestClient) -> None:
+    data = {
+        "country": "MWI",
+        "resident_agencies": "lots",
+        "uncg_exists": "yes",
+        "action": "save",
+        "by": "Amina",
+    }
+    saved = site.post("/diagnose", data=data, follow_redirects=False)
+    assert saved.status_code == 303
+    page = site.get(saved.headers["location"]).text
+    assert "Draft saved" in page
+    assert 'value="lots"' in page  # nothing typed is lost
+    error = re.search(r'<p class="error" id="e-resident_agencies">([^<]+)</p>', page)
+    assert error and "integer" in error.group(1)
+    assert 'aria-describedby="e-resident_agencies' in page
+    assert re.search(r'name="uncg_exists" value="yes"[^>]*\schecked', page)
+    assert count(site, DiagnosisDraft) == 1 and count(site, Diagnosis) == 0
+    # Saving again updates the same draft.
+    again = site.post(saved.headers["location"].split("?")[0], data={**data, "resident_agencies": "9"})
+    assert again.status_code == 200 and 'value="9"' in again.text
+    assert count(site, DiagnosisDraft) == 1
+
+
+def test_diagnosing_incomplete_answers_names_each_problem_next_to_its_field(
+    site: TestClient, content: Content
+) -> None:
+    data = form(content, resident_agencies=None, government_request=None) | {"action": "diagnose"}
+    data["country"] = "Atlantis"
+    page = site.post("/diagnose", data=data)
+    assert page.status_code == 422
+    for field in ("resident_agencies", "government_request", "country"):
+        assert f'id="e-{field}"' in page.text, field
+    assert "saved as a draft" in page.text
+    assert count(site, Diagnosis) == 0 and count(site, DiagnosisDraft) == 1
+
+
+def test_diagnose_then_see_reasons_override_and_create_the_plan(site: TestClient, content: Content) -> None:
+    answers = form(content, readiness="no")  # no step is ready: every action is needed
+    done = site.post("/diagnose", data=answers | {"action": "diagnose"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/diagnoses/")
+    result = site.get(done.headers["location"]).text
+    decisions = re.findall(r'<div class="decision (selected|excluded)">', result)
+    assert len(decisions) == len(content.framework.workstreams) and "selected" in decisions
+    assert result.count('<ul class="reasons"><li>') >= len(decisions)  # every decision says why
+    assert re.search(r"\d+ actions? needed", result)
+    assert 'href="/tools/T' in result
+    assert ">Create plan</button>" in result
+
+    # An override needs a justification of a sentence: refused next to the field, nothing stored.
+    url = done.headers["location"] + "/overrides"
+    short = site.post(
+        url, data={"target": "workstream", "id": "D", "decision": "exclude", "justification": "no"}
+    )
+    assert short.status_code == 422 and 'id="e-o-justification"' in short.text
+    assert count(site, Diagnosis) == 1
+    why = "Common premises wait for the new government compound."
+    overridden = site.post(
+        url,
+        data={"target": "workstream", "id": "d", "decision": "exclude", "justification": why, "by": "RC"},
+        follow_redirects=False,
+    )
+    assert overridden.status_code == 303
+    page = site.get(overridden.headers["location"]).text
+    assert why in page and "D Common Premises" in page
+    d_block = re.search(r'<div class="decision (\w+)">\s*<h3><a href="/workstreams/D">', page)
+    assert d_block and d_block.group(1) == "excluded"
+
+    made = site.post(overridden.headers["location"] + "/plan", data={"start": "2027-01-15", "by": "RC"})
+    assert made.status_code == 200 and "MWI" in str(made.url) and "created=true" in str(made.url)
+    with db_session(site) as session:
+        plan = session.exec(select(Plan)).one()
+        tasks = session.exec(select(Task).where(Task.plan_id == plan.id)).all()
+    assert plan.start.isoformat() >= "2027-01-15" and plan.created_by == "RC"
+    assert tasks and all(t.workstream != "D" for t in tasks)
+    assert all(f"/countries/MWI/tasks/{t.id}" in made.text for t in tasks)
+
+
+def test_hostile_text_comes_back_escaped(site: TestClient, content: Content) -> None:
+    hostile = '<script>alert("x")</script>'
+    text_question = next(q.id for q in content.questionnaire.questions.values() if q.type.value == "text")
+    saved = site.post(
+        "/diagnose", data={"country": "MWI", text_question: hostile, "action": "save", "by": hostile}
+    )
+    assert saved.status_code == 200
+    assert hostile not in saved.text and "&lt;script&gt;" in saved.text
+    drafts = site.get("/diagnose/drafts").text
+    assert hostile not in drafts and "&lt;script&gt;alert" in drafts
+
+
+def test_unknown_drafts_and_diagnoses_are_404_pages(site: TestClient) -> None:
+    for url in ("/diagnose/drafts/nope", "/diagnoses/999"):
+        page = site.get(url)
+        assert page.status_code == 404 and '<main id="main">' in page.text
+    assert site.post("/diagnose/drafts/nope", data={"action": "save"}).status_code == 404
+    assert count(site, DiagnosisDraft) == 0
