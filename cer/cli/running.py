@@ -141,6 +141,7 @@ def signoff(
     """Sign a step of a country's workstream off; a run waiting for it goes on to the next step."""
     from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.render_tracking import signoff_json
     from cer.services.workflow import sign_off
 
     by = _user(as_)
@@ -154,19 +155,7 @@ def signoff(
             note=note,
             framework=_content().framework,
         )
-        row = done.row
-        data: dict[str, Any] = {
-            "country": country.strip().upper(),
-            "workstream": row.workstream,
-            "step": row.step,
-            "signed_by": row.signed_by,
-            "signed_at": row.signed_at.isoformat(),
-            "note": row.note,
-            "open_tasks": row.open_tasks,
-            "already_signed": done.already,
-            "resumed_runs": [],
-            "prefect": None,
-        }
+        data = signoff_json(done, country)
     data["resumed_runs"], data["prefect"] = _resume(data["country"], data["workstream"])
     _print(lambda: data, json_, lambda: _signoff_text(data))
 

@@ -21,7 +21,7 @@ from cer import diagnosis as diagnosing
 from cer.db.tables import Diagnosis, FlowRunLink, Plan, Task
 from cer.facets import tool_filter
 from cer.render_diagnosis import questionnaire_json
-from cer.render_tracking import task_json
+from cer.render_tracking import signoff_json, task_json
 from cer.services import tasks as task_service
 from cer.services import workflow
 from cer.services.drafts import record_diagnosis
@@ -356,16 +356,6 @@ def api_sign_off(request: Request, body: SignOffRequest, session: DB) -> dict[st
         note=body.note,
         framework=content(request).framework,
     )
-    row = done.row
-    data: dict[str, Any] = {
-        "country": body.country.upper(),
-        "workstream": row.workstream,
-        "step": row.step,
-        "signed_by": row.signed_by,
-        "signed_at": row.signed_at.isoformat(),
-        "note": row.note,
-        "open_tasks": row.open_tasks,
-        "already_signed": done.already,
-    }
-    data["resumed_runs"], data["prefect"] = resume_signed(data["country"], row.workstream)
+    data = signoff_json(done, body.country)
+    data["resumed_runs"], data["prefect"] = resume_signed(data["country"], data["workstream"])
     return data

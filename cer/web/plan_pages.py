@@ -13,7 +13,7 @@ import typing
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -150,33 +150,14 @@ def task_page(request: Request, code: str, task_id: int, session: DB) -> HTMLRes
     )
 
 
-@router.get("/countries/{code}/tasks/{task_id}/edit", response_class=HTMLResponse)
-def task_edit_row(request: Request, code: str, task_id: int, session: DB) -> HTMLResponse:
-    """The inline status form, in place of the task's row (htmx)."""
+@router.get("/countries/{code}/tasks/{task_id}/{part}", response_class=HTMLResponse)
+def task_row(
+    request: Request, code: str, task_id: int, part: Annotated[str, Path(pattern="^(edit|row)$")], session: DB
+) -> HTMLResponse:
+    """The task's row alone (`row`), or the inline status form in its place (`edit`), for htmx to swap."""
     plan, task = _plan_task(session, code, task_id)
-    return render(
-        request,
-        "_task_row.html",
-        title="",
-        editing=True,
-        form={},
-        error=None,
-        **_task_context(plan, task),
-    )
-
-
-@router.get("/countries/{code}/tasks/{task_id}/row", response_class=HTMLResponse)
-def task_row(request: Request, code: str, task_id: int, session: DB) -> HTMLResponse:
-    plan, task = _plan_task(session, code, task_id)
-    return render(
-        request,
-        "_task_row.html",
-        title="",
-        editing=False,
-        form={},
-        error=None,
-        **_task_context(plan, task),
-    )
+    ctx = _task_context(plan, task)
+    return render(request, "_task_row.html", title="", editing=part == "edit", form={}, error=None, **ctx)
 
 
 @router.post("/countries/{code}/tasks/{task_id}", response_class=HTMLResponse)
