@@ -22,12 +22,12 @@ from cer.db.tables import Diagnosis, FlowRunLink, Plan, Task
 from cer.facets import tool_filter
 from cer.render_diagnosis import questionnaire_json
 from cer.render_tracking import signoff_json, task_json
+from cer.services import stamps, workflow
 from cer.services import tasks as task_service
-from cer.services import workflow
 from cer.services.drafts import record_diagnosis
 from cer.services.plans import get_plan, plan_from_answers, stored_answers
 from cer.services.progress import country_progress
-from cer.web.base import DB, content, language
+from cer.web.base import DB, Stamp, cached_page, content, language
 from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
 from workstreams.errors import InvalidRequest, NotFound
@@ -178,7 +178,9 @@ def api_plan(country: str, session: DB) -> dict[str, Any]:
 
 
 @router.get("/tasks")
+@cached_page(Stamp(scope=lambda _: None, read=lambda session, _: stamps.tasks_stamp(session=session)))
 def api_tasks(
+    request: Request,  # noqa: ARG001  (cached_page reads it)
     session: DB,
     country: Annotated[str | None, Query(max_length=3, description="ISO 3166 alpha-3")] = None,
     workstream: Annotated[str | None, Query(max_length=1)] = None,

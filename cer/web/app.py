@@ -23,7 +23,7 @@ from cer.config import Settings, get_settings
 from cer.i18n import LANGUAGES
 from cer.services.errors import Conflict
 from cer.web import api, browse_pages, diagnose_pages, plan_pages
-from cer.web.base import HERE, LANG_COOKIE, SECTIONS, local_path, render, tr
+from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, local_path, render, tr
 from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest, NotFound
 
@@ -43,6 +43,7 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app.state.settings = settings or get_settings()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(DropEmptyQueryValues)
+    app.add_middleware(ForgetStamps)
     _error_handlers(app)
     for module in (browse_pages, diagnose_pages, plan_pages, api):
         app.include_router(module.router)

@@ -22,11 +22,11 @@ from starlette.datastructures import FormData
 
 from cer.db.tables import Country, Plan, Task
 from cer.services import progress as progress_service
+from cer.services import stamps, workflow
 from cer.services import tasks as task_service
-from cer.services import workflow
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan, plan_tasks
-from cer.web.base import DB, NAME_COOKIE, content, is_fragment, render, tr
+from cer.web.base import DB, NAME_COOKIE, Stamp, cached_page, content, is_fragment, render, tr
 from cer.web.charts import Bar, ProgressRow, progress_svg, timeline_svg
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import LABELS, RUN_PARAMETERS, WorkstreamRun
@@ -58,7 +58,14 @@ def _task_ref(plan: Plan, task: Task) -> str:
     return task_reference(plan.country_code, task.key)
 
 
+PLAN_STAMP = Stamp(  # a plan page changes with its tasks, its diagnosis and the day (overdue marks)
+    scope=lambda arguments: str(arguments["code"]).strip().upper(),
+    read=lambda session, code: (_today(), stamps.plan_stamp(session=session, country=code)),
+)
+
+
 @router.get("/countries/{code}", response_class=HTMLResponse)
+@cached_page(PLAN_STAMP)
 def country_plan(
     request: Request,
     code: str,
