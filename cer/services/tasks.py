@@ -78,6 +78,10 @@ def update_task(*, session: Session, ref: str, expected_version: int, change: Ta
     check_text(**{f"contributor {i + 1}": name for i, name in enumerate(change.contributors or [])})
     # A shared lock on the plan: a re-diagnosis (which locks it for update) and this change do not interleave.
     session.exec(select(Plan).where(Plan.id == task.plan_id).with_for_update(read=True)).one()
+    touches_task = any(getattr(change, name) is not None for name in _FIELDS)
+    if touches_task and task.version != expected_version:  # before checking the change against a newer task
+        session.rollback()
+        raise _conflict(ref, expected_version, task)
     diffs = _diffs(task, change)
     comment = (change.comment or "").strip()
     if not diffs and not comment:
@@ -120,11 +124,17 @@ def guarded_update(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        current = get_task(session=session, ref=ref)
-        raise Conflict(
-            f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
-            f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
-        )
+        raise _conflict(ref, expected_version, get_task(session=session, ref=ref))
+
+
+_FIELDS = ("status", "reason", "lead", "contributors", "start", "due")  # what a TaskChange changes on a task
+
+
+def _conflict(ref: str, expected_version: int, current: Task) -> Conflict:
+    return Conflict(
+        f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
+        f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
+    )
 
 
 def _diffs(task: Task, change: TaskChange) -> dict[str, tuple[Any, Any]]:

@@ -92,6 +92,18 @@ def test_a_change_based_on_a_stale_version_is_refused_naming_the_current_state(p
     assert len(task_history(session=planned, ref="MWI-B-4.1")) == 1
 
 
+def test_two_people_making_the_same_change_the_second_is_told_of_the_first(planned: Session) -> None:
+    """Both start from version 1 and pick "in progress": the second hears that the task changed (a
+    conflict to reload), not that in progress → in progress is not a transition."""
+    start = TaskChange(status=TaskStatus.in_progress)
+    update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=start, by="first")
+    with pytest.raises(Conflict, match="changed since version 1: it is now version 2, status in_progress"):
+        update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=start, by="second")
+    # a comment on a task someone changed meanwhile is still recorded: it changes nothing on the task
+    update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=TaskChange(comment="ok"), by="x")
+    assert [e.field for e in task_history(session=planned, ref="MWI-B-4.1")] == ["status", "comment"]
+
+
 def test_bad_changes_are_refused_and_change_nothing(planned: Session) -> None:
     task = get_task(session=planned, ref="MWI-B-4.1")
     with pytest.raises(InvalidRequest, match="is before the start"):

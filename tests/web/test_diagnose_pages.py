@@ -4,6 +4,7 @@ fragments that make it live."""
 
 from __future__ import annotations
 
+import html
 import re
 from html import escape
 from typing import Any
@@ -93,6 +94,11 @@ def test_diagnosing_incomplete_answers_names_each_problem_next_to_its_field(
     assert page.status_code == 422
     for field in ("resident_agencies", "government_request", "country"):
         assert f'id="e-{field}"' in page.text, field
+    summary = re.search(r'<div class="error-summary".*?</div>', page.text, re.S)
+    assert summary and "3 answers need attention" in summary.group(0)
+    question = content.questionnaire.questions["resident_agencies"]
+    link = re.search(r'<a href="#resident_agencies">([^<:]+):', summary.group(0))
+    assert link and link.group(1) == html.escape(question.label.get("en"))  # its label, not its id
     assert "saved as a draft" in page.text
     assert count(site, Diagnosis) == 0 and count(site, DiagnosisDraft) == 1
 
