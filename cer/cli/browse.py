@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from cer.config import Settings
 
 from cer.cli.app import (
     JsonOpt,
@@ -120,6 +123,16 @@ def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonO
     _print(lambda: [p.model_dump(mode="json") for p in found], json_, lambda: render.providers_list(found))
 
 
+def first_admin(settings: Settings) -> str | None:
+    """On a database without users, the first admin's generated password; else None."""
+    from cer.cli.users import operator
+    from cer.db.session import open_session
+    from cer.services.users import ensure_first_admin
+
+    with open_session(settings) as session:
+        return ensure_first_admin(session=session, by=operator())
+
+
 @app.command()
 @cli_errors
 def up(
@@ -132,13 +145,24 @@ def up(
     from cer import render
     from cer.config import get_settings
     from cer.services.setup import prepare_database
+    from cer.services.users import FIRST_ADMIN
 
     c = _content()
     settings = get_settings()
     url = settings.database_url
     schema = prepare_database(url=url, questionnaire=c.questionnaire)
-    data = {"version": c.version, "counts": c.counts(), "database": url, "schema": schema}
-    _print(lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {schema}: {url}\n")
+    password = first_admin(settings)
+    data: dict[str, object] = {"version": c.version, "counts": c.counts(), "database": url, "schema": schema}
+    data["first_admin"] = {"username": FIRST_ADMIN, "password": password} if password else None
+    admin = (
+        f"First admin created: user {FIRST_ADMIN}, password (shown once, keep it safe): {password}\n"
+        f"Change it with: cer users password {FIRST_ADMIN}\n"
+        if password
+        else ""
+    )
+    _print(
+        lambda: data, json_, lambda: render.welcome(c) + f"Database ready at schema {schema}: {url}\n" + admin
+    )
     if check:
         return
     from cer.prefect_env import prefect_settings

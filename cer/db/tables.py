@@ -201,3 +201,59 @@ class Notification(SQLModel, table=True):
         sa_column=Column(DateTime(timezone=True), nullable=True),
         description="When it was e-mailed; None while no SMTP server is configured",
     )
+
+
+class User(SQLModel, table=True):
+    """A person who signs in. What they may do comes from their memberships (see cer.services.access)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, description="Lower case: letters, digits, . _ -")
+    name: str = Field(max_length=120, description="How changes they make are signed, e.g. 'Amina Diallo'")
+    email: str | None = Field(default=None, max_length=254)
+    password_hash: str = Field(max_length=200, description="argon2id; never the password")
+    active: bool = True
+    created_at: dt.datetime = _when()
+    password_changed_at: dt.datetime = _when()
+
+
+class Membership(SQLModel, table=True):
+    """A user's role in one country, or in every country ('*'); admin is only ever '*'."""
+
+    __table_args__ = (UniqueConstraint("user_id", "country_code", name="uq_membership_user_country"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    country_code: str = Field(max_length=3, description="ISO 3166-1 alpha-3, or '*' for every country")
+    role: str = Field(max_length=20, description="viewer, member, coordinator or admin")
+    granted_by: str = Field(max_length=120)
+    granted_at: dt.datetime = _when()
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token for the JSON API and a remote CLI. Only its SHA-256 is kept; it is shown once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=80, description="What it is for, e.g. 'laptop'")
+    prefix: str = Field(max_length=12, description="Its first characters, to tell tokens apart in lists")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = _when()
+    last_used_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, to what: sign-ins, refused sign-ins, accounts, roles, tokens, plans, flow starts,
+    sign-offs. Task changes are TaskEvents; `cer audit` shows both together."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    actor: str = Field(max_length=120, description="A username, or 'cli:<system user>' for the command line")
+    action: str = Field(max_length=40, index=True)
+    country_code: str | None = Field(default=None, max_length=3, index=True)
+    target: str = Field(
+        default="", max_length=200, description="What it was done to: a user, a token, a plan"
+    )
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -2,6 +2,43 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+from workstreams.errors import InvalidRequest
+
 
 class Conflict(Exception):
     """The change was based on a stale version, or would duplicate what exists; nothing was written."""
+
+
+class Forbidden(Exception):
+    """The user's role in that country does not allow it; nothing was written."""
+
+
+class Unauthenticated(Exception):
+    """No valid sign-in, session or token: say who you are first."""
+
+
+class InvalidFields(InvalidRequest):
+    """Input refused field by field (`errors`: [{field, message}]); the message names each field."""
+
+    def __init__(self, errors: list[dict[str, str | None]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    @classmethod
+    def of(cls, field: str, message: str) -> InvalidFields:
+        return cls([{"field": field, "message": message}])
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> InvalidFields:
+        """From a pydantic model's errors; never the input itself (a password may be in it)."""
+        return cls(
+            [
+                {
+                    "field": ".".join(str(p) for p in e["loc"]) or None,
+                    "message": e["msg"].removeprefix("Value error, "),
+                }
+                for e in exc.errors()
+            ]
+        )

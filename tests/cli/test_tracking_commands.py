@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import Result
 
-from cer.db.migrate import head
 from tests.conftest import REPO
-from tests.integration.conftest import postgres_schema
 
 MALAWI = str(REPO / "examples" / "malawi.yaml")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(
-    request: pytest.FixtureRequest,
-    cer: Callable[..., Result],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Callable[..., Result]]:
-    """`cer` with a fresh migrated database: SQLite in a temporary folder or a PostgreSQL schema."""
-    monkeypatch.setenv("CER_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("CER_DATABASE_URL", raising=False)
-    monkeypatch.setenv("CER_USER", "tester")
-    with contextlib.ExitStack() as stack:
-        if request.param == "postgresql":
-            url = stack.enter_context(postgres_schema())
-            monkeypatch.setenv("CER_DATABASE_URL", url)
-            stack.callback(_forget_engine, url)
-        result = cer("db", "upgrade")
-        assert result.exit_code == 0 and f"schema {head()}" in result.stdout
-        yield cer
-
-
-def _forget_engine(url: str) -> None:
-    """Close the CLI's cached engine for a schema about to be dropped."""
-    from cer.config import normalize_url
-    from cer.db.session import engine_for
-
-    engine_for(normalize_url(url)).dispose()
-    engine_for.cache_clear()
 
 
 def as_json(result: Result) -> Any:

@@ -1,0 +1,270 @@
+"""Accounts on this server's database: `cer users`, `cer tokens`, `cer audit`.
+
+These commands work on the database directly, as its operator does (like `cer db upgrade`): they are signed
+`cli:<your login name>` in the audit trail. A password or token is printed once, when it is made, and never
+again; nothing else prints or logs it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cer.cli.app import JsonOpt, _print, app, cli_errors
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+users_app = typer.Typer(help="Users and their roles per country.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Personal API tokens (shown once; kept hashed).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+ROLES = "viewer, member, coordinator or admin (admin only with '*')"
+
+
+def operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _session() -> Session:
+    from cer.config import get_settings
+    from cer.db.session import open_session
+
+    return open_session(get_settings())
+
+
+def _password(from_stdin: bool) -> tuple[str, bool]:
+    """The password to set and whether it was generated (then it is printed once)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n"), False
+    from cer.services.users import generate_password
+
+    return generate_password(), True
+
+
+@users_app.command("add")
+@cli_errors
+def users_add(
+    username: Annotated[str, typer.Argument(help="Lower case letters, digits, . _ - (2–60).")],
+    name: Annotated[str, typer.Option("--name", help="Full name, as changes are signed.")],
+    email: Annotated[str | None, typer.Option(help="E-mail address for reminders.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password (12+ characters) from standard input.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Create a user. Without --password-stdin a password is generated and printed once."""
+    from cer.services.users import create_user
+
+    password, generated = _password(password_stdin)
+    with _session() as session:
+        user = create_user(
+            session=session, username=username, name=name, email=email, password=password, by=operator()
+        )
+    shown = password if generated else None
+    _print(
+        lambda: {"username": user.username, "name": user.name, "email": user.email, "password": shown},
+        json_,
+        lambda: (
+            f"Created {user.username} ({user.name}).\n"
+            + (f"Password (shown once): {shown}\n" if shown else "")
+            + f"Give them a role: cer users grant {user.username} COUNTRY ROLE\n"
+        ),
+    )
+
+
+@users_app.command("grant")
+@cli_errors
+def users_grant(
+    username: Annotated[str, typer.Argument()],
+    country: Annotated[str, typer.Argument(help="ISO code or name, or '*' for every country.")],
+    role: Annotated[str, typer.Argument(help=ROLES)],
+    json_: JsonOpt = False,
+) -> None:
+    """Give a user a role in a country (replacing the role they had there)."""
+    from cer.services.users import grant
+
+    with _session() as session:
+        m = grant(session=session, username=username, country=country, role=role, by=operator())
+        data = {"username": username.strip().lower(), "country": m.country_code, "role": m.role}
+    where = "every country" if data["country"] == "*" else data["country"]
+    _print(lambda: data, json_, lambda: f"{data['username']} is now {data['role']} in {where}.\n")
+
+
+@users_app.command("revoke")
+@cli_errors
+def users_revoke(
+    username: Annotated[str, typer.Argument()],
+    country: Annotated[str, typer.Argument(help="ISO code, or '*'.")],
+) -> None:
+    """Take away a user's role in a country."""
+    from cer.services.users import revoke
+
+    with _session() as session:
+        revoke(session=session, username=username, country=country, by=operator())
+    typer.echo(f"{username} has no role in {country} any more.")
+
+
+@users_app.command("list")
+@cli_errors
+def users_list(json_: JsonOpt = False) -> None:
+    """Every user with their roles and how many live tokens they have."""
+    from cer.services.users import list_users
+
+    with _session() as session:
+        rows = list_users(session=session)
+
+    def text() -> str:
+        if not rows:
+            return "No users yet: cer up creates the first admin; cer users add makes more.\n"
+        lines = [f"{'USER':<20} {'NAME':<28} {'ACTIVE':<6} {'TOKENS':>6}  ROLES"]
+        for r in rows:
+            roles = ", ".join(f"{c} {role}" for c, role in r.roles.items()) or "-"
+            lines.append(
+                f"{r.username:<20} {r.name[:28]:<28} {'yes' if r.active else 'no':<6} {r.tokens:>6}  {roles}"
+            )
+        return "\n".join(lines) + "\n"
+
+    _print(lambda: [r.json() for r in rows], json_, text)
+
+
+@users_app.command("password")
+@cli_errors
+def users_password(
+    username: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read it from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password (generated and printed once unless --password-stdin)."""
+    from cer.services.users import set_password
+
+    password, generated = _password(password_stdin)
+    with _session() as session:
+        set_password(session=session, username=username, password=password, by=operator())
+    typer.echo(
+        f"Password of {username} changed." + (f"\nNew password (shown once): {password}" if generated else "")
+    )
+
+
+@users_app.command("disable")
+@cli_errors
+def users_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Stop a user signing in or using their tokens (their record and history stay)."""
+    from cer.services.users import set_active
+
+    with _session() as session:
+        set_active(session=session, username=username, active=False, by=operator())
+    typer.echo(f"{username} is disabled.")
+
+
+@users_app.command("enable")
+@cli_errors
+def users_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Let a disabled user sign in again."""
+    from cer.services.users import set_active
+
+    with _session() as session:
+        set_active(session=session, username=username, active=True, by=operator())
+    typer.echo(f"{username} is enabled.")
+
+
+@tokens_app.command("create")
+@cli_errors
+def tokens_create(
+    username: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option("--name", help="What it is for, e.g. 'laptop'.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Make an API token for a user; it is printed once (send it as `Authorization: Bearer <token>`)."""
+    from cer.services.users import create_token
+
+    with _session() as session:
+        token, secret = create_token(session=session, username=username, name=name, by=operator())
+        data = {"id": token.id, "username": username.strip().lower(), "name": token.name, "token": secret}
+    _print(
+        lambda: data,
+        json_,
+        lambda: f"Token {data['id']} for {data['username']} ({data['name']}), shown once:\n{secret}\n",
+    )
+
+
+@tokens_app.command("list")
+@cli_errors
+def tokens_list(
+    username: Annotated[str | None, typer.Argument(help="Only this user's.")] = None, json_: JsonOpt = False
+) -> None:
+    """Tokens with their owner, first characters, creation, last use and revocation (never the token)."""
+    from cer.services.users import list_tokens
+
+    with _session() as session:
+        rows = [
+            {
+                "id": t.id,
+                "username": owner,
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t, owner in list_tokens(session=session, username=username)
+        ]
+
+    def text() -> str:
+        lines = [f"{'ID':>4}  {'USER':<16} {'NAME':<20} {'STARTS':<12} {'CREATED':<10} STATE"]
+        for r in rows:
+            state = f"revoked {str(r['revoked_at'])[:10]}" if r["revoked_at"] else "live"
+            lines.append(
+                f"{r['id']:>4}  {r['username']:<16} {str(r['name'])[:20]:<20} {r['prefix']:<12} "
+                f"{str(r['created_at'])[:10]:<10} {state}"
+            )
+        return "\n".join(lines) + "\n" if rows else "No tokens.\n"
+
+    _print(lambda: rows, json_, text)
+
+
+@tokens_app.command("revoke")
+@cli_errors
+def tokens_revoke(token_id: Annotated[int, typer.Argument(help="The token's id (cer tokens list).")]) -> None:
+    """Revoke a token: it stops working at once."""
+    from cer.services.users import revoke_token
+
+    with _session() as session:
+        token = revoke_token(session=session, token_id=token_id, by=operator())
+        typer.echo(f"Token {token.id} ({token.prefix}…) is revoked.")
+
+
+@app.command("audit")
+@cli_errors
+def audit_trail(
+    country: Annotated[str | None, typer.Option(help="Only this country's (ISO code).")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date, YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+    json_: JsonOpt = False,
+) -> None:
+    """Who did what and when: task changes, plans, sign-offs, flow starts, sign-ins, roles and tokens."""
+    import datetime as dt
+
+    from cer.cli.diagnose import _date
+    from cer.services.audit import trail
+
+    start = _date(since, "--since") if since else None
+    when = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) if start else None
+    with _session() as session:
+        entries = trail(session=session, country=country, since=when, limit=limit)
+
+    def text() -> str:
+        if not entries:
+            return "Nothing recorded" + (f" for {country.upper()}" if country else "") + ".\n"
+        lines = []
+        for e in entries:
+            detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items() if v not in (None, "", [], {}))
+            lines.append(f"{e.at:%Y-%m-%d %H:%M}  {e.actor:<18} {e.action:<17} {e.target}  {detail}".rstrip())
+        return "\n".join(lines) + "\n"
+
+    _print(lambda: [e.json() for e in entries], json_, text)

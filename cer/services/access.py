@@ -1,0 +1,94 @@
+"""Who may do what, in one place: roles, what each allows, and the check every entry point makes.
+
+A user's memberships give them a role per country, or in every country ('*'). Roles are ordered:
+viewer (read the country's plan) < member (also change its tasks) < coordinator (also create and re-diagnose
+its plan, start its workstream flows, sign off its steps) < admin (also users, memberships and tokens; only
+ever in every country). The public toolkit needs no account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+from sqlmodel import Session, select
+
+from cer.db.tables import Membership, User
+from cer.services.errors import Forbidden
+
+EVERY_COUNTRY = "*"
+
+
+class Role(IntEnum):
+    viewer = 1
+    member = 2
+    coordinator = 3
+    admin = 4
+
+    @classmethod
+    def named(cls, name: str) -> Role:
+        return cls[name]
+
+
+class Action(StrEnum):
+    read_plan = "read_plan"
+    change_task = "change_task"
+    manage_plan = "manage_plan"  # create, merge, re-diagnose
+    start_flow = "start_flow"
+    sign_off = "sign_off"
+    manage_users = "manage_users"  # users, memberships, anyone's tokens
+
+
+NEEDS: dict[Action, Role] = {
+    Action.read_plan: Role.viewer,
+    Action.change_task: Role.member,
+    Action.manage_plan: Role.coordinator,
+    Action.start_flow: Role.coordinator,
+    Action.sign_off: Role.coordinator,
+    Action.manage_users: Role.admin,
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in user and their roles: what every permission check is made against."""
+
+    id: int
+    username: str
+    name: str
+    roles: dict[str, Role] = field(default_factory=dict)  # country code or '*' → role
+
+    def role_in(self, country: str | None) -> Role | None:
+        found = [r for c, r in self.roles.items() if c == EVERY_COUNTRY or (country and c == country.upper())]
+        return max(found) if found else None
+
+    def can(self, action: Action, country: str | None = None) -> bool:
+        role = self.role_in(country)
+        return role is not None and role >= NEEDS[action]
+
+    @property
+    def admin(self) -> bool:
+        return self.roles.get(EVERY_COUNTRY) == Role.admin
+
+    @property
+    def countries(self) -> set[str] | None:
+        """The countries whose plans they may read; None for every country."""
+        if EVERY_COUNTRY in self.roles:
+            return None
+        return set(self.roles)
+
+
+def principal(*, session: Session, user: User) -> Principal:
+    rows = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
+    roles = {m.country_code: Role.named(m.role) for m in rows}
+    return Principal(id=user.id or 0, username=user.username, name=user.name, roles=roles)
+
+
+def require(who: Principal, action: Action, country: str | None = None) -> None:
+    """Raise Forbidden unless `who` may do `action` in `country`."""
+    if not who.can(action, country):
+        where = f" in {country.upper()}" if country else ""
+        raise Forbidden(
+            f"{who.username} may not {action.value.replace('_', ' ')}{where}: it needs the "
+            f"{NEEDS[action].name} role there (ask an admin: cer users grant)"
+        )

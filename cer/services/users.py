@@ -1,0 +1,347 @@
+"""Accounts: users with argon2id-hashed passwords, their role per country, personal API tokens, sign-in.
+
+Every change here is an audit event written in the same transaction (cer.services.audit). Passwords and
+tokens are never stored, logged or echoed: a generated one is returned once, to be shown once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cer.db.tables import ApiToken, Membership, User, utcnow
+from cer.services import audit
+from cer.services.access import EVERY_COUNTRY, Principal, Role, principal
+from cer.services.errors import Conflict, InvalidFields, Unauthenticated
+from workstreams.errors import InvalidRequest, NotFound
+
+USERNAME = r"^[a-z0-9][a-z0-9._-]{1,59}$"
+FIRST_ADMIN = "admin"
+TOKEN_PREFIX = "cer_"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@cache
+def _hasher():  # type: ignore[no-untyped-def]
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: Annotated[str, Field(pattern=USERNAME, description="lower case letters, digits, . _ -")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    email: Annotated[str | None, Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    password: SecretStr
+
+    @field_validator("password")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if not 12 <= len(value.get_secret_value()) <= 200:
+            raise ValueError("a password has 12 to 200 characters")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if _CONTROL.search(value):
+            raise ValueError("contains control characters or line breaks")
+        return value
+
+
+class Grant(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: Annotated[str, Field(pattern=USERNAME)]
+    country: Annotated[str, Field(min_length=1, max_length=80, description="a country, or '*' for every one")]
+    role: Role
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role_by_name(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return Role[value.strip().lower()]
+            except KeyError:
+                raise ValueError(f"not a role; choose from {', '.join(r.name for r in Role)}") from None
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        if value == EVERY_COUNTRY:
+            return value
+        from cer.countries import find_country
+
+        try:
+            return find_country(value).code
+        except (NotFound, InvalidRequest):
+            raise ValueError(
+                "not a country we know: give an ISO code such as MWI, or '*' for every one"
+            ) from None
+
+
+def _validated(model: type[BaseModel], **values: object) -> BaseModel:
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise InvalidFields.from_validation(exc) from None
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)  # 20 characters, ~120 bits
+
+
+def get_user(*, session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        names = session.exec(select(User.username).order_by(col(User.username))).all()
+        raise NotFound("user", username, names or ["(no users yet)"])
+    return user
+
+
+def create_user(
+    *, session: Session, username: str, name: str, password: str, email: str | None = None, by: str
+) -> User:
+    new = _validated(NewUser, username=username.strip().lower(), name=name, email=email, password=password)
+    assert isinstance(new, NewUser)
+    if session.exec(select(User.id).where(User.username == new.username)).first() is not None:
+        raise Conflict(f"a user {new.username!r} exists already")
+    user = User(
+        username=new.username,
+        name=new.name,
+        email=new.email,
+        password_hash=_hasher().hash(new.password.get_secret_value()),
+    )
+    session.add(user)
+    audit.record(session=session, actor=by, action="user_created", target=new.username)
+    try:
+        session.commit()
+    except IntegrityError:  # created by someone else meanwhile
+        session.rollback()
+        raise Conflict(f"a user {new.username!r} exists already") from None
+    session.refresh(user)
+    return user
+
+
+def set_password(*, session: Session, username: str, password: str, by: str) -> None:
+    user = get_user(session=session, username=username)
+    checked = _validated(NewUser, username=user.username, name=user.name, password=password)
+    assert isinstance(checked, NewUser)
+    user.password_hash = _hasher().hash(checked.password.get_secret_value())
+    user.password_changed_at = utcnow()
+    session.add(user)
+    audit.record(session=session, actor=by, action="password_changed", target=user.username)
+    session.commit()
+
+
+def set_active(*, session: Session, username: str, active: bool, by: str) -> None:
+    user = get_user(session=session, username=username)
+    user.active = active
+    session.add(user)
+    audit.record(
+        session=session, actor=by, action="user_enabled" if active else "user_disabled", target=user.username
+    )
+    session.commit()
+
+
+def grant(*, session: Session, username: str, country: str, role: str, by: str) -> Membership:
+    """Give `username` `role` in `country` ('*': every country), replacing the role they had there."""
+    g = _validated(Grant, username=username.strip().lower(), country=country, role=role)
+    assert isinstance(g, Grant)
+    if g.role == Role.admin and g.country != EVERY_COUNTRY:
+        raise InvalidFields.of("country", "admin is a role in every country: grant it with '*'")
+    user = get_user(session=session, username=g.username)
+    found = session.exec(
+        select(Membership).where(Membership.user_id == user.id, Membership.country_code == g.country)
+    ).first()
+    old = found.role if found else None
+    membership = found or Membership(
+        user_id=user.id or 0, country_code=g.country, role=g.role.name, granted_by=by
+    )
+    membership.role, membership.granted_by, membership.granted_at = g.role.name, by, utcnow()
+    session.add(membership)
+    country_code = None if g.country == EVERY_COUNTRY else g.country
+    audit.record(
+        session=session, actor=by, action="role_granted", target=user.username, country=country_code,
+        role=g.role.name, scope=g.country, previous=old,
+    )  # fmt: skip
+    session.commit()
+    session.refresh(membership)
+    return membership
+
+
+def revoke(*, session: Session, username: str, country: str, by: str) -> None:
+    user = get_user(session=session, username=username)
+    code = country.strip().upper() if country.strip() != EVERY_COUNTRY else EVERY_COUNTRY
+    found = session.exec(
+        select(Membership).where(Membership.user_id == user.id, Membership.country_code == code)
+    ).first()
+    if found is None:
+        raise NotFound(f"role of {user.username} in", country, _scopes(session, user) or ["(none)"])
+    session.delete(found)
+    audit.record(
+        session=session, actor=by, action="role_revoked", target=user.username,
+        country=None if code == EVERY_COUNTRY else code, role=found.role, scope=code,
+    )  # fmt: skip
+    session.commit()
+
+
+def _scopes(session: Session, user: User) -> list[str]:
+    return list(session.exec(select(Membership.country_code).where(Membership.user_id == user.id)).all())
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    name: str
+    email: str | None
+    active: bool
+    roles: dict[str, str]
+    tokens: int
+
+    def json(self) -> dict[str, object]:
+        return self.__dict__.copy()
+
+
+def list_users(*, session: Session) -> list[UserRow]:
+    users = session.exec(select(User).order_by(col(User.username))).all()
+    roles: dict[int, dict[str, str]] = {}
+    for m in session.exec(select(Membership).order_by(col(Membership.country_code))).all():
+        roles.setdefault(m.user_id, {})[m.country_code] = m.role
+    tokens: dict[int, int] = {}
+    for t in session.exec(select(ApiToken).where(col(ApiToken.revoked_at).is_(None))).all():
+        tokens[t.user_id] = tokens.get(t.user_id, 0) + 1
+    return [
+        UserRow(u.username, u.name, u.email, u.active, roles.get(u.id or 0, {}), tokens.get(u.id or 0, 0))
+        for u in users
+    ]
+
+
+def ensure_first_admin(*, session: Session, by: str) -> str | None:
+    """On a database without users: create `admin` with a generated password, an admin in every country,
+    and return the password (to be shown once). Otherwise None."""
+    if session.exec(select(User.id).limit(1)).first() is not None:
+        return None
+    password = generate_password()
+    try:
+        create_user(session=session, username=FIRST_ADMIN, name="Administrator", password=password, by=by)
+    except Conflict:  # another process made it first
+        return None
+    grant(session=session, username=FIRST_ADMIN, country=EVERY_COUNTRY, role="admin", by=by)
+    return password
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def authenticate(*, session: Session, username: str, password: str, source: str = "") -> Principal:
+    """The user, if the password is theirs and the account active; every attempt is an audit event."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    name = username.strip().lower()[:60]
+    user = session.exec(select(User).where(User.username == name)).first()
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(_hasher().hash(generate_password()))
+    try:  # an unknown user costs the same time as a wrong password
+        ok = _hasher().verify(user.password_hash if user else _DUMMY_HASH[0], password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None or not user.active:
+        why = "unknown user" if user is None else "inactive" if ok else "wrong password"
+        audit.record(
+            session=session, actor=name or "?", action="login_failed", target=name, source=source, reason=why
+        )
+        session.commit()
+        raise Unauthenticated("wrong username or password, or the account is disabled")
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
+        session.add(user)
+    audit.record(session=session, actor=user.username, action="login", target=user.username, source=source)
+    session.commit()
+    return principal(session=session, user=user)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(*, session: Session, username: str, name: str, by: str) -> tuple[ApiToken, str]:
+    """A new token for `username`: the row and the secret, which is never stored and shown only now."""
+    user = get_user(session=session, username=username)
+    label = name.strip()
+    if not label or len(label) > 80 or _CONTROL.search(label):
+        raise InvalidFields.of("name", "give the token a name of 1 to 80 characters, on one line")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id or 0, name=label, prefix=secret[:12], token_hash=_digest(secret))
+    session.add(token)
+    audit.record(
+        session=session,
+        actor=by,
+        action="token_created",
+        target=user.username,
+        token=token.prefix,
+        name=label,
+    )
+    session.commit()
+    session.refresh(token)
+    return token, secret
+
+
+def list_tokens(*, session: Session, username: str | None = None) -> list[tuple[ApiToken, str]]:
+    """Tokens (revoked ones too) with their owner's username, newest first."""
+    query = select(ApiToken, User.username).join(User).order_by(col(ApiToken.created_at).desc())
+    if username:
+        query = query.where(User.username == username.strip().lower())
+    return [(t, u) for t, u in session.exec(query).all()]
+
+
+def get_token(*, session: Session, token_id: int) -> tuple[ApiToken, str]:
+    found = session.exec(select(ApiToken, User.username).join(User).where(ApiToken.id == token_id)).first()
+    if found is None:
+        ids = session.exec(select(ApiToken.id).order_by(col(ApiToken.id))).all()
+        raise NotFound("token", token_id, ids or ["(no tokens)"])
+    return found[0], found[1]
+
+
+def revoke_token(*, session: Session, token_id: int, by: str) -> ApiToken:
+    token, owner = get_token(session=session, token_id=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        audit.record(session=session, actor=by, action="token_revoked", target=owner, token=token.prefix)
+        session.commit()
+        session.refresh(token)
+    return token
+
+
+def user_for_token(*, session: Session, secret: str) -> Principal:
+    """The token's owner, if the token exists, is not revoked and the owner is active."""
+    if not secret.startswith(TOKEN_PREFIX):
+        raise Unauthenticated("not a cer-toolkit API token")
+    found = session.exec(
+        select(ApiToken, User).join(User).where(ApiToken.token_hash == _digest(secret))
+    ).first()
+    if found is None or found[0].revoked_at is not None or not found[1].active:
+        raise Unauthenticated("unknown or revoked API token")
+    token, user = found
+    now = utcnow()
+    last = token.last_used_at
+    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=dt.UTC))) > dt.timedelta(
+        minutes=1
+    ):
+        token.last_used_at = now  # at most once a minute: reading the API does not write on every call
+        session.add(token)
+        session.commit()
+    return principal(session=session, user=user)
