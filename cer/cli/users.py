@@ -151,26 +151,26 @@ def users_password(
     )
 
 
+def _set_active(username: str, active: bool) -> None:
+    from cer.services.users import set_active
+
+    with _session() as session:
+        set_active(session=session, username=username, active=active, by=operator())
+    typer.echo(f"{username} is {'enabled' if active else 'disabled'}.")
+
+
 @users_app.command("disable")
 @cli_errors
 def users_disable(username: Annotated[str, typer.Argument()]) -> None:
     """Stop a user signing in or using their tokens (their record and history stay)."""
-    from cer.services.users import set_active
-
-    with _session() as session:
-        set_active(session=session, username=username, active=False, by=operator())
-    typer.echo(f"{username} is disabled.")
+    _set_active(username, active=False)
 
 
 @users_app.command("enable")
 @cli_errors
 def users_enable(username: Annotated[str, typer.Argument()]) -> None:
     """Let a disabled user sign in again."""
-    from cer.services.users import set_active
-
-    with _session() as session:
-        set_active(session=session, username=username, active=True, by=operator())
-    typer.echo(f"{username} is enabled.")
+    _set_active(username, active=True)
 
 
 @tokens_app.command("create")

@@ -25,10 +25,6 @@ class Role(IntEnum):
     coordinator = 3
     admin = 4
 
-    @classmethod
-    def named(cls, name: str) -> Role:
-        return cls[name]
-
 
 class Action(StrEnum):
     read_plan = "read_plan"
@@ -70,17 +66,10 @@ class Principal:
     def admin(self) -> bool:
         return self.roles.get(EVERY_COUNTRY) == Role.admin
 
-    @property
-    def countries(self) -> set[str] | None:
-        """The countries whose plans they may read; None for every country."""
-        if EVERY_COUNTRY in self.roles:
-            return None
-        return set(self.roles)
-
 
 def principal(*, session: Session, user: User) -> Principal:
     rows = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
-    roles = {m.country_code: Role.named(m.role) for m in rows}
+    roles = {m.country_code: Role[m.role] for m in rows}
     return Principal(id=user.id or 0, username=user.username, name=user.name, roles=roles)
 
 

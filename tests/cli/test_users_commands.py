@@ -31,9 +31,19 @@ def test_users_roles_and_tokens_from_the_command_line_are_audited(db: Callable[.
     assert token["token"][:12] in listed.stdout and token["token"] not in listed.stdout
     assert db("tokens", "revoke", str(token["id"])).exit_code == 0
     assert "revoked" in db("tokens", "list").stdout
+    assert db("users", "disable", "amina").stdout == "amina is disabled.\n"
+    assert [u["active"] for u in as_json(db("users", "list", "--json"))] == [False]
+    assert db("users", "enable", "amina").stdout == "amina is enabled.\n"
     trail = as_json(db("audit", "--json"))
-    actions = ["token_revoked", "token_created", "role_granted", "user_created"]
-    assert [e["action"] for e in trail][:4] == actions
+    actions = [
+        "user_enabled",
+        "user_disabled",
+        "token_revoked",
+        "token_created",
+        "role_granted",
+        "user_created",
+    ]
+    assert [e["action"] for e in trail] == actions
     assert all(e["actor"].startswith("cli:") for e in trail)
     assert made["password"] not in json.dumps(trail) and token["token"] not in json.dumps(trail)
 
