@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cer import diagnosis as diagnosing
+from cer.content import Content
 from cer.db.tables import Diagnosis, DiagnosisDraft, utcnow
 from cer.diagnosis import Report
-from cer.services.plans import ensure_country, store_diagnosis
+from cer.services.plans import ensure_country, store_diagnosis, stored_answers
 from diagnostics.answers import AnswerSet
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.status import check_text
@@ -72,3 +75,15 @@ def record_diagnosis(
     session.commit()
     session.refresh(diagnosis)
     return diagnosis
+
+
+def diagnosis_report(
+    *, session: Session, content: Content, diagnosis_id: int, today: dt.date
+) -> tuple[Diagnosis, Report]:
+    """A stored diagnosis and its report, made again from its answers (the page and the API show it)."""
+    row = session.get(Diagnosis, diagnosis_id)
+    if row is None:
+        raise NotFound("diagnosis", diagnosis_id, ["the id of a stored diagnosis (its page's address)"])
+    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
+    report = diagnosing.run(content, answer_set, country=country, start=today, draft=not row.complete)
+    return row, report

@@ -24,7 +24,7 @@ from cer.render_diagnosis import questionnaire_json
 from cer.render_tracking import signoff_json, task_json
 from cer.services import stamps, workflow
 from cer.services import tasks as task_service
-from cer.services.drafts import record_diagnosis
+from cer.services.drafts import diagnosis_report, record_diagnosis
 from cer.services.plans import get_plan, plan_from_answers, stored_answers
 from cer.services.progress import country_progress
 from cer.web.base import DB, Stamp, cached_page, content, language
@@ -99,12 +99,8 @@ def api_diagnose(
 
 @router.get("/diagnoses/{diagnosis_id}")
 def api_diagnosis(request: Request, diagnosis_id: int, session: DB) -> dict[str, Any]:
-    row = session.get(Diagnosis, diagnosis_id)
-    if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["an id returned by POST /api/diagnoses"])
-    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
-    report = diagnosing.run(
-        content(request), answer_set, country=country, start=dt.date.today(), draft=not row.complete
+    row, report = diagnosis_report(
+        session=session, content=content(request), diagnosis_id=diagnosis_id, today=dt.date.today()
     )
     return {
         "id": row.id,

@@ -257,19 +257,6 @@ def _remember(response: RedirectResponse, by: str) -> RedirectResponse:
     return response
 
 
-def diagnosis_report(
-    request: Request, session: Session, diagnosis_id: int
-) -> tuple[Diagnosis, diagnosing.Report]:
-    row = session.get(Diagnosis, diagnosis_id)
-    if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["the number in a diagnosis page's address"])
-    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
-    report = diagnosing.run(
-        content(request), answer_set, country=country, start=dt.date.today(), draft=not row.complete
-    )
-    return row, report
-
-
 @router.get("/diagnoses/{diagnosis_id}", response_class=HTMLResponse)
 def show_diagnosis(request: Request, diagnosis_id: int, session: DB) -> HTMLResponse:
     return _result_page(request, session, diagnosis_id, {}, {})
@@ -283,7 +270,9 @@ def _result_page(
     override_form: dict[str, str],
     status_code: int = 200,
 ) -> HTMLResponse:
-    row, report = diagnosis_report(request, session, diagnosis_id)
+    row, report = drafts.diagnosis_report(
+        session=session, content=content(request), diagnosis_id=diagnosis_id, today=dt.date.today()
+    )
     plan = session.exec(select(Plan).where(Plan.country_code == row.country_code)).first()
     c = content(request)
     return render(
