@@ -69,11 +69,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(url: str, *, seconds: int, connections: int, threads: int, pin: list[str], server: int) -> Load:
+def run_wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    pin: list[str],
+    server: int,
+    headers: dict[str, str] | None = None,
+) -> Load:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     command = [*pin, "wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s"]
-    command += ["--timeout", "10s", "-H", f"Accept-Encoding: {ACCEPT_ENCODING}", "-s", script.name, url]
+    command += ["--timeout", "10s", "-H", f"Accept-Encoding: {ACCEPT_ENCODING}", "-s", script.name]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
     server_before, children_before, began = cpu_seconds(server), _children_cpu(), time.monotonic()
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout

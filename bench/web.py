@@ -7,10 +7,11 @@ Requests/s and p50/p95 latency of the tools search page, a country's plan page w
 uvicorn with identical settings: one server at a time, in the same run. The data: a fresh SQLite database
 migrated by `cer db upgrade`, holding one plan (the Somalia example's, topped up with copies of its tasks).
 Target (issue 6): each endpoint at least 0.5x the trivial route's requests/s, and a p95 at most 2x its p95.
-Every request says `Accept-Encoding: gzip, deflate`, as a browser does. The site serves a page again from its
-page cache while the page's data is unchanged (cer.web.base.cached_page), so the load figures are those of
-many people reading the same plan; what one view costs when the page must be made afresh (the first view after
-a change) is printed after the table.
+Every request says `Accept-Encoding: gzip, deflate`, as a browser does; the plan page is asked for by a
+signed-in browser (a session cookie), /api/tasks with an API token, both a viewer of every country. The site
+serves a page again from its page cache while the page's data is unchanged (cer.web.base.cached_page), so
+the load figures are those of many people reading the same plan; what one view costs when the page must be
+made afresh (the first view after a change) is printed after the table.
 With two CPUs or more, the server is pinned to one and wrk to the others (`--no-pin`: neither), so they do
 not take turns on a core. Any non-2xx answer or socket error is reported and makes it exit 1. It prints
 figures; it asserts nothing about time.
@@ -23,6 +24,7 @@ import dataclasses
 import datetime as dt
 import http.client
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -43,14 +45,17 @@ from cer.content import get_content
 from cer.db.engine import make_engine
 from cer.db.tables import Task
 from cer.diagnosis import read_answers, run
+from cer.services import users
 from cer.services.plans import TASKS, create_plan, task_values
+from cer.services.sessions import start_session
+from cer.web.security import CSRF_COOKIE, SESSION_COOKIE
 from diagnostics.planner import PlannedTask
 
 REPO = Path(__file__).resolve().parent.parent
-ENDPOINTS = {  # --only key: (name, path)
-    "tools": ("tools search", "/tools?q=premises&workstream=D"),
-    "plan": ("country plan", "/countries/{code}"),
-    "api": ("api tasks", "/api/tasks?country={code}"),
+ENDPOINTS = {  # --only key: (name, path, who asks: nobody, a signed-in browser, an API token)
+    "tools": ("tools search", "/tools?q=premises&workstream=D", "public"),
+    "plan": ("country plan", "/countries/{code}", "cookie"),
+    "api": ("api tasks", "/api/tasks?country={code}", "bearer"),
 }
 # `cer serve`'s settings, spelt out; the same for both apps. --workers 1 also ignores WEB_CONCURRENCY.
 UVICORN = ["--factory", "--host", "127.0.0.1", "--workers", "1", "--log-level", "warning", "--no-access-log"]
@@ -63,8 +68,9 @@ def server_env(folder: Path) -> dict[str, str]:
     return env | {"CER_VAR_DIR": str(folder), "CER_DATABASE_URL": f"sqlite:///{folder / 'cer.db'}"}
 
 
-def prepare_database(env: dict[str, str], tasks: int) -> tuple[str, int]:
-    """Migrate, then one plan with `tasks` tasks: the diagnosis's first ones, topped up with copies."""
+def prepare_database(env: dict[str, str], tasks: int) -> tuple[str, int, dict[str, dict[str, str]]]:
+    """Migrate, then one plan with `tasks` tasks: the diagnosis's first ones, topped up with copies, and a
+    viewer of every country with a web sign-in and an API token: the headers each kind of reader sends."""
     command = [sys.executable, "-m", "cer.cli", "db", "upgrade"]
     subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)
     answer_set = read_answers(REPO / "examples" / "somalia.yaml")
@@ -78,8 +84,19 @@ def prepare_database(env: dict[str, str], tasks: int) -> tuple[str, int]:
             session.execute(insert(TASKS), rows)  # one transaction, one executemany, as create_plan does
             session.commit()
         count = session.exec(select(func.count()).select_from(Task).where(Task.plan_id == plan.id)).one()
+        users.create_user(session=session, username="reader", name="Reader", password="a" * 16, by="bench")
+        users.grant(session=session, username="reader", country="*", role="viewer", by="bench")
+        who = users.authenticate(session=session, username="reader", password="a" * 16)
+        cookie = start_session(session=session, who=who, hours=8)
+        _, token = users.create_token(session=session, username="reader", name="bench", by="bench")
+        code = plan.country_code
     engine.dispose()
-    return plan.country_code, count
+    readers = {
+        "public": {},
+        "cookie": {"Cookie": f"{SESSION_COOKIE}={cookie}; {CSRF_COOKIE}={secrets.token_urlsafe(24)}"},
+        "bearer": {"Authorization": f"Bearer {token}"},
+    }
+    return code, count, readers
 
 
 def copies(plan_id: int, planned: list[PlannedTask], n: int) -> list[dict[str, Any]]:
@@ -125,35 +142,37 @@ def serve(app: str, env: dict[str, str], pin: list[str], log: Path) -> Iterator[
         proc.wait(timeout=30)
 
 
-def fetch(port: int, path: str) -> tuple[int, int]:
+def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, int]:
     """One GET as wrk sends it: (status, bytes on the wire)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
+        connection.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING, **headers})
         response = connection.getresponse()
         return response.status, len(response.read())
     finally:
         connection.close()
 
 
-def measure(port: int, pid: int, path: str, args: argparse.Namespace, pin: list[str]) -> Load:
+def measure(
+    port: int, pid: int, path: str, args: argparse.Namespace, pin: list[str], headers: dict[str, str]
+) -> Load:
     """Warm up (three single requests, then wrk for a while), then the measured wrk run."""
     for _ in range(3):
-        status, size = fetch(port, path)
+        status, size = fetch(port, path, headers)
     warn = "" if 200 <= status < 300 else "   <-- NOT 2xx"
     print(f"  GET {path} → {status}, {size / 1000:.1f} kB{warn}", flush=True)
     url = f"http://127.0.0.1:{port}{path}"
     load = {"connections": args.connections, "threads": args.threads, "pin": pin, "server": pid}
-    run_wrk(url, seconds=min(2, args.duration), **load)
-    return run_wrk(url, seconds=args.duration, **load)
+    run_wrk(url, seconds=min(2, args.duration), headers=headers, **load)
+    return run_wrk(url, seconds=args.duration, headers=headers, **load)
 
 
-def made_afresh(port: int, path: str, n: int = 20) -> list[float]:
+def made_afresh(port: int, path: str, headers: dict[str, str], n: int = 20) -> list[float]:
     """Milliseconds for `n` requests, each at an address the page cache has not seen (an unused `_` query)."""
     times = []
     for i in range(n):
         began = time.perf_counter()
-        status, _ = fetch(port, f"{path}{'&' if '?' in path else '?'}_={i}")
+        status, _ = fetch(port, f"{path}{'&' if '?' in path else '?'}_={i}", headers)
         times.append((time.perf_counter() - began) * 1000)
         if status != 200:
             sys.exit(f"{path}: {status} made afresh")
@@ -201,18 +220,18 @@ def main() -> None:
     pin_server, pin_wrk, pinned = pinning(args.pin)
     with tempfile.TemporaryDirectory(prefix="cer-bench-web-") as folder:
         env, log = server_env(Path(folder)), Path(folder) / "uvicorn.log"
-        code, count = prepare_database(env, args.tasks)
+        code, count, readers = prepare_database(env, args.tasks)
         print(f"Plan for {code}: {count} tasks, in a fresh SQLite database; uvicorn {' '.join(UVICORN)}")
         print(f"wrk: {args.threads} threads, {args.connections} connections, {args.duration} s; {pinned}")
         results: list[tuple[str, str, Load]] = []
         with serve("bench._trivial_app:create_app", env, pin_server, log) as (port, pid):
-            results.append(("trivial route (baseline)", "/", measure(port, pid, "/", args, pin_wrk)))
+            results.append(("trivial route (baseline)", "/", measure(port, pid, "/", args, pin_wrk, {})))
         fresh: list[tuple[str, list[float]]] = []
         with serve("cer.web.app:create_app", env, pin_server, log) as (port, pid):
             for key in only:
-                name, path = ENDPOINTS[key][0], ENDPOINTS[key][1].format(code=code)
-                results.append((name, path, measure(port, pid, path, args, pin_wrk)))
-                fresh.append((name, made_afresh(port, path)))
+                name, path, reader = ENDPOINTS[key][0], ENDPOINTS[key][1].format(code=code), ENDPOINTS[key][2]
+                results.append((name, path, measure(port, pid, path, args, pin_wrk, readers[reader])))
+                fresh.append((name, made_afresh(port, path, readers[reader])))
     failed = report(results)
     print("\nmade afresh, not from the page cache (the first view after a change), one request at a time:")
     for name, times in fresh:

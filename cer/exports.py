@@ -45,11 +45,20 @@ def _row(task: Task, country: str) -> list[object]:
     return row
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
+
+
+def cell_text(value: object) -> object:
+    """A CSV cell a spreadsheet shows as typed: text that would start a formula ('=HYPERLINK(…)', '+1',
+    '@SUM') gets a leading apostrophe (OWASP's advice against CSV injection); numbers and dates stay."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def to_csv(plan: Plan, tasks: Sequence[Task]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(_row(t, plan.country_code) for t in tasks)
+    writer.writerows([cell_text(v) for v in _row(t, plan.country_code)] for t in tasks)
     return out.getvalue()
 
 

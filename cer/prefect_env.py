@@ -38,7 +38,7 @@ def prefect_settings(env: Mapping[str, str] | None = None) -> PrefectSettings:
     """`PREFECT_API_URL` if set, else a local server on `CER_PREFECT_PORT` (4200); home under var/prefect."""
     env = os.environ if env is None else env
     port_text = env.get("CER_PREFECT_PORT") or str(DEFAULT_PORT)
-    if not port_text.isdigit():
+    if not (port_text.isascii() and port_text.isdigit()):
         from workstreams.errors import InvalidRequest
 
         raise InvalidRequest(f"CER_PREFECT_PORT must be a port number, got {port_text!r}")

@@ -68,12 +68,13 @@ def _options(
 
 
 def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Errors to messages and exit codes: 2 bad request or answers, 3 conflict, 1 bad content or database."""
+    """Errors to messages and exit codes: 2 bad request or answers, 3 conflict, 4 refused (a remote server's
+    401 or 403), 1 bad content or database."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from cer.content import ContentError
-        from cer.services.errors import Conflict
+        from cer.services.errors import Conflict, Forbidden, Unauthenticated
         from diagnostics.answers import AnswersError
         from workstreams.errors import InvalidRequest, NotFound
 
@@ -85,6 +86,9 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except Conflict as exc:
             typer.echo(f"Conflict: {exc}", err=True)
             raise typer.Exit(3) from None
+        except (Forbidden, Unauthenticated) as exc:
+            typer.echo(f"Refused: {exc}", err=True)
+            raise typer.Exit(4) from None
         except AnswersError as exc:
             typer.echo(f"The answers have {len(exc.problems)} problem(s):", err=True)
             for problem in exc.problems:

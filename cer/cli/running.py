@@ -14,6 +14,7 @@ import typer
 
 from cer.cli.app import JsonOpt, _content, _print, app, cli_errors
 from cer.cli.diagnose import _date, _invalid
+from cer.cli.remote import no_acting_as, remote
 from cer.cli.tracking import AsUser, _user
 
 if TYPE_CHECKING:
@@ -144,6 +145,12 @@ def signoff(
     from cer.render_tracking import signoff_json
     from cer.services.workflow import sign_off
 
+    if (server := remote()) is not None:
+        no_acting_as(as_)
+        body = {"country": country, "workstream": code, "step": step, "note": note}
+        data = server.call("POST", "/api/signoffs", body=body)
+        _print(lambda: data, json_, lambda: _signoff_text(data))
+        return
     by = _user(as_)
     with open_session(get_settings()) as session:
         done = sign_off(

@@ -12,6 +12,8 @@ import typer
 
 from cer.cli.app import JsonOpt, WorkstreamOpt, _content, _print, app, cli_errors
 from cer.cli.diagnose import _date, _invalid
+from cer.cli.remote import Remote, as_tasks, no_acting_as, remote
+from cer.cli.remote import tasks as tasks_of
 
 if TYPE_CHECKING:
     from workstreams.status import TaskStatus
@@ -76,6 +78,14 @@ def plan_show(
 ) -> None:
     """A country's plan: dates, workstreams, every task with its status, due date and lead."""
     from cer import render_tracking as rt
+
+    if (server := remote()) is not None:
+        brief = server.call("GET", f"/api/plans/{country.strip()}")
+        items = tasks_of(server, brief["country"])
+        text = f"Plan for {brief['country']}: {brief['start']} to {brief['end']} · {len(items)} tasks\n\n"
+        text += rt.tasks_table(as_tasks(items), brief["country"])
+        _print(lambda: {"plan": brief, "tasks": items}, json_, lambda: text)
+        return
     from cer.config import get_settings
     from cer.db.session import open_session
     from cer.services.plans import get_plan, plan_tasks
@@ -99,9 +109,15 @@ def tasks_list(
 ) -> None:
     """A country's tasks, narrowed by workstream, status or lateness."""
     from cer import render_tracking as rt
+    from cer.facets import checked_workstream
+
+    if (server := remote()) is not None:
+        _remote_list(
+            server, country, checked_workstream(_content(), workstream), _status(status), overdue, json_
+        )
+        return
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.facets import checked_workstream
     from cer.services.plans import get_plan
     from cer.services.tasks import list_tasks
 
@@ -141,6 +157,15 @@ def tasks_update(
     change = TaskChange(
         status=_status(status), reason=reason, lead=lead, contributors=people, comment=comment, **dates
     )
+    if (server := remote()) is not None:
+        no_acting_as(as_)
+        seen = version if version is not None else server.call("GET", f"/api/tasks/{ref}")["version"]
+        fields = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(change).items()}
+        body = {"version": seen, **{k: v for k, v in fields.items() if v is not None}}
+        data = server.call("PATCH", f"/api/tasks/{ref}", body=body)
+        code = data["ref"].split("-")[0]
+        _print(lambda: data, json_, lambda: rt.tasks_table(as_tasks([data]), code))
+        return
     with open_session(get_settings()) as session:
         seen = version if version is not None else get_task(session=session, ref=ref).version
         task = update_task(session=session, ref=ref, expected_version=seen, change=change, by=_user(as_))
@@ -155,6 +180,13 @@ def tasks_history(
 ) -> None:
     """Every change to a task: who, when, what it was and what it became."""
     from cer import render_tracking as rt
+    from cer.db.tables import TaskEvent
+
+    if (server := remote()) is not None:
+        items = server.call("GET", f"/api/tasks/{ref}/history")["items"]
+        events = [TaskEvent.model_validate(item) for item in items]
+        _print(lambda: items, json_, lambda: rt.history_text(events))
+        return
     from cer.config import get_settings
     from cer.db.session import open_session
     from cer.services.tasks import task_history
@@ -162,6 +194,26 @@ def tasks_history(
     with open_session(get_settings()) as session:
         events = task_history(session=session, ref=ref)
         _print(lambda: [e.model_dump(mode="json") for e in events], json_, lambda: rt.history_text(events))
+
+
+def _remote_list(
+    server: Remote,
+    country: str,
+    workstream: str | None,
+    status: TaskStatus | None,
+    overdue: bool,
+    json_: bool,
+) -> None:
+    from cer import render_tracking as rt
+    from workstreams.status import lateness
+
+    params = {"workstream": workstream, "status": status.value if status else None}
+    items = tasks_of(server, country.strip().upper(), **params)
+    if overdue:
+        today = dt.date.today()
+        items = [i for i in items if lateness(i["status"], dt.date.fromisoformat(i["due"]), today)[0]]
+    code = country.strip().upper()
+    _print(lambda: items, json_, lambda: rt.tasks_table(as_tasks(items), code))
 
 
 def _status(text: str | None) -> TaskStatus | None:

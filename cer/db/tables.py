@@ -242,6 +242,17 @@ class ApiToken(SQLModel, table=True):
     revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
+class WebSession(SQLModel, table=True):
+    """A browser's sign-in. The cookie holds a random token; only its SHA-256 is kept. Signing out deletes
+    the row; an expired one is refused and removed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = _when()
+    expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 class AuditEvent(SQLModel, table=True):
     """Who did what, when, to what: sign-ins, refused sign-ins, accounts, roles, tokens, plans, flow starts,
     sign-offs. Task changes are TaskEvents; `cer audit` shows both together."""

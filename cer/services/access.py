@@ -28,6 +28,7 @@ class Role(IntEnum):
 
 class Action(StrEnum):
     read_plan = "read_plan"
+    diagnose = "diagnose"  # store answers (drafts, diagnoses) for the country
     change_task = "change_task"
     manage_plan = "manage_plan"  # create, merge, re-diagnose
     start_flow = "start_flow"
@@ -37,6 +38,7 @@ class Action(StrEnum):
 
 NEEDS: dict[Action, Role] = {
     Action.read_plan: Role.viewer,
+    Action.diagnose: Role.member,
     Action.change_task: Role.member,
     Action.manage_plan: Role.coordinator,
     Action.start_flow: Role.coordinator,
@@ -61,6 +63,12 @@ class Principal:
     def can(self, action: Action, country: str | None = None) -> bool:
         role = self.role_in(country)
         return role is not None and role >= NEEDS[action]
+
+    def readable(self) -> set[str] | None:
+        """The countries whose plans this user may read; None when every country's."""
+        if EVERY_COUNTRY in self.roles:
+            return None
+        return {c for c, r in self.roles.items() if r >= NEEDS[Action.read_plan]}
 
     @property
     def admin(self) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select  # sqlmodel types select() for at most 4 columns
@@ -40,40 +42,56 @@ def country_progress(
     return result
 
 
-def portfolio_progress(*, session: Session, today: dt.date, soon_days: int = 14) -> dict[str, Progress]:
+Countries = Collection[str] | None  # the countries a reader may see; None: every one
+
+
+def among(countries: Countries) -> tuple[Any, ...]:
+    """A WHERE clause keeping the plans of `countries` (nothing to add when None)."""
+    return () if countries is None else (col(Plan.country_code).in_(sorted(countries)),)
+
+
+def portfolio_progress(
+    *, session: Session, today: dt.date, soon_days: int = 14, countries: Countries = None
+) -> dict[str, Progress]:
     """Progress of every country with a plan, grouped in the database (one row per country, status, due)."""
     rows = session.exec(
         select(col(Plan.country_code), col(Task.status), col(Task.due), func.count())
         .join(Task, col(Task.plan_id) == col(Plan.id))
+        .where(*among(countries))
         .group_by(col(Plan.country_code), col(Task.status), col(Task.due))
     ).all()
-    countries: dict[str, Progress] = defaultdict(Progress)
+    result: dict[str, Progress] = defaultdict(Progress)
     for code, status, due, count in rows:
-        countries[code].add(status, due, today, count=count, soon_days=soon_days)
-    return dict(sorted(countries.items()))
+        result[code].add(status, due, today, count=count, soon_days=soon_days)
+    return dict(sorted(result.items()))
 
 
 def portfolio_breakdown(
-    *, session: Session, today: dt.date, soon_days: int = 14
+    *, session: Session, today: dt.date, soon_days: int = 14, countries: Countries = None
 ) -> tuple[dict[str, Progress], dict[int, Progress]]:
     """Progress of all countries together, by workstream and by step (grouped in the database)."""
     by_workstream: dict[str, Progress] = defaultdict(Progress)
     by_step: dict[int, Progress] = defaultdict(Progress)
     for key, bucket in ((Task.workstream, by_workstream), (Task.step, by_step)):
         rows = session.exec(
-            select(col(key), col(Task.status), col(Task.due), func.count()).group_by(
-                col(key), col(Task.status), col(Task.due)
-            )
+            select(col(key), col(Task.status), col(Task.due), func.count())
+            .join(Plan, col(Task.plan_id) == col(Plan.id))
+            .where(*among(countries))
+            .group_by(col(key), col(Task.status), col(Task.due))
         ).all()
         for group, status, due, count in rows:
             bucket[group].add(status, due, today, count=count, soon_days=soon_days)  # type: ignore[index]
     return dict(sorted(by_workstream.items())), dict(sorted(by_step.items()))
 
 
-def overdue_tasks(*, session: Session, today: dt.date, limit: int = 50) -> tuple[list[tuple[str, Task]], int]:
+def overdue_tasks(
+    *, session: Session, today: dt.date, limit: int = 50, countries: Countries = None
+) -> tuple[list[tuple[str, Task]], int]:
     """The most overdue open tasks of every country (at most `limit`), and how many there are in all."""
-    late = (col(Task.due) < today, col(Task.status).in_([s.value for s in OPEN]))
-    total = session.exec(select(func.count()).select_from(Task).where(*late)).one()
+    late = (col(Task.due) < today, col(Task.status).in_([s.value for s in OPEN]), *among(countries))
+    total = session.exec(
+        select(func.count()).select_from(Task).join(Plan, col(Task.plan_id) == col(Plan.id)).where(*late)
+    ).one()
     rows = session.exec(
         select(Plan.country_code, Task)
         .join(Task, col(Task.plan_id) == col(Plan.id))
@@ -85,7 +103,7 @@ def overdue_tasks(*, session: Session, today: dt.date, limit: int = 50) -> tuple
 
 
 def portfolio_grid(
-    *, session: Session, today: dt.date, soon_days: int = 14
+    *, session: Session, today: dt.date, soon_days: int = 14, countries: Countries = None
 ) -> dict[str, dict[str, dict[int, Progress]]]:
     """Every country's progress per workstream and step: country → workstream → step → Progress."""
     rows = session.execute(
@@ -98,6 +116,7 @@ def portfolio_grid(
             func.count(),
         )
         .join(Task, col(Task.plan_id) == col(Plan.id))
+        .where(*among(countries))
         .group_by(
             col(Plan.country_code), col(Task.workstream), col(Task.step), col(Task.status), col(Task.due)
         )

@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 
 from cer.db.tables import Country, Plan, ProgressReport, Task, TaskEvent, utcnow
 from cer.services.progress import (
+    Countries,
     CountryProgress,
+    among,
     country_progress,
     overdue_tasks,
     portfolio_breakdown,
@@ -102,19 +104,26 @@ def record_report(*, session: Session, report: CountryReport, by: str, fmt: str)
     session.commit()
 
 
-def portfolio_report(*, session: Session, today: dt.date) -> PortfolioReport:
-    countries = portfolio_progress(session=session, today=today)
+def portfolio_report(*, session: Session, today: dt.date, only: Countries = None) -> PortfolioReport:
+    """Every country's progress, or that of the countries `only` (what a reader may see)."""
+    countries = portfolio_progress(session=session, today=today, countries=only)
     places = session.exec(select(Country)).all()
-    by_workstream, by_step = portfolio_breakdown(session=session, today=today)
-    overdue, overdue_total = overdue_tasks(session=session, today=today, limit=OVERDUE_SHOWN)
+    by_workstream, by_step = portfolio_breakdown(session=session, today=today, countries=only)
+    overdue, overdue_total = overdue_tasks(session=session, today=today, limit=OVERDUE_SHOWN, countries=only)
     previous = session.exec(
         select(ProgressReport)
         .where(col(ProgressReport.country_code).is_(None))
         .order_by(col(ProgressReport.id).desc())
     ).first()
     after = previous.last_event_id if previous else 0
-    newer = (col(TaskEvent.id) > after,)
-    changes_total = session.exec(select(func.count()).select_from(TaskEvent).where(*newer)).one()
+    newer = (col(TaskEvent.id) > after, *among(only))
+    changes_total = session.exec(
+        select(func.count())
+        .select_from(TaskEvent)
+        .join(Task, col(TaskEvent.task_id) == col(Task.id))
+        .join(Plan, col(Task.plan_id) == col(Plan.id))
+        .where(*newer)
+    ).one()
     rows = session.exec(
         select(Plan.country_code, Task, TaskEvent)
         .join(Task, col(Task.plan_id) == col(Plan.id))

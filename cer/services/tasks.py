@@ -41,8 +41,8 @@ def reference(*, session: Session, task: Task) -> str:
 def get_task(*, session: Session, ref: str) -> Task:
     """A task by its number or by '<country>-<workstream>-<action>', e.g. 'MWI-B-4.1'."""
     text = ref.strip()
-    if text.isdigit():
-        task = session.get(Task, int(text))
+    if text.isascii() and text.isdigit():  # "¹" is a digit to Python, not a number
+        task = session.get(Task, int(text)) if len(text) < 10 else None  # beyond any id a database holds
     else:
         country, key = parse_reference(text)
         task = session.exec(

@@ -22,6 +22,7 @@ from cer.db.tables import ApiToken, Membership, User, utcnow
 from cer.services import audit
 from cer.services.access import EVERY_COUNTRY, Principal, Role, principal
 from cer.services.errors import Conflict, InvalidFields, Unauthenticated
+from cer.services.sessions import end_user_sessions
 from workstreams.errors import InvalidRequest, NotFound
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]{1,59}$"
@@ -142,6 +143,7 @@ def set_password(*, session: Session, username: str, password: str, by: str) -> 
     user.password_hash = _hasher().hash(checked.password.get_secret_value())
     user.password_changed_at = utcnow()
     session.add(user)
+    end_user_sessions(session=session, user_id=user.id or 0)
     audit.record(session=session, actor=by, action="password_changed", target=user.username)
     session.commit()
 
@@ -150,6 +152,8 @@ def set_active(*, session: Session, username: str, active: bool, by: str) -> Non
     user = get_user(session=session, username=username)
     user.active = active
     session.add(user)
+    if not active:
+        end_user_sessions(session=session, user_id=user.id or 0)
     audit.record(
         session=session, actor=by, action="user_enabled" if active else "user_disabled", target=user.username
     )

@@ -1,8 +1,13 @@
 """The JSON API under /api: tools, questionnaire, diagnoses, plans, tasks, flow runs and sign-offs.
 
 Lists are paginated (`page`, `per_page`; the answer says `total`). Every error body is
-`{"errors": [{"field": ..., "message": ...}]}`: 404 unknown ids, 409 a change made meanwhile, 422 bad input.
-Request bodies are pydantic models that refuse unknown fields.
+`{"errors": [{"field": ..., "message": ...}]}`: 401 no or a bad token, 403 the role or country does not
+allow it, 404 unknown ids, 409 a change made meanwhile, 422 bad input. Request bodies are pydantic models
+that refuse unknown fields.
+
+The toolkit's content and questionnaire are public. Everything about a country needs a personal token
+(`Authorization: Bearer cer_…`, from `cer tokens create` or the Account page) of a user with a role there;
+lists show only the countries the user has a role in. Changes are recorded as made by the token's user.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from cer.render_diagnosis import questionnaire_json
 from cer.render_tracking import signoff_json, task_json
 from cer.services import stamps, workflow
 from cer.services import tasks as task_service
+from cer.services.access import Action, Principal, require
 from cer.services.drafts import diagnosis_report, record_diagnosis
 from cer.services.plans import get_plan, plan_from_answers, stored_answers
-from cer.services.progress import country_progress
-from cer.web.base import DB, Stamp, cached_page, content, language
+from cer.services.progress import among, country_progress
+from cer.web.base import DB, RowId, Stamp, cached_page, content, language
+from cer.web.deps import CurrentUser
 from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
 from workstreams.errors import InvalidRequest, NotFound
@@ -38,7 +45,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 PAGE_SIZE = 25
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page")]
-Who = Field(default="api", min_length=1, max_length=120, description="Who does it (recorded)")
 
 
 def _page(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
@@ -88,17 +94,20 @@ def api_diagnose(
     request: Request,
     answers: AnswerSet,
     session: DB,
+    who: CurrentUser,
     draft: Annotated[bool, Query(description="Accept unanswered required questions")] = False,
-    by: Annotated[str, Query(min_length=1, max_length=120)] = "api",
 ) -> dict[str, Any]:
-    """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan."""
+    """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan.
+    Needs the member role in the country."""
     report = diagnosing.run(content(request), answers, country=None, start=dt.date.today(), draft=draft)
-    row = record_diagnosis(session=session, report=report, answer_set=answers, by=by)
+    require(who, Action.diagnose, report.country.code)
+    row = record_diagnosis(session=session, report=report, answer_set=answers, by=who.username)
     return {"id": row.id, **diagnosing.report_json(report)}
 
 
 @router.get("/diagnoses/{diagnosis_id}")
-def api_diagnosis(request: Request, diagnosis_id: int, session: DB) -> dict[str, Any]:
+def api_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: CurrentUser) -> dict[str, Any]:
+    _diagnosis_country(session, diagnosis_id, who, Action.read_plan)
     row, report = diagnosis_report(
         session=session, content=content(request), diagnosis_id=diagnosis_id, today=dt.date.today()
     )
@@ -110,15 +119,22 @@ def api_diagnosis(request: Request, diagnosis_id: int, session: DB) -> dict[str,
     }
 
 
+def _diagnosis_country(session: Session, diagnosis_id: int, who: Principal, action: Action) -> Diagnosis:
+    row = session.get(Diagnosis, diagnosis_id)
+    if row is None:
+        raise NotFound("diagnosis", diagnosis_id, ["an id returned by POST /api/diagnoses"])
+    require(who, action, row.country_code)
+    return row
+
+
 # ---- plans and tasks --------------------------------------------------------------------------------------
 
 
 class PlanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    diagnosis_id: int = Field(ge=1, description="A stored, complete diagnosis")
+    diagnosis_id: int = Field(ge=1, le=2**31 - 1, description="A stored, complete diagnosis")
     start: dt.date | None = Field(default=None, description="Plan start (default: today)")
-    by: str = Who
 
 
 def _plan_brief(plan: Plan, session: Session) -> dict[str, Any]:
@@ -137,21 +153,25 @@ def _plan_brief(plan: Plan, session: Session) -> dict[str, Any]:
 
 
 @router.get("/plans")
-def api_plans(session: DB, page: Page = 1, per_page: PerPage = PAGE_SIZE) -> dict[str, Any]:
-    """Every country's plan with its progress, by country code."""
-    total = session.exec(select(func.count()).select_from(Plan)).one()
+def api_plans(session: DB, who: CurrentUser, page: Page = 1, per_page: PerPage = PAGE_SIZE) -> dict[str, Any]:
+    """The plans (with their progress) of the countries the user has a role in, by country code."""
+    mine = among(who.readable())
+    total = session.exec(select(func.count()).select_from(Plan).where(*mine)).one()
     plans = session.exec(
-        select(Plan).order_by(col(Plan.country_code)).offset((page - 1) * per_page).limit(per_page)
+        select(Plan)
+        .where(*mine)
+        .order_by(col(Plan.country_code))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return _page([_plan_brief(p, session) for p in plans], total, page, per_page)
 
 
 @router.post("/plans", status_code=201)
-def api_create_plan(request: Request, body: PlanRequest, session: DB) -> JSONResponse:
-    """Create the country's plan from a diagnosis, or merge it into the plan it has (200 then)."""
-    row = session.get(Diagnosis, body.diagnosis_id)
-    if row is None:
-        raise NotFound("diagnosis", body.diagnosis_id, ["an id returned by POST /api/diagnoses"])
+def api_create_plan(request: Request, body: PlanRequest, session: DB, who: CurrentUser) -> JSONResponse:
+    """Create the country's plan from a diagnosis, or merge it into the plan it has (200 then); needs the
+    coordinator role in the country."""
+    row = _diagnosis_country(session, body.diagnosis_id, who, Action.manage_plan)
     if not row.complete:
         raise InvalidRequest("the diagnosis is a draft: answer every required question first")
     country, answer_set = stored_answers(session=session, diagnosis_id=body.diagnosis_id)
@@ -161,7 +181,7 @@ def api_create_plan(request: Request, body: PlanRequest, session: DB) -> JSONRes
         answer_set=answer_set,
         country=country,
         start=body.start,
-        by=body.by,
+        by=who.username,
     )
     return JSONResponse(
         {"result": what, **_plan_brief(plan, session)}, status_code=201 if what == "created" else 200
@@ -169,7 +189,8 @@ def api_create_plan(request: Request, body: PlanRequest, session: DB) -> JSONRes
 
 
 @router.get("/plans/{country}")
-def api_plan(country: str, session: DB) -> dict[str, Any]:
+def api_plan(country: str, session: DB, who: CurrentUser) -> dict[str, Any]:
+    require(who, Action.read_plan, country)
     return _plan_brief(get_plan(session=session, country=country), session)
 
 
@@ -178,6 +199,7 @@ def api_plan(country: str, session: DB) -> dict[str, Any]:
 def api_tasks(
     request: Request,  # noqa: ARG001  (cached_page reads it)
     session: DB,
+    who: CurrentUser,
     country: Annotated[str | None, Query(max_length=3, description="ISO 3166 alpha-3")] = None,
     workstream: Annotated[str | None, Query(max_length=1)] = None,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
@@ -185,9 +207,10 @@ def api_tasks(
     page: Page = 1,
     per_page: PerPage = 100,
 ) -> dict[str, Any]:
-    """Tasks of every plan, or of one country's; by start date."""
-    where: list[Any] = []
+    """Tasks of the plans the user may read, or of one country's; by start date."""
+    where: list[Any] = list(among(who.readable()))
     if country:
+        require(who, Action.read_plan, country.strip())
         where.append(col(Plan.country_code) == country.strip().upper())
     if workstream:
         where.append(col(Task.workstream) == workstream.strip().upper())
@@ -212,23 +235,33 @@ def _country_of(session: Session, task: Task) -> str:
     return plan.country_code if plan else ""
 
 
+def _task(session: Session, ref: str, who: Principal, action: Action) -> tuple[Task, str]:
+    """The task and its country, if `who` may do `action` there."""
+    task = task_service.get_task(session=session, ref=ref)
+    country = _country_of(session, task)
+    require(who, action, country)
+    return task, country
+
+
 @router.get("/tasks/{ref:path}/history")
-def api_task_history(ref: str, session: DB) -> dict[str, Any]:
+def api_task_history(ref: str, session: DB, who: CurrentUser) -> dict[str, Any]:
+    _task(session, ref, who, Action.read_plan)
     events = task_service.task_history(session=session, ref=ref)
     return {"ref": ref, "items": [e.model_dump(mode="json") for e in events]}
 
 
 @router.get("/tasks/{ref:path}")
-def api_task(ref: str, session: DB) -> dict[str, Any]:
+def api_task(ref: str, session: DB, who: CurrentUser) -> dict[str, Any]:
     """A task by number or reference (e.g. MWI-B-4.1)."""
-    task = task_service.get_task(session=session, ref=ref)
-    return task_json(task, _country_of(session, task))
+    return task_json(*_task(session, ref, who, Action.read_plan))
 
 
 class TaskUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1, description="The version you saw: a change made meanwhile is refused (409)")
+    version: int = Field(
+        ge=1, le=2**31 - 1, description="The version you saw: a change made meanwhile is refused (409)"
+    )
     status: TaskStatus | None = None
     reason: str | None = Field(default=None, max_length=2000, description="Needed for blocked and dropped")
     lead: str | None = Field(default=None, max_length=120)
@@ -236,19 +269,19 @@ class TaskUpdate(BaseModel):
     start: dt.date | None = None
     due: dt.date | None = None
     comment: str | None = Field(default=None, max_length=4000)
-    by: str = Who
 
 
 @router.patch("/tasks/{ref:path}")
-def api_update_task(ref: str, body: TaskUpdate, session: DB) -> dict[str, Any]:
-    """Change a task (status, owners, dates, comment) on the version you saw."""
-    values = body.model_dump(exclude={"version", "by"})
+def api_update_task(ref: str, body: TaskUpdate, session: DB, who: CurrentUser) -> dict[str, Any]:
+    """Change a task (status, owners, dates, comment) on the version you saw; needs the member role."""
+    _task(session, ref, who, Action.change_task)
+    values = body.model_dump(exclude={"version"})
     task = task_service.update_task(
         session=session,
         ref=ref,
         expected_version=body.version,
         change=task_service.TaskChange(**values),
-        by=body.by,
+        by=who.username,
     )
     return task_json(task, _country_of(session, task))
 
@@ -274,6 +307,7 @@ def _link_json(link: FlowRunLink, states: dict[str, tuple[str, int | None]] | No
 @router.get("/flow-runs")
 def api_flow_runs(
     session: DB,
+    who: CurrentUser,
     country: Annotated[str, Query(min_length=3, max_length=3)],
     workstream: Annotated[str | None, Query(max_length=1)] = None,
     state: Annotated[bool, Query(description="Ask the Prefect server for each run's state")] = False,
@@ -281,6 +315,7 @@ def api_flow_runs(
     per_page: PerPage = PAGE_SIZE,
 ) -> dict[str, Any]:
     """The flow runs started for a country (newest first), with their Prefect state when asked."""
+    require(who, Action.read_plan, country)
     links = workflow.flow_runs(session=session, country=country, workstream=workstream)
     shown = links[(page - 1) * per_page : page * per_page]
     states = None
@@ -297,25 +332,26 @@ class FlowRunRequest(BaseModel):
     country: str = Field(min_length=3, max_length=3)
     workstream: str = Field(pattern="^[A-Ga-g]$")
     parameters: dict[str, Any] = Field(default_factory=dict, description="The workstream's run parameters")
-    by: str = Who
 
 
 @router.post("/flow-runs", status_code=201)
-def api_start_flow(body: FlowRunRequest, session: DB) -> dict[str, Any]:
-    """Start a workstream's flow for a country; the parameters are checked first, each bad one named."""
+def api_start_flow(body: FlowRunRequest, session: DB, who: CurrentUser) -> dict[str, Any]:
+    """Start a workstream's flow for a country (coordinator); the parameters are checked first, each bad
+    one named."""
     from flows.launch import start_run
     from flows.workstream import FLOW_NAMES
 
+    require(who, Action.start_flow, body.country)
     code = body.workstream.upper()
     plan = get_plan(session=session, country=body.country)
     workflow.check_selected(plan, code)
-    values = body.parameters | {"country": plan.country_code, "by": body.by}
+    values = body.parameters | {"country": plan.country_code, "by": who.username}
     try:
         params = RUN_PARAMETERS[code].model_validate(values)
     except ValidationError as exc:
         raise ParameterErrors(exc) from None
     return start_run(
-        FLOW_NAMES[code], {"params": params.model_dump(mode="json")}, plan.country_code, code, body.by
+        FLOW_NAMES[code], {"params": params.model_dump(mode="json")}, plan.country_code, code, who.username
     )
 
 
@@ -337,20 +373,21 @@ class SignOffRequest(BaseModel):
     workstream: str = Field(pattern="^[A-Ga-g]$")
     step: int = Field(ge=1, le=6)
     note: str | None = Field(default=None, max_length=2000, description="Why, when tasks are still open")
-    by: str = Who
 
 
 @router.post("/signoffs", status_code=201)
-def api_sign_off(request: Request, body: SignOffRequest, session: DB) -> dict[str, Any]:
-    """Sign a step off; a run waiting for it goes on (now when Prefect answers, else at the next monitor)."""
+def api_sign_off(request: Request, body: SignOffRequest, session: DB, who: CurrentUser) -> dict[str, Any]:
+    """Sign a step off (coordinator); a run waiting for it goes on (now when Prefect answers, else at the
+    next monitor)."""
     from flows.launch import resume_signed
 
+    require(who, Action.sign_off, body.country)
     done = workflow.sign_off(
         session=session,
         country=body.country,
         code=body.workstream.upper(),
         step=body.step,
-        by=body.by,
+        by=who.username,
         note=body.note,
         framework=content(request).framework,
     )

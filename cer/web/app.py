@@ -16,18 +16,21 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cer.config import Settings, get_settings
 from cer.i18n import LANGUAGES
-from cer.services.errors import Conflict
-from cer.web import api, browse_pages, diagnose_pages, plan_pages
-from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, local_path, render, tr
+from cer.services.errors import Conflict, Forbidden, Unauthenticated
+from cer.web import account_pages, api, browse_pages, diagnose_pages, plan_pages
+from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, is_fragment, local_path, render, tr
+from cer.web.security import Guard
 from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest, NotFound
 
-__all__ = ["SECTIONS", "create_app"]
+__all__ = ["MODULES", "SECTIONS", "create_app"]
+MODULES = (browse_pages, account_pages, diagnose_pages, plan_pages, api)  # each has its `router`
 
 
 def create_app(content_root: Path | None = None, settings: Settings | None = None) -> FastAPI:
@@ -35,7 +38,7 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app = FastAPI(
         title="cer-toolkit",
         summary="The UN CER toolkit: content, questionnaire, diagnoses, plans, tasks and flow runs.",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN and runs inline scripts: /api/docs is our own page
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -44,8 +47,9 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(DropEmptyQueryValues)
     app.add_middleware(ForgetStamps)
+    app.add_middleware(Guard)  # outermost: who is asking, CSRF, security headers
     _error_handlers(app)
-    for module in (browse_pages, diagnose_pages, plan_pages, api):
+    for module in MODULES:
         app.include_router(module.router)
 
     @app.get("/language", include_in_schema=False)
@@ -56,6 +60,17 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
         if lang in LANGUAGES:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
         return response
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The API's operations, read from its OpenAPI document: no script, nothing from elsewhere."""
+        document = app.openapi()
+        operations = [
+            {"method": method.upper(), "path": path, **operation}
+            for path, methods in document["paths"].items()
+            for method, operation in methods.items()
+        ]
+        return render(request, "api_docs.html", title=tr(request, "JSON API"), operations=operations)
 
     return app
 
@@ -96,6 +111,28 @@ def _error_handlers(app: FastAPI) -> None:
         if _api(request):
             return _errors(getattr(exc, "errors", None) or [{"field": None, "message": str(exc)}], 422)
         return render(request, "error.html", 422, title=tr(request, "Cannot do that"), message=str(exc))
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
+        if _api(request):
+            refused = _errors([{"field": None, "message": str(exc)}], 401)
+            refused.headers["WWW-Authenticate"] = 'Bearer realm="cer-toolkit"'
+            return refused
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = str(URL("/login").include_query_params(next=here))
+        if request.method == "GET" and not is_fragment(request):
+            return RedirectResponse(login, status_code=303)
+        response = render(
+            request, "error.html", 401, title=tr(request, "Sign in first"), message=str(exc), login=login
+        )
+        response.headers["HX-Redirect"] = login
+        return response
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if _api(request):
+            return _errors([{"field": None, "message": str(exc)}], 403)
+        return render(request, "error.html", 403, title=tr(request, "Not allowed"), message=str(exc))
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> Response:

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
@@ -32,6 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cer.config import Settings
 from cer.content import Content, get_content
 from cer.i18n import N_, negotiate, translations
+from cer.services.access import Action
+from cer.web.security import CSRF_COOKIE, IDENTITIES, csrf_token
 
 HERE = Path(__file__).resolve().parent
 _ENV = Environment(
@@ -55,8 +58,7 @@ SECTIONS = [
     ("/portfolio", N_("Portfolio")),
 ]
 LANG_COOKIE = "cer_lang"
-VARY = "HX-Request, Accept-Language, Cookie"  # what else a page's bytes depend on besides its address
-NAME_COOKIE = "cer_name"
+VARY = "HX-Request, Accept-Language, Cookie, Authorization"  # what else a page's bytes depend on
 
 
 def content(request: Request) -> Content:
@@ -76,6 +78,7 @@ def db(request: Request) -> Iterator[Session]:
 
 
 DB = Annotated[Session, Depends(db)]
+RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="A row's number")]  # no overflow in SQL
 
 
 def language(request: Request) -> str:
@@ -113,7 +116,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "gettext": gettext_,
         "ngettext": ngettext_,
         "_": gettext_,
-        "by": request.cookies.get(NAME_COOKIE, ""),
+        "who": (who := request.scope.get("state", {}).get("principal")),
+        "can": lambda action, country=None: who is not None and who.can(Action(action), country),
+        "csrf": lambda: csrf_token(request),
     }
     response: HTMLResponse = TEMPLATES.TemplateResponse(
         request, template, base | context, status_code=status_code
@@ -208,7 +213,8 @@ Found = Response | _Pages.Page  # a page, or an answer that is not one (an error
 def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Serve a page again, unrendered, while nothing it shows has changed.
 
-    The key is the address, the language, page or fragment, the name a form is pre-filled with and, for a
+    The key is the address, the language, page or fragment, who is signed in (with their roles) and this
+    browser's CSRF cookie (a page shows both) and, for a
     page made from the database, its `stamp`: a few numbers read with the route's arguments that change
     whenever the page's data does. Without a stamp the page is made from the content alone, which is loaded
     once and never changes while the process runs. Every answer carries an ETag made from the key, so a
@@ -228,14 +234,16 @@ def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Ca
             raise TypeError(f"{route.__name__}: a page takes a `session` if and only if it has a stamp")
 
         def key_of(request: Request, version: Hashable) -> tuple[object, ...]:
-            url, name = request.url, request.cookies.get(NAME_COOKIE, "")
-            return (request.app, url.path, url.query, language(request), is_fragment(request), name, version)
+            url, who = request.url, request.scope["state"].get("principal")
+            viewer = (who.id, tuple(sorted(who.roles.items()))) if who else None
+            mine = (viewer, request.cookies.get(CSRF_COOKIE, ""))  # a page shows who and carries their token
+            return (request.app, url.path, url.query, language(request), is_fragment(request), mine, version)
 
         def make(request: Request, key: tuple[object, ...], arguments: dict[str, Any]) -> Found:
             made = route(**arguments)
             response: Response = made if isinstance(made, Response) else JSONResponse(made)
-            if response.status_code != 200:
-                return response
+            if response.status_code != 200 or request.scope["state"].get("csrf_new"):
+                return response  # an error, or a page holding a token made for this visitor alone
             tag = hashlib.blake2b(repr((content(request).version, *key[1:])).encode(), digest_size=12)
             body, etag = bytes(response.body), f'W/"{tag.hexdigest()}"'
             page = (body, gzip.compress(body, 6), response.media_type or "text/html", etag)
@@ -286,8 +294,8 @@ def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Ca
 
 
 class ForgetStamps:
-    """Any request that may change data (not GET, HEAD or OPTIONS) forgets the stamps read so far when it
-    answers, so the next page shows its change at once (see _Stamps)."""
+    """Any request that may change data (not GET, HEAD or OPTIONS) forgets the stamps and sign-ins read so
+    far when it answers, so the next page shows its change at once (see _Stamps)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -300,12 +308,14 @@ class ForgetStamps:
         async def forgetting(message: Message) -> None:
             if message["type"] == "http.response.start":
                 STAMPS.forget()
+                IDENTITIES.forget()
             await send(message)
 
         try:
             await self.app(scope, receive, forgetting)
         finally:
             STAMPS.forget()
+            IDENTITIES.forget()
 
 
 content_page = cached_page()

@@ -21,13 +21,14 @@ from cer import diagnosis as diagnosing
 from cer.countries import all_countries, find_country
 from cer.db.tables import Diagnosis, DiagnosisDraft, Plan
 from cer.services import drafts
+from cer.services.access import Action, Principal, require
 from cer.services.plans import plan_from_answers, stored_answers
-from cer.web.base import DB, NAME_COOKIE, content, language, render, tr
+from cer.web.base import DB, RowId, content, language, render, tr
+from cer.web.deps import CurrentUser
 from diagnostics.answers import AnswersError, AnswerSet, Override, relevant_questions, validate_answers
 from diagnostics.describe import describe
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from workstreams.errors import InvalidRequest, NotFound
-from workstreams.status import check_text
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 RADIO_LIMIT = 7  # more choices than this: a select list
@@ -161,18 +162,30 @@ def new_diagnosis(request: Request, country: str = "") -> HTMLResponse:
 
 
 @router.get("/diagnose/drafts", response_class=HTMLResponse)
-def list_drafts(request: Request, session: DB) -> HTMLResponse:
-    return render(
-        request,
-        "drafts.html",
-        title=tr(request, "Saved drafts"),
-        drafts=drafts.recent_drafts(session=session, limit=100),
+def list_drafts(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
+    """The drafts the user saved, or of the countries whose plans they may read."""
+    shown = [d for d in drafts.recent_drafts(session=session, limit=500) if _may_see(who, d)][:100]
+    return render(request, "drafts.html", title=tr(request, "Saved drafts"), drafts=shown)
+
+
+def _may_see(who: Principal, draft: DiagnosisDraft) -> bool:
+    return draft.updated_by == who.username or (
+        who.can(Action.read_plan, draft.country_code) if draft.country_code else who.admin
     )
 
 
-@router.get("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
-def show_draft(request: Request, draft_id: str, session: DB, saved: bool = False) -> HTMLResponse:
+def _draft(session: Session, draft_id: str, who: Principal) -> DiagnosisDraft:
     draft = drafts.get_draft(session=session, draft_id=draft_id)
+    if not _may_see(who, draft):
+        require(who, Action.read_plan, draft.country_code or "*")
+    return draft
+
+
+@router.get("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
+def show_draft(
+    request: Request, draft_id: str, session: DB, who: CurrentUser, saved: bool = False
+) -> HTMLResponse:
+    draft = _draft(session, draft_id, who)
     raw = dict(draft.answers)
     errors = _problems(request, raw, draft.country_code or "", final=False)
     notice = tr(request, "Draft saved. Come back to this page's address to go on.") if saved else None
@@ -198,37 +211,42 @@ async def check_answers(request: Request) -> HTMLResponse:
 
 
 @router.post("/diagnose", response_class=HTMLResponse)
-async def post_new(request: Request, session: DB) -> Response:
-    return await _post(request, session, None)
+async def post_new(request: Request, session: DB, who: CurrentUser) -> Response:
+    return await _post(request, session, None, who)
 
 
 @router.post("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
-async def post_draft(request: Request, draft_id: str, session: DB) -> Response:
-    drafts.get_draft(session=session, draft_id=draft_id)  # 404 before anything else
-    return await _post(request, session, draft_id)
+async def post_draft(request: Request, draft_id: str, session: DB, who: CurrentUser) -> Response:
+    _draft(session, draft_id, who)  # 404 (or 403) before anything else
+    return await _post(request, session, draft_id, who)
 
 
-async def _post(request: Request, session: Session, draft_id: str | None) -> Response:
+async def _post(request: Request, session: Session, draft_id: str | None, who: Principal) -> Response:
+    """Save the answers as a draft, and diagnose them when asked; both need the member role in the
+    country (a draft without a country yet, only a sign-in)."""
     form = await request.form()
     questionnaire = content(request).questionnaire
     raw = answers_from_form(questionnaire, form)
     country = str(form.get("country") or "").strip()[:80]
-    by = str(form.get("by") or "").strip()[:120] or "web"
+    by = who.username
     action = form.get("action")
     final = action == "diagnose"
     errors = _problems(request, raw, country, final=final)
     if action == "check":
         return _form_page(request, raw=raw, country=country, errors=errors, draft=None, live=True)
+    code = find_country(country).code if country and "country" not in errors else None
+    if code:
+        require(who, Action.diagnose, code)
     draft = drafts.save_draft(
         session=session,
         draft_id=draft_id,
         questionnaire_version=questionnaire.version,
-        country=find_country(country).code if country and "country" not in errors else None,
+        country=code,
         answers=raw,
         by=by,
     )
     if not final:
-        return _remember(RedirectResponse(f"/diagnose/drafts/{draft.id}?saved=true", status_code=303), by)
+        return RedirectResponse(f"/diagnose/drafts/{draft.id}?saved=true", status_code=303)
     if errors:
         notice = tr(
             request, "The answers were saved as a draft; correct the marked answers and diagnose again."
@@ -248,17 +266,21 @@ async def _post(request: Request, session: Session, draft_id: str | None) -> Res
     stored = drafts.record_diagnosis(
         session=session, report=report, answer_set=answer_set, by=by, draft_id=draft.id
     )
-    return _remember(RedirectResponse(f"/diagnoses/{stored.id}", status_code=303), by)
+    return RedirectResponse(f"/diagnoses/{stored.id}", status_code=303)
 
 
-def _remember(response: RedirectResponse, by: str) -> RedirectResponse:
-    if by and by != "web":
-        response.set_cookie(NAME_COOKIE, by, max_age=365 * 86400, samesite="lax", httponly=True)
-    return response
+def _diagnosis_country(session: Session, diagnosis_id: int, who: Principal, action: Action) -> str:
+    """The diagnosis' country, if `who` may do `action` there (404 for an unknown id)."""
+    row = session.get(Diagnosis, diagnosis_id)
+    if row is None:
+        raise NotFound("diagnosis", diagnosis_id, ["an id from a diagnosis' address"])
+    require(who, action, row.country_code)
+    return row.country_code
 
 
 @router.get("/diagnoses/{diagnosis_id}", response_class=HTMLResponse)
-def show_diagnosis(request: Request, diagnosis_id: int, session: DB) -> HTMLResponse:
+def show_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: CurrentUser) -> HTMLResponse:
+    _diagnosis_country(session, diagnosis_id, who, Action.read_plan)
     return _result_page(request, session, diagnosis_id, {}, {})
 
 
@@ -295,17 +317,19 @@ def _result_page(
 @router.post("/diagnoses/{diagnosis_id}/overrides", response_class=HTMLResponse)
 def add_override(
     request: Request,
-    diagnosis_id: int,
+    diagnosis_id: RowId,
     session: DB,
+    who: CurrentUser,
     target: Annotated[str, Form()] = "",
     id: Annotated[str, Form()] = "",  # noqa: A002  (the override's own field name)
     decision: Annotated[str, Form()] = "",
     justification: Annotated[str, Form()] = "",
-    by: Annotated[str, Form()] = "",
 ) -> Response:
     """Override the rules for one workstream, action or tool, with a justification: a new diagnosis."""
+    _diagnosis_country(session, diagnosis_id, who, Action.manage_plan)
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
-    fields = {"target": target, "id": id, "decision": decision, "justification": justification, "by": by}
+    fields = {"target": target, "id": id, "decision": decision, "justification": justification}
+    fields["by"] = who.username
     errors: dict[str, str] = {}
     override = None
     try:
@@ -324,26 +348,30 @@ def add_override(
         for p in exc.problems:
             errors.setdefault(p.where.rpartition(".")[2] or "id", p.message)
         return _result_page(request, session, diagnosis_id, errors, fields, status_code=422)
-    stored = drafts.record_diagnosis(session=session, report=report, answer_set=new_set, by=by or "web")
-    return _remember(RedirectResponse(f"/diagnoses/{stored.id}", status_code=303), by)
+    stored = drafts.record_diagnosis(session=session, report=report, answer_set=new_set, by=who.username)
+    return RedirectResponse(f"/diagnoses/{stored.id}", status_code=303)
 
 
 @router.post("/diagnoses/{diagnosis_id}/plan", response_class=HTMLResponse)
 def create_plan(
     request: Request,
-    diagnosis_id: int,
+    diagnosis_id: RowId,
     session: DB,
+    who: CurrentUser,
     start: Annotated[dt.date | None, Form()] = None,
-    by: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
     """Create the country's plan from this diagnosis, or merge it into the plan the country has."""
-    who = by.strip() or "web"
-    check_text(by=who)
+    _diagnosis_country(session, diagnosis_id, who, Action.manage_plan)
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
     row = session.get(Diagnosis, diagnosis_id)
     if row is not None and not row.complete:
         raise InvalidRequest("this diagnosis is a draft: answer every required question first")
     plan, what = plan_from_answers(
-        session=session, content=content(request), answer_set=answer_set, country=country, start=start, by=who
+        session=session,
+        content=content(request),
+        answer_set=answer_set,
+        country=country,
+        start=start,
+        by=who.username,
     )
-    return _remember(RedirectResponse(f"/countries/{plan.country_code}?{what}=true", status_code=303), who)
+    return RedirectResponse(f"/countries/{plan.country_code}?{what}=true", status_code=303)

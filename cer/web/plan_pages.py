@@ -24,10 +24,12 @@ from cer.db.tables import Country, Plan, Task
 from cer.services import progress as progress_service
 from cer.services import stamps, workflow
 from cer.services import tasks as task_service
+from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan, plan_tasks
-from cer.web.base import DB, NAME_COOKIE, Stamp, cached_page, content, is_fragment, render, tr
+from cer.web.base import DB, RowId, Stamp, cached_page, content, is_fragment, render, tr
 from cer.web.charts import Bar, ProgressRow, progress_svg, timeline_svg
+from cer.web.deps import CurrentUser
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import LABELS, RUN_PARAMETERS, WorkstreamRun
 from workstreams.status import NEEDS_REASON, OPEN, TaskStatus, lateness, next_statuses, task_reference
@@ -47,9 +49,10 @@ def _country_name(session: Session, code: str) -> str:
 
 
 @router.get("/countries", response_class=HTMLResponse)
-def countries(request: Request, session: DB) -> HTMLResponse:
+def countries(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
+    """The countries whose plans the user may read."""
     today = _today()
-    progress = progress_service.portfolio_progress(session=session, today=today)
+    progress = progress_service.portfolio_progress(session=session, today=today, countries=who.readable())
     names = {c.code: c.name for c in session.exec(select(Country)).all()}
     return render(request, "countries.html", title=tr(request, "Countries"), progress=progress, names=names)
 
@@ -70,12 +73,14 @@ def country_plan(
     request: Request,
     code: str,
     session: DB,
+    who: CurrentUser,
     group: Annotated[str, Query(pattern="^(step|workstream)$")] = "step",
     workstream: Annotated[str | None, Query(max_length=1)] = None,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[TaskStatus | None, Query()] = None,
     changed: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
+    require(who, Action.read_plan, code)
     today = _today()
     p = progress_service.country_progress(session=session, country=code, today=today)
     shown = [
@@ -115,8 +120,14 @@ def country_plan(
     )
 
 
-def _plan_task(session: Session, code: str, task_id: int) -> tuple[Plan, Task]:
-    plan = get_plan(session=session, country=code)
+def _readable_plan(session: Session, code: str, who: Principal) -> Plan:
+    """The country's plan, if `who` may read it (403 before 404: not even whether it exists)."""
+    require(who, Action.read_plan, code)
+    return get_plan(session=session, country=code)
+
+
+def _plan_task(session: Session, code: str, task_id: int, who: Principal) -> tuple[Plan, Task]:
+    plan = _readable_plan(session, code, who)
     task = session.get(Task, task_id)
     if task is None or task.plan_id != plan.id:
         raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
@@ -136,8 +147,8 @@ def _task_context(plan: Plan, task: Task) -> dict[str, Any]:
 
 
 @router.get("/countries/{code}/tasks/{task_id}", response_class=HTMLResponse)
-def task_page(request: Request, code: str, task_id: int, session: DB) -> HTMLResponse:
-    plan, task = _plan_task(session, code, task_id)
+def task_page(request: Request, code: str, task_id: RowId, session: DB, who: CurrentUser) -> HTMLResponse:
+    plan, task = _plan_task(session, code, task_id, who)
     ctx = _task_context(plan, task)
     history = task_service.task_history(session=session, ref=str(task.id))
     deps = {
@@ -159,10 +170,17 @@ def task_page(request: Request, code: str, task_id: int, session: DB) -> HTMLRes
 
 @router.get("/countries/{code}/tasks/{task_id}/{part}", response_class=HTMLResponse)
 def task_row(
-    request: Request, code: str, task_id: int, part: Annotated[str, Path(pattern="^(edit|row)$")], session: DB
+    request: Request,
+    code: str,
+    task_id: RowId,
+    part: Annotated[str, Path(pattern="^(edit|row)$")],
+    session: DB,
+    who: CurrentUser,
 ) -> HTMLResponse:
     """The task's row alone (`row`), or the inline status form in its place (`edit`), for htmx to swap."""
-    plan, task = _plan_task(session, code, task_id)
+    plan, task = _plan_task(session, code, task_id, who)
+    if part == "edit":
+        require(who, Action.change_task, plan.country_code)
     ctx = _task_context(plan, task)
     return render(request, "_task_row.html", title="", editing=part == "edit", form={}, error=None, **ctx)
 
@@ -171,17 +189,17 @@ def task_row(
 def change_task(
     request: Request,
     code: str,
-    task_id: int,
+    task_id: RowId,
     session: DB,
+    who: CurrentUser,
     version: Annotated[int, Form(ge=1)],
     status: Annotated[str, Form(max_length=20)] = "",
     comment: Annotated[str, Form(max_length=4000)] = "",
-    by: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
     """Change a task's status and/or add a comment, on the version the person saw."""
-    plan, task = _plan_task(session, code, task_id)
-    who = by.strip() or "web"
-    form = {"status": status, "comment": comment, "by": by}
+    require(who, Action.change_task, code)
+    plan, task = _plan_task(session, code, task_id, who)
+    form = {"status": status, "comment": comment}
     new_status = None
     error, status_code = None, 200
     try:
@@ -197,7 +215,11 @@ def change_task(
         )
         try:
             task = task_service.update_task(
-                session=session, ref=_task_ref(plan, task), expected_version=version, change=change, by=who
+                session=session,
+                ref=_task_ref(plan, task),
+                expected_version=version,
+                change=change,
+                by=who.username,
             )
         except Conflict as exc:
             session.rollback()
@@ -207,10 +229,7 @@ def change_task(
     session.refresh(task)
     if error is None and not is_fragment(request):
         target = f"/countries/{plan.country_code}?changed={_task_ref(plan, task)}#t-{task.id}"
-        response = RedirectResponse(target, status_code=303)
-        if by.strip():
-            response.set_cookie(NAME_COOKIE, by.strip(), max_age=365 * 86400, samesite="lax", httponly=True)
-        return response
+        return RedirectResponse(target, status_code=303)
     ctx = _task_context(plan, task)
     if is_fragment(request):
         saved = tr(request, "Saved.") if error is None else None
@@ -262,9 +281,13 @@ def _bars(plan: Plan, tasks: list[Task]) -> list[Bar]:
 
 @router.get("/countries/{code}/timeline", response_class=HTMLResponse)
 def timeline(
-    request: Request, code: str, session: DB, workstream: Annotated[str | None, Query(max_length=1)] = None
+    request: Request,
+    code: str,
+    session: DB,
+    who: CurrentUser,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
 ) -> HTMLResponse:
-    plan = get_plan(session=session, country=code)
+    plan = _readable_plan(session, code, who)
     tasks = [
         t
         for t in plan_tasks(session=session, plan=plan)
@@ -286,8 +309,8 @@ def timeline(
 
 
 @router.get("/countries/{code}/timeline.svg")
-def timeline_image(request: Request, code: str, session: DB) -> Response:
-    plan = get_plan(session=session, country=code)
+def timeline_image(request: Request, code: str, session: DB, who: CurrentUser) -> Response:
+    plan = _readable_plan(session, code, who)
     bars = _bars(plan, plan_tasks(session=session, plan=plan))
     svg = timeline_svg(
         bars, _today(), tr(request, "Timeline of %(country)s's plan", country=plan.country_code)
@@ -297,9 +320,13 @@ def timeline_image(request: Request, code: str, session: DB) -> Response:
 
 @router.get("/countries/{code}/history", response_class=HTMLResponse)
 def history(
-    request: Request, code: str, session: DB, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+    request: Request,
+    code: str,
+    session: DB,
+    who: CurrentUser,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    plan = get_plan(session=session, country=code)
+    plan = _readable_plan(session, code, who)
     per_page = 100
     events, total = task_service.plan_history(
         session=session, plan=plan, offset=(page - 1) * per_page, limit=per_page
@@ -325,12 +352,12 @@ EXPORT_TYPES = {
 
 
 @router.get("/countries/{code}/export.{fmt}")
-def export(request: Request, code: str, fmt: str, session: DB) -> Response:
+def export(request: Request, code: str, fmt: str, session: DB, who: CurrentUser) -> Response:
     from cer import exports
 
     if fmt not in EXPORT_TYPES:
         raise NotFound("export format", fmt, list(EXPORT_TYPES))
-    plan = get_plan(session=session, country=code)
+    plan = _readable_plan(session, code, who)
     tasks = plan_tasks(session=session, plan=plan)
     names = {w.code: w.name for w in content(request).framework.workstreams}
     data: bytes | str
@@ -352,40 +379,55 @@ REPORT_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charse
 
 
 @router.get("/countries/{code}/report.{fmt}")
-def country_report(request: Request, code: str, fmt: str, session: DB) -> Response:
+def country_report(request: Request, code: str, fmt: str, session: DB, who: CurrentUser) -> Response:
     """A progress report, as a preview: not recorded, so the next recorded report lists the same changes."""
     from cer import reports
     from cer.services.reports import country_report as gather
 
     if fmt not in REPORT_TYPES:
         raise NotFound("report format", fmt, list(REPORT_TYPES))
+    require(who, Action.read_plan, code)
     data = gather(session=session, country=code, today=_today())
-    return Response(reports.render_country(data, content(request), fmt), media_type=REPORT_TYPES[fmt])
+    return _report(reports.render_country(data, content(request), fmt), fmt)
 
 
 @router.get("/portfolio/report.{fmt}")
-def portfolio_report(request: Request, fmt: str, session: DB) -> Response:
+def portfolio_report(request: Request, fmt: str, session: DB, who: CurrentUser) -> Response:
+    """The portfolio report of the countries the user may read."""
     from cer import reports
     from cer.services.reports import portfolio_report as gather
 
     if fmt not in REPORT_TYPES:
         raise NotFound("report format", fmt, list(REPORT_TYPES))
-    data = gather(session=session, today=_today())
-    return Response(reports.render_portfolio(data, content(request), fmt), media_type=REPORT_TYPES[fmt])
+    data = gather(session=session, today=_today(), only=who.readable())
+    return _report(reports.render_portfolio(data, content(request), fmt), fmt)
+
+
+def _report(text: str, fmt: str) -> Response:
+    """A report is a document of its own: its stylesheet is inline, and nothing else may run in it."""
+    headers = {
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    }
+    return Response(text, media_type=REPORT_TYPES[fmt], headers=headers)
 
 
 @router.get("/portfolio", response_class=HTMLResponse)
-def portfolio(request: Request, session: DB) -> HTMLResponse:
-    today = _today()
-    countries = progress_service.portfolio_progress(session=session, today=today)
-    by_workstream, by_step = progress_service.portfolio_breakdown(session=session, today=today)
-    overdue, overdue_total = progress_service.overdue_tasks(session=session, today=today, limit=20)
+def portfolio(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
+    """Progress of the countries the user may read, together."""
+    today, only = _today(), who.readable()
+    countries = progress_service.portfolio_progress(session=session, today=today, countries=only)
+    by_workstream, by_step = progress_service.portfolio_breakdown(
+        session=session, today=today, countries=only
+    )
+    overdue, overdue_total = progress_service.overdue_tasks(
+        session=session, today=today, limit=20, countries=only
+    )
     names = {c.code: c.name for c in session.exec(select(Country)).all()}
     rows = [
         ProgressRow(names.get(code, code), f"/countries/{code}", p.by_status, p.overdue)
         for code, p in countries.items()
     ]
-    grid = progress_service.portfolio_grid(session=session, today=today)
+    grid = progress_service.portfolio_grid(session=session, today=today, countries=only)
     return render(
         request,
         "portfolio.html",
@@ -476,7 +518,8 @@ def parameters_from_form(model: type[WorkstreamRun], form: Any) -> dict[str, Any
 
 
 @router.get("/countries/{code}/flows", response_class=HTMLResponse)
-def flows_page(request: Request, code: str, session: DB) -> HTMLResponse:
+def flows_page(request: Request, code: str, session: DB, who: CurrentUser) -> HTMLResponse:
+    require(who, Action.read_plan, code)
     return _flows_page(request, session, code, {}, {}, None)
 
 
@@ -523,14 +566,17 @@ def _flows_page(
 
 
 @router.post("/countries/{code}/flows/{workstream}", response_class=HTMLResponse)
-async def start_flow(request: Request, code: str, workstream: str, session: DB) -> Response:
+async def start_flow(request: Request, code: str, workstream: str, session: DB, who: CurrentUser) -> Response:
     """Start a workstream's flow for the country: parameters checked first, each bad one named."""
+    require(who, Action.start_flow, code)
     form = await request.form()
     # Prefect's client runs its own loop: off the server's event loop, in the thread pool like a sync route.
-    return await run_in_threadpool(_start_flow, request, code, workstream, session, form)
+    return await run_in_threadpool(_start_flow, request, code, workstream, session, form, who.username)
 
 
-def _start_flow(request: Request, code: str, workstream: str, session: Session, form: FormData) -> Response:
+def _start_flow(
+    request: Request, code: str, workstream: str, session: Session, form: FormData, by: str
+) -> Response:
     from flows.launch import start_run
     from flows.workstream import FLOW_NAMES
 
@@ -540,7 +586,6 @@ def _start_flow(request: Request, code: str, workstream: str, session: Session, 
     if model is None:
         raise NotFound("workstream", workstream, list(RUN_PARAMETERS))
     workflow.check_selected(plan, ws)
-    by = str(form.get("by") or "").strip() or "web"
     values = parameters_from_form(model, form) | {"country": plan.country_code, "by": by}
     try:
         params = model.model_validate(values)
@@ -565,14 +610,15 @@ def sign_off(
     request: Request,
     code: str,
     session: DB,
+    who: CurrentUser,
     workstream: Annotated[str, Form(max_length=1)],
     step: Annotated[int, Form(ge=1, le=6)],
     note: Annotated[str, Form(max_length=2000)] = "",
-    by: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
     """Sign a workstream's step off; a run waiting for it goes on (now, or at the next monitor-plans run)."""
     from flows.launch import resume_signed
 
+    require(who, Action.sign_off, code)
     plan = get_plan(session=session, country=code)
     try:
         workflow.sign_off(
@@ -580,7 +626,7 @@ def sign_off(
             country=plan.country_code,
             code=workstream.upper(),
             step=step,
-            by=by.strip() or "web",
+            by=who.username,
             note=note.strip() or None,
             framework=content(request).framework,
         )

@@ -13,6 +13,6 @@ DEFAULT_PORT = 8000
 def web_port(env: Mapping[str, str] | None = None) -> int:
     """`CER_WEB_PORT` (default 8000)."""
     text = (os.environ if env is None else env).get("CER_WEB_PORT") or str(DEFAULT_PORT)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidRequest(f"CER_WEB_PORT must be a port number, got {text!r}")
     return int(text)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote
 
 import pytest
 
@@ -36,6 +38,7 @@ CHROMIUM_ARGS = [
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 360, "height": 740}
 SCREENSHOTS = REPO / "var" / "screenshots"
+PASSWORD = "a long test password"  # every journey's user has this one (12+ characters)
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,14 @@ class LiveServer:
     url: str
     env: dict[str, str]
 
-    def cer(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run `cer ARGS...` against the server's database; fail the test with its stderr if it fails."""
+    def cer(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002
+        """Run `cer ARGS...` against the server's database, `input` on its standard input; fail the test
+        with its stderr if it fails."""
         done = subprocess.run(
             [sys.executable, "-m", "cer.cli", *args],
             env=self.env,
             cwd=REPO,
+            input=input,
             capture_output=True,
             text=True,
             timeout=60,
@@ -58,6 +63,15 @@ class LiveServer:
         if done.returncode != 0:
             pytest.fail(f"`cer {' '.join(args)}` exited {done.returncode}:\n{done.stderr}", pytrace=False)
         return done
+
+    def add_user(self, username: str, country: str, role: str, name: str | None = None) -> str:
+        """Create `username` (password `PASSWORD`) with `role` in `country` ('*': every one), as an
+        administrator does with the CLI; the username, which the website signs their changes with."""
+        self.cer(
+            "users", "add", username, "--name", name or username.title(), "--password-stdin", input=PASSWORD
+        )
+        self.cer("users", "grant", username, country, role)
+        return username
 
 
 class OpenPage(Protocol):
@@ -85,6 +99,28 @@ def require_browser() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
+def submit_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form the page shows; wait until it has led on and the header names the
+    user."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
+    expect(page.get_by_role("banner").get_by_role("link", name=username, exact=True)).to_be_visible()
+
+
+def sign_in(page: Page, username: str, next: str = "/") -> None:  # noqa: A002
+    """Sign `username` in through the real /login form, which then leads to `next` (a path)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"/login?next={quote(next)}")
+    submit_sign_in(page, username)
+    expect(page).to_have_url(re.compile(re.escape(next.split("?")[0]) + r"(\?|$)"))
 
 
 def shoot(page: Page, name: str) -> Path:

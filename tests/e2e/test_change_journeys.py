@@ -1,6 +1,6 @@
-"""Changing things through the website as a country team does: the questionnaire and its skip logic, the
-plan's tasks, a workstream flow waiting for sign-off, the portfolio. Each journey starts on a database of
-its own.
+"""Changing things through the website as a country team does: signing in, the questionnaire and its skip
+logic, the plan's tasks, a workstream flow waiting for sign-off, the portfolio. Each journey starts on a
+database of its own, with the users it signs in as made by `cer users` (their changes carry their username).
 
 Locators go by role and label; every page visited is saved under var/screenshots/.
 """
@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.e2e.harness import require_browser, shoot
+from tests.e2e.harness import require_browser, shoot, sign_in, submit_sign_in
 
 require_browser()  # before Playwright is imported: a clear failure under CI, a skip with the reason elsewhere
 from playwright.sync_api import expect  # noqa: E402
@@ -91,9 +91,9 @@ def task_row(page: Page, ref: str) -> Locator:
 
 
 def test_the_questionnaire_skips_what_does_not_apply_keeps_a_draft_and_explains_its_recommendation(
-    page: Page,
+    site: LiveServer, page: Page
 ) -> None:
-    page.goto("/")
+    sign_in(page, site.add_user("amina", "MWI", "coordinator", "Amina Phiri"))
     page.get_by_role("navigation", name="Toolkit sections").get_by_role(
         "link", name="Diagnose your needs"
     ).click()
@@ -103,8 +103,9 @@ def test_the_questionnaire_skips_what_does_not_apply_keeps_a_draft_and_explains_
     expect(chair).to_contain_text("Asked only if")
     shoot(page, "diagnose-1-empty")
 
-    country, name = page.get_by_label("Country", exact=True), page.get_by_label("Your name")
-    for field, text in [(country, "MWI"), (name, "Amina Phiri"), (page.get_by_label(RESIDENT), "12")]:
+    expect(page.get_by_label("Your name")).to_have_count(0)  # changes are signed by who is signed in
+    country = page.get_by_label("Country", exact=True)
+    for field, text in [(country, "MWI"), (page.get_by_label(RESIDENT), "12")]:
         field.fill(text)
         answer(page, partial(field.press, "Tab"))  # each change re-renders the questions: wait for it
     answer(page, choice(page, OMT, "No").check)
@@ -130,7 +131,6 @@ def test_the_questionnaire_skips_what_does_not_apply_keeps_a_draft_and_explains_
     expect(page.get_by_role("status")).to_contain_text("Draft saved")
     page.reload()
     expect(page.get_by_label("Country", exact=True)).to_have_value("MWI")
-    expect(page.get_by_label("Your name")).to_have_value("Amina Phiri")
     expect(page.get_by_label(RESIDENT)).to_have_value("12")
     expect(choice(page, OMT, "Yes")).to_be_checked()
     expect(page.get_by_label("Which agency chairs the OMT?")).to_have_value("unicef")
@@ -178,9 +178,12 @@ def test_the_questionnaire_skips_what_does_not_apply_keeps_a_draft_and_explains_
 
 
 def diagnose(page: Page, answers_file: str) -> None:
-    """A complete diagnosis from an example answers file, posted as the form would post it; then its page."""
+    """A complete diagnosis from an example answers file, posted as the form would post it (with the form's
+    CSRF token and the browser's cookies); then its page."""
     data = yaml.safe_load((REPO / "examples" / answers_file).read_text())
-    fields = [("country", data["country"]), ("by", "Amina Phiri"), ("action", "diagnose")]
+    page.goto("/diagnose")
+    token = page.locator("#questionnaire input[name=csrf_token]").input_value()
+    fields = [("country", data["country"]), ("action", "diagnose"), ("csrf_token", token)]
     for qid, value in data["answers"].items():
         fields += [(qid, str(v)) for v in (value if isinstance(value, list) else [value])]
     response = page.request.post(
@@ -193,8 +196,9 @@ def diagnose(page: Page, answers_file: str) -> None:
 
 
 def test_a_plan_made_from_a_diagnosis_has_tasks_whose_status_changes_inline_and_leaves_history(
-    page: Page,
+    site: LiveServer, page: Page
 ) -> None:
+    sign_in(page, site.add_user("amina", "MWI", "coordinator", "Amina Phiri"))
     diagnose(page, "malawi.yaml")
     page.get_by_role("button", name="Create plan").click()
     expect(page).to_have_url(re.compile(r"/countries/MWI(\?|$)"))
@@ -209,7 +213,6 @@ def test_a_plan_made_from_a_diagnosis_has_tasks_whose_status_changes_inline_and_
     expect(row.get_by_role("button", name="Save")).to_be_visible()
     row.get_by_label("Status").select_option(label="in progress")
     row.get_by_label("Comment").fill("Kick-off meeting held with the RC Office")
-    row.get_by_label("Your name").fill("Amina Phiri")
     shoot(page, "plan-2-inline-form")
     row.get_by_role("button", name="Save").click()
     expect(row.get_by_role("status")).to_have_text("Saved.")
@@ -222,7 +225,7 @@ def test_a_plan_made_from_a_diagnosis_has_tasks_whose_status_changes_inline_and_
     task_row(page, ref).get_by_role("link", name=ref, exact=True).click()
     expect(heading(page)).to_contain_text(ref)
     history = page.get_by_role("heading", name="History").locator("xpath=following-sibling::ol[1]")
-    expect(history.get_by_role("listitem").first).to_contain_text("Amina Phiri")
+    expect(history.get_by_role("listitem").first).to_contain_text("amina")
     expect(history).to_contain_text(re.compile(r"status: not.started → in.progress"))
     expect(history).to_contain_text("Kick-off meeting held with the RC Office")
     shoot(page, "plan-4-task")
@@ -237,7 +240,7 @@ def test_a_plan_made_from_a_diagnosis_has_tasks_whose_status_changes_inline_and_
     plan_tab(page, "History").click()
     expect(heading(page)).to_have_text("Malawi: history")
     change_row = task_row(page, ref).filter(has_text="in_progress")
-    expect(change_row).to_contain_text("Amina Phiri")
+    expect(change_row).to_contain_text("amina")
     expect(change_row).to_contain_text("Kick-off meeting held with the RC Office")
     shoot(page, "plan-6-history")
 
@@ -247,9 +250,9 @@ def test_a_status_saved_over_someone_elses_change_is_refused_and_the_comment_typ
 ) -> None:
     site.cer("plan", "create", "examples/malawi.yaml")
     first, second = open_page(), open_page()
-    first.goto("/countries/MWI")
+    sign_in(first, site.add_user("amina", "MWI", "coordinator", "Amina Phiri"), next="/countries/MWI")
     ref = CHANGE.sub("", first.get_by_role("link", name=CHANGE).first.get_attribute("aria-label") or "")
-    second.goto("/countries/MWI")
+    sign_in(second, site.add_user("tendai", "MWI", "member", "Tendai Banda"), next="/countries/MWI")
     for page in (first, second):  # both open the same task's form, on the same version of it
         task_row(page, ref).get_by_role("link", name=f"Change the status of {ref}").click()
         expect(task_row(page, ref).get_by_role("button", name="Save")).to_be_visible()
@@ -273,6 +276,45 @@ def test_a_status_saved_over_someone_elses_change_is_refused_and_the_comment_typ
     expect(task_row(second, ref)).to_contain_text("in progress")
 
 
+def test_a_country_plan_asks_for_sign_in_and_only_members_may_change_its_tasks(
+    site: LiveServer, open_page: OpenPage
+) -> None:
+    site.cer("plan", "create", "examples/malawi.yaml")
+    page = open_page()
+    page.goto("/countries/MWI")  # nobody signed in: the plan is for Malawi's team
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fcountries%2FMWI$"))
+    expect(heading(page)).to_have_text("Sign in")
+    shoot(page, "access-1-asked-to-sign-in")
+
+    submit_sign_in(page, site.add_user("chikondi", "MWI", "member", "Chikondi Mwale"))
+    expect(page).to_have_url(re.compile(r"/countries/MWI$"))  # back where they were going
+    expect(heading(page)).to_have_text("Malawi: the plan")
+    change = page.get_by_role("link", name=CHANGE).first
+    ref = CHANGE.sub("", change.get_attribute("aria-label") or "")
+    row = task_row(page, ref)
+    change.click()
+    expect(row.get_by_role("button", name="Save")).to_be_visible()
+    row.get_by_label("Status").select_option(label="in progress")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_role("status")).to_have_text("Saved.")
+    shoot(page, "access-2-member-changed-a-task")
+
+    header = page.get_by_role("banner")
+    header.get_by_role("button", name="Sign out").click()
+    expect(header.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(header.get_by_role("link", name="chikondi")).to_have_count(0)
+    page.goto("/countries/MWI")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fcountries%2FMWI$"))
+    shoot(page, "access-3-signed-out")
+
+    viewer = open_page()
+    sign_in(viewer, site.add_user("grace", "MWI", "viewer", "Grace Banda"), next="/countries/MWI")
+    expect(heading(viewer)).to_have_text("Malawi: the plan")
+    expect(task_row(viewer, ref)).to_contain_text("in progress")
+    expect(viewer.get_by_role("link", name=CHANGE)).to_have_count(0)  # a viewer reads, changes nothing
+    shoot(viewer, "access-4-viewer")
+
+
 def reload_until(page: Page, where: Locator, text: str, seconds: float) -> None:
     """Reload the page until `where` shows `text` (the flows page does not refresh itself)."""
     deadline = time.monotonic() + seconds
@@ -288,7 +330,7 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
 ) -> None:
     live_stack.cer("plan", "create", "examples/somalia.yaml", "--start", dt.date.today().isoformat())
     page = open_page(server=live_stack)
-    page.goto("/countries/SOM")
+    sign_in(page, live_stack.add_user("amina", "SOM", "coordinator", "Amina Yusuf"), next="/countries/SOM")
     plan_tab(page, "Flows and sign-off").click()
     expect(heading(page)).to_have_text("Somalia: workstream flows")
     a = page.get_by_role("region", name="A UN Programme")
@@ -301,7 +343,6 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
 
     start = a.get_by_role("form", name="Start the A flow")
     start.get_by_label("Results groups").fill("Health, Education")
-    start.get_by_label("Your name").fill("Amina Yusuf")
     start.get_by_role("button", name="Start the flow").click()
     expect(page).to_have_url(re.compile(r"/countries/SOM/flows\?started="))
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Run \S+ started"))
@@ -320,10 +361,9 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
     shoot(page, "flows-4-note-required")
 
     note.fill("Agreed at the UNCT retreat; the open tasks go on in step 2")
-    step[1].get_by_label("Your name").fill("Amina Yusuf")
     step[1].get_by_role("button", name="Sign off step 1").click()
     expect(page.get_by_role("status")).to_contain_text("signed off")
-    expect(step[1]).to_contain_text("signed off by Amina Yusuf")
+    expect(step[1]).to_contain_text("signed off by amina")
     expect(step[1]).to_contain_text("Agreed at the UNCT retreat")
     shoot(page, "flows-5-step-1-signed-off")
 
@@ -335,7 +375,7 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
 def test_the_portfolio_shows_every_country_with_a_plan_and_a_report(site: LiveServer, page: Page) -> None:
     site.cer("plan", "create", "examples/malawi.yaml")
     site.cer("plan", "create", "examples/somalia.yaml")
-    page.goto("/")
+    sign_in(page, site.add_user("pat", "*", "viewer", "Pat Okello"))
     page.get_by_role("navigation", name="Toolkit sections").get_by_role("link", name="Portfolio").click()
     expect(heading(page)).to_have_text("Portfolio")
     expect(page.get_by_text("2 countries with a plan.")).to_be_visible()

@@ -11,13 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cer.config import Settings, get_settings
+from cer.config import get_settings
 from cer.content import Content
-from cer.db.migrate import upgrade
-from cer.web.app import create_app
 from cer.web.base import _Pages
 from tests.factories import advance
-from tests.web.conftest import db_session, seed_plan
+from tests.web.conftest import _client, db_session, seed_plan, signed_in
 from workstreams.errors import InvalidRequest
 from workstreams.status import TaskStatus, task_reference
 
@@ -48,7 +46,7 @@ def test_a_plan_page_revalidates_with_its_etag_and_a_change_through_the_site_sho
     # the no-JavaScript form post, then the page the browser is sent back to: fresh, not the cached one
     site.post(
         f"/countries/{code}/tasks/{task.id}",
-        data={"version": "1", "status": "in_progress", "comment": "", "by": "Ana"},
+        data={"version": "1", "status": "in_progress", "comment": ""},
     )
     after = site.get(f"/countries/{code}", headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["etag"] != etag
@@ -64,7 +62,7 @@ def test_api_tasks_show_a_change_at_once_and_answer_304_while_nothing_changed(
     first = site.get(url)
     ref = first.json()["items"][0]["ref"]
     assert site.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
-    change = {"version": 1, "status": "in_progress", "by": "Ana"}
+    change = {"version": 1, "status": "in_progress"}
     assert site.patch(f"/api/tasks/{ref}", json=change).status_code == 200
     now = site.get(url)
     assert now.status_code == 200 and now.headers["etag"] != first.headers["etag"]
@@ -73,10 +71,9 @@ def test_api_tasks_show_a_change_at_once_and_answer_304_while_nothing_changed(
 
 
 def _site(tmp_path: Path, stale_seconds: float) -> TestClient:
-    url = f"sqlite:///{tmp_path / 'cer.db'}"
-    upgrade(url)
-    settings = Settings(database_url=url, var_dir=tmp_path, web_stale_seconds=stale_seconds)
-    return TestClient(create_app(settings=settings))
+    """The site, a viewer of every country signed in."""
+    client = _client(f"sqlite:///{tmp_path / 'cer.db'}", tmp_path, web_stale_seconds=stale_seconds)
+    return signed_in(client, "reader", "viewer")
 
 
 @pytest.mark.parametrize("stale_seconds", [0.0, 0.3])

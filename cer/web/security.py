@@ -1,0 +1,252 @@
+"""Who is asking, whether a change really comes from our own forms, and the headers every answer carries.
+
+One ASGI middleware (`Guard`) does three things for every request:
+
+* **Identify**: an `Authorization: Bearer cer_…` token (the JSON API, a remote CLI) or the `cer_session`
+  cookie (a browser) becomes a `Principal` in `request.state.principal` (None: nobody signed in). A bad
+  Bearer token is remembered as `request.state.auth_error`, answered 401 by any route that needs a user.
+  Look-ups are kept for `settings.web_stale_seconds`, like page stamps, and forgotten on any change made
+  through this process: a sign-out, revoked role or token from another process counts within that window.
+* **CSRF**: a POST/PUT/PATCH/DELETE authenticated by cookie must carry the token of this browser's
+  `cer_csrf` cookie (an HMAC of it under `CER_SECRET_KEY`) in the form field `csrf_token` or the
+  `X-CSRF-Token` header (htmx sends it from `hx-headers` on <body>). Requests with a Bearer token carry no
+  ambient credentials and need none; unsafe /api requests with neither cookie nor token go on to their 401.
+* **Headers**: a Content-Security-Policy without inline scripts, frame-ancestors 'none', nosniff,
+  Referrer-Policy, and a `cer_csrf` cookie when a page had to make one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cer.config import Settings
+from cer.services.access import Principal
+from cer.services.errors import Unauthenticated
+
+SESSION_COOKIE = "cer_session"
+CSRF_COOKIE = "cer_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE = ("GET", "HEAD", "OPTIONS")
+MAX_FORM_BYTES = 2 * 1024 * 1024
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+def _sign(settings: Settings, value: str) -> str:
+    return hmac.new(settings.secret_key.encode(), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token this browser's forms carry. Without a `cer_csrf` cookie yet, one is made now and set on
+    the answer (and the page is not cached: its token is this visitor's)."""
+    state = request.scope.setdefault("state", {})
+    value = request.cookies.get(CSRF_COOKIE) or state.get("csrf_new")
+    if not value:
+        value = state["csrf_new"] = secrets.token_urlsafe(24)
+    return _sign(request.app.state.settings, value)
+
+
+def rotate_csrf(request: Request) -> None:
+    """A new `cer_csrf` cookie (at sign-in and sign-out): a token seen before no longer counts."""
+    request.scope.setdefault("state", {})["csrf_new"] = secrets.token_urlsafe(24)
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies are `Secure` over https, and always in production (which is served over https)."""
+    settings: Settings = request.app.state.settings
+    return request.url.scheme == "https" or settings.env == "production"
+
+
+@dataclass
+class _Known:
+    until: float
+    who: Principal | None
+    error: str | None
+
+
+class _Identities:
+    """Tokens and session cookies looked up lately → who they are (or why not)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[object, str], _Known] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, str]) -> _Known | None:
+        found = self._known.get(key)
+        return found if found is not None and time.monotonic() < found.until else None
+
+    def put(self, key: tuple[object, str], known: _Known) -> None:
+        with self._lock:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            self._known[key] = known
+
+    def forget(self) -> None:
+        with self._lock:
+            self._known.clear()
+
+
+IDENTITIES = _Identities()
+
+
+def _look_up(settings: Settings, kind: str, secret: str) -> _Known:
+    from cer.db.session import open_session
+    from cer.services.sessions import principal_for_session
+    from cer.services.users import user_for_token
+
+    with open_session(settings) as session:
+        try:
+            if kind == "bearer":
+                who = user_for_token(session=session, secret=secret)
+            else:
+                who = principal_for_session(session=session, token=secret, hours=settings.session_hours)
+        except Unauthenticated as exc:
+            return _Known(0.0, None, str(exc))
+    return _Known(0.0, who, None)
+
+
+async def identify(app: Any, scope: Scope) -> tuple[Principal | None, str | None]:
+    headers = Headers(scope=scope)
+    authorization = headers.get("authorization")
+    if authorization is not None:
+        scheme, _, secret = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return None, "use the header Authorization: Bearer <token> (cer tokens create)"
+        kind, secret = "bearer", secret.strip()
+    else:
+        cookie = Request(scope).cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None, None
+        kind, secret = "session", cookie
+    settings: Settings = app.state.settings
+    key = (app, kind + ":" + hashlib.sha256(secret.encode()).hexdigest())
+    known = IDENTITIES.get(key)
+    if known is None:
+        known = await run_in_threadpool(_look_up, settings, kind, secret)
+        if settings.web_stale_seconds > 0:
+            known.until = time.monotonic() + settings.web_stale_seconds
+            IDENTITIES.put(key, known)
+    if kind == "session" and known.who is None:
+        return None, None  # an ended sign-in is just nobody signed in (the page offers to sign in)
+    return known.who, known.error
+
+
+class Guard:
+    """See the module's docstring."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["principal"], state["auth_error"] = await identify(scope["app"], scope)
+        if scope["method"] not in SAFE:
+            IDENTITIES.forget()
+            refused, receive = await self._check_csrf(scope, receive)
+            if refused is not None:
+                await refused(scope, receive, self._headers(scope, send))
+                return
+        await self.app(scope, receive, self._headers(scope, send))
+
+    def _headers(self, scope: Scope, send: Send) -> Send:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                headers += [h for h in HEADERS if h[0] not in names]
+                if new := scope["state"].get("csrf_new"):
+                    secure = "; Secure" if secure_cookies(Request(scope)) else ""
+                    cookie = f"{CSRF_COOKIE}={new}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        return sending
+
+    async def _check_csrf(self, scope: Scope, receive: Receive) -> tuple[Any, Receive]:
+        headers = Headers(scope=scope)
+        request = Request(scope)
+        if "authorization" in headers:
+            return None, receive
+        if scope["path"].startswith("/api/") and SESSION_COOKIE not in request.cookies:
+            return None, receive  # nobody signed in: the route answers 401
+        cookie = request.cookies.get(CSRF_COOKIE)
+        expected = _sign(scope["app"].state.settings, cookie) if cookie else None
+
+        def valid(given: str | None) -> bool:
+            return bool(expected and given and hmac.compare_digest(expected, given))
+
+        if valid(headers.get(CSRF_HEADER)):
+            return None, receive
+        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            body, receive = await _buffered(receive)
+            if body is None:
+                return PlainTextResponse("request body too large", status_code=413), receive
+            if valid(dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)).get(CSRF_FIELD)):
+                return None, receive
+        return _refusal(scope), receive
+
+
+def _refusal(scope: Scope) -> Any:
+    message = (
+        "this form has expired or did not come from this site (missing or wrong CSRF token): "
+        "reload the page and try again"
+    )
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"errors": [{"field": CSRF_FIELD, "message": message}]}, status_code=403)
+    from cer.web.base import render, tr
+
+    request = Request(scope)
+    return render(request, "error.html", 403, title=tr(request, "Refused"), message=tr(request, message))
+
+
+async def _buffered(receive: Receive) -> tuple[bytes | None, Receive]:
+    """The whole body, and a `receive` that gives it again to the route."""
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > MAX_FORM_BYTES:
+            return None, receive
+        more = message.get("more_body", False)
+    body, sent = b"".join(chunks), False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
