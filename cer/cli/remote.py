@@ -41,13 +41,23 @@ class Remote:
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310  (https or loopback)
+            with _OPENER.open(request, timeout=60) as answer:
                 return json.loads(answer.read())
         except urllib.error.HTTPError as error:
             raise _error(error.code, error.read()) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise InvalidRequest(f"cannot reach the server at {self.url}: {reason}") from None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is refused, not followed: urllib would send the token on to wherever it points."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:  # noqa: ARG002
+        raise InvalidRequest(f"the server redirected to {newurl}: set CER_SERVER_URL to the address it names")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _error(status: int, body: bytes) -> Exception:

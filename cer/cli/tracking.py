@@ -7,6 +7,7 @@ import getpass
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import quote
 
 import typer
 
@@ -80,7 +81,7 @@ def plan_show(
     from cer import render_tracking as rt
 
     if (server := remote()) is not None:
-        brief = server.call("GET", f"/api/plans/{country.strip()}")
+        brief = server.call("GET", f"/api/plans/{quote(country.strip(), safe='')}")
         items = tasks_of(server, brief["country"])
         text = f"Plan for {brief['country']}: {brief['start']} to {brief['end']} · {len(items)} tasks\n\n"
         text += rt.tasks_table(as_tasks(items), brief["country"])
@@ -159,10 +160,10 @@ def tasks_update(
     )
     if (server := remote()) is not None:
         no_acting_as(as_)
-        seen = version if version is not None else server.call("GET", f"/api/tasks/{ref}")["version"]
+        seen = version if version is not None else server.call("GET", f"/api/tasks/{quote(ref)}")["version"]
         fields = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(change).items()}
         body = {"version": seen, **{k: v for k, v in fields.items() if v is not None}}
-        data = server.call("PATCH", f"/api/tasks/{ref}", body=body)
+        data = server.call("PATCH", f"/api/tasks/{quote(ref)}", body=body)
         code = data["ref"].split("-")[0]
         _print(lambda: data, json_, lambda: rt.tasks_table(as_tasks([data]), code))
         return
@@ -183,7 +184,7 @@ def tasks_history(
     from cer.db.tables import TaskEvent
 
     if (server := remote()) is not None:
-        items = server.call("GET", f"/api/tasks/{ref}/history")["items"]
+        items = server.call("GET", f"/api/tasks/{quote(ref)}/history")["items"]
         events = [TaskEvent.model_validate(item) for item in items]
         _print(lambda: items, json_, lambda: rt.history_text(events))
         return

@@ -255,7 +255,8 @@ def authenticate(*, session: Session, username: str, password: str, source: str 
     from argon2.exceptions import InvalidHashError, VerificationError
 
     name = username.strip().lower()[:60]
-    user = session.exec(select(User).where(User.username == name)).first()
+    found = None if _CONTROL.search(name) else session.exec(select(User).where(User.username == name))
+    user = found.first() if found is not None else None  # (PostgreSQL refuses a NUL in a query)
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(_hasher().hash(generate_password()))
     try:  # an unknown user costs the same time as a wrong password

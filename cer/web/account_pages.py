@@ -41,28 +41,29 @@ class Throttle:
             times.popleft()
         return times
 
-    def wait(self, address: str, username: str) -> int:
-        """Seconds until a sign-in may be tried again (0: now)."""
+    def attempt(self, address: str, username: str) -> int:
+        """Seconds until a sign-in may be tried again (0: now, and this attempt is counted as a failure
+        until it `succeeded`: attempts made at the same moment cannot all slip under the limit)."""
         now = time.monotonic()
+        keys = ((address, username), (address, ""))
         with self._lock:
             waits = [
                 int(times[0] + WINDOW - now) + 1
-                for key, limit in (((address, username), PER_USER), ((address, ""), PER_ADDRESS))
+                for key, limit in zip(keys, (PER_USER, PER_ADDRESS), strict=True)
                 if len(times := self._recent(key, now)) >= limit
             ]
+            if not waits:
+                if len(self._failures) > 100_000:
+                    self._failures.clear()
+                for key in keys:
+                    self._recent(key, now).append(now)
         return max(waits, default=0)
-
-    def failed(self, address: str, username: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._failures) > 100_000:
-                self._failures.clear()
-            for key in ((address, username), (address, "")):
-                self._recent(key, now).append(now)
 
     def succeeded(self, address: str, username: str) -> None:
         with self._lock:
             self._failures.pop((address, username), None)
+            if times := self._failures.get((address, "")):
+                times.pop()
 
 
 THROTTLE = Throttle()
@@ -100,7 +101,7 @@ def login(
 ) -> Response:
     """Check the password; on success a new session cookie (and CSRF cookie), then back where one was."""
     name, address, target = username.strip().lower()[:60], _address(request), local_path(next)
-    if wait := THROTTLE.wait(address, name):
+    if wait := THROTTLE.attempt(address, name):
         message = tr(
             request, "Too many failed sign-ins: try again in %(minutes)s minutes.", minutes=wait // 60 + 1
         )
@@ -110,7 +111,6 @@ def login(
     try:
         who = users.authenticate(session=session, username=name, password=password, source=f"web {address}")
     except Unauthenticated:
-        THROTTLE.failed(address, name)
         return _login_page(request, target, username[:60], tr(request, "Wrong username or password."))
     THROTTLE.succeeded(address, name)
     settings = request.app.state.settings
@@ -118,8 +118,7 @@ def login(
     redirect = RedirectResponse(target, status_code=303)
     redirect.set_cookie(
         SESSION_COOKIE,
-        token,
-        max_age=int(settings.session_hours * 3600),
+        token,  # no Max-Age: the server ends the session after CER_SESSION_HOURS without use
         httponly=True,
         samesite="lax",
         secure=secure_cookies(request),

@@ -39,7 +39,7 @@ from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import RUN_PARAMETERS
-from workstreams.status import TaskStatus
+from workstreams.status import TaskStatus, parse_reference
 
 router = APIRouter(prefix="/api", tags=["api"])
 PAGE_SIZE = 25
@@ -99,8 +99,12 @@ def api_diagnose(
 ) -> dict[str, Any]:
     """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan.
     Needs the member role in the country."""
+    signed = [o.model_copy(update={"by": who.username}) for o in answers.overrides]  # signed as theirs
+    answers = answers.model_copy(update={"overrides": signed})
     report = diagnosing.run(content(request), answers, country=None, start=dt.date.today(), draft=draft)
-    require(who, Action.diagnose, report.country.code)
+    require(
+        who, Action.manage_plan if signed else Action.diagnose, report.country.code
+    )  # overrides: coordinator
     row = record_diagnosis(session=session, report=report, answer_set=answers, by=who.username)
     return {"id": row.id, **diagnosing.report_json(report)}
 
@@ -236,7 +240,10 @@ def _country_of(session: Session, task: Task) -> str:
 
 
 def _task(session: Session, ref: str, who: Principal, action: Action) -> tuple[Task, str]:
-    """The task and its country, if `who` may do `action` there."""
+    """The task and its country, if `who` may do `action` there (for a reference, checked before looking:
+    a country one has no role in answers 403 whether the task exists or not)."""
+    if not ref.strip().isdigit():
+        require(who, action, parse_reference(ref)[0])
     task = task_service.get_task(session=session, ref=ref)
     country = _country_of(session, task)
     require(who, action, country)

@@ -131,7 +131,10 @@ def local_path(target: str | None, default: str = "/") -> str:
     """A redirect target on this site only: a path, never another host (no open redirects)."""
     if not target:
         return default
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. '//[x': not an address at all
+        return default
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return default
     return target

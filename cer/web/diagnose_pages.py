@@ -22,9 +22,10 @@ from cer.countries import all_countries, find_country
 from cer.db.tables import Diagnosis, DiagnosisDraft, Plan
 from cer.services import drafts
 from cer.services.access import Action, Principal, require
+from cer.services.errors import Forbidden
 from cer.services.plans import plan_from_answers, stored_answers
 from cer.web.base import DB, RowId, content, language, render, tr
-from cer.web.deps import CurrentUser
+from cer.web.deps import CurrentUser, MaybeUser
 from diagnostics.answers import AnswersError, AnswerSet, Override, relevant_questions, validate_answers
 from diagnostics.describe import describe
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
@@ -168,16 +169,22 @@ def list_drafts(request: Request, session: DB, who: CurrentUser) -> HTMLResponse
     return render(request, "drafts.html", title=tr(request, "Saved drafts"), drafts=shown)
 
 
-def _may_see(who: Principal, draft: DiagnosisDraft) -> bool:
-    return draft.updated_by == who.username or (
-        who.can(Action.read_plan, draft.country_code) if draft.country_code else who.admin
-    )
+def _may_see(who: Principal, draft: DiagnosisDraft, action: Action = Action.read_plan) -> bool:
+    """A draft of a country: its readers see it, its members change it; without a country yet, only the
+    person who saved it (and an admin)."""
+    if draft.country_code:
+        return who.can(action, draft.country_code)
+    return draft.updated_by == who.username or who.admin
 
 
-def _draft(session: Session, draft_id: str, who: Principal) -> DiagnosisDraft:
+def _draft(
+    session: Session, draft_id: str, who: Principal, action: Action = Action.read_plan
+) -> DiagnosisDraft:
     draft = drafts.get_draft(session=session, draft_id=draft_id)
-    if not _may_see(who, draft):
-        require(who, Action.read_plan, draft.country_code or "*")
+    if not _may_see(who, draft, action):
+        if draft.country_code:
+            require(who, action, draft.country_code)
+        raise Forbidden(f"draft {draft_id[:8]}… is someone else's: only they (or an admin) may open it")
     return draft
 
 
@@ -211,32 +218,44 @@ async def check_answers(request: Request) -> HTMLResponse:
 
 
 @router.post("/diagnose", response_class=HTMLResponse)
-async def post_new(request: Request, session: DB, who: CurrentUser) -> Response:
+async def post_new(request: Request, session: DB, who: MaybeUser) -> Response:
     return await _post(request, session, None, who)
 
 
 @router.post("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
 async def post_draft(request: Request, draft_id: str, session: DB, who: CurrentUser) -> Response:
-    _draft(session, draft_id, who)  # 404 (or 403) before anything else
+    _draft(session, draft_id, who, Action.diagnose)  # 404 (or 403) before anything else
     return await _post(request, session, draft_id, who)
 
 
-async def _post(request: Request, session: Session, draft_id: str | None, who: Principal) -> Response:
-    """Save the answers as a draft, and diagnose them when asked; both need the member role in the
-    country (a draft without a country yet, only a sign-in)."""
+async def _post(request: Request, session: Session, draft_id: str | None, who: Principal | None) -> Response:
+    """Check the answers (anyone); save them as a draft, and diagnose them when asked (the member role in
+    the country; a draft without a country yet, a sign-in). Refused, the answers stay on the page."""
     form = await request.form()
     questionnaire = content(request).questionnaire
     raw = answers_from_form(questionnaire, form)
     country = str(form.get("country") or "").strip()[:80]
-    by = who.username
     action = form.get("action")
     final = action == "diagnose"
     errors = _problems(request, raw, country, final=final)
     if action == "check":
         return _form_page(request, raw=raw, country=country, errors=errors, draft=None, live=True)
+    if who is None:
+        notice = tr(
+            request, "Sign in to save or diagnose these answers; they are kept on this page until then."
+        )
+        return _form_page(
+            request, raw=raw, country=country, errors=errors, draft=None, live=True, status_code=401,
+            notice=notice,
+        )  # fmt: skip
+    by = who.username
     code = find_country(country).code if country and "country" not in errors else None
-    if code:
-        require(who, Action.diagnose, code)
+    if code and not who.can(Action.diagnose, code):  # refused, with every answer kept on the page
+        why = tr(request, "saving answers for %(country)s needs the member role there", country=code)
+        return _form_page(
+            request, raw=raw, country=country, errors=errors | {"country": why}, draft=None, live=True,
+            status_code=403,
+        )  # fmt: skip
     draft = drafts.save_draft(
         session=session,
         draft_id=draft_id,

@@ -200,8 +200,11 @@ class Guard:
         cookie = request.cookies.get(CSRF_COOKIE)
         expected = _sign(scope["app"].state.settings, cookie) if cookie else None
 
-        def valid(given: str | None) -> bool:
-            return bool(expected and given and hmac.compare_digest(expected, given))
+        def valid(
+            given: str | None,
+        ) -> bool:  # compared as bytes: any text a client sends is refused, not a 500
+            given_bytes = given.encode("utf-8", "surrogateescape") if given else b""
+            return bool(expected and given_bytes and hmac.compare_digest(expected.encode(), given_bytes))
 
         if valid(headers.get(CSRF_HEADER)):
             return None, receive

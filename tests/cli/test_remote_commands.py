@@ -3,6 +3,7 @@ user and roles, the server's refusals as exit codes. The server is uvicorn on lo
 
 from __future__ import annotations
 
+import http.server
 import json
 import socket
 import threading
@@ -108,3 +109,24 @@ def test_the_servers_refusals_are_told_and_nothing_changes(
     with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
         assert session.exec(select(TaskEvent)).all() == []
         assert session.exec(select(Plan)).one().country_code == "MWI"
+
+
+def test_a_redirect_is_refused_and_the_token_goes_nowhere_else(cer: Callable[..., Result]) -> None:
+    seen: list[str | None] = []
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.2:9/elsewhere")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.HTTPServer(("127.0.0.1", 0), Redirecting) as httpd:
+        threading.Thread(target=httpd.handle_request, daemon=True).start()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        answer = remote(cer, url, "cer_secret")("tasks", "list", "--country", "MWI")
+    assert answer.exit_code == 2 and "redirected" in answer.stderr
+    assert seen == ["Bearer cer_secret"]  # asked once, of the server named, and never followed

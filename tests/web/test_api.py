@@ -138,3 +138,26 @@ def test_flow_runs_and_sign_offs_refuse_bad_input_naming_each_field(
         ]
         == "step"
     )
+
+
+def test_overrides_sent_to_the_api_need_a_coordinator_and_are_signed_by_them(
+    public_site: TestClient, content: Content
+) -> None:
+    from tests.web.conftest import signed_in
+
+    override = {
+        "target": "workstream",
+        "id": "D",
+        "decision": "include",
+        "justification": "x" * 30,
+        "by": "boss",
+    }
+    body = answer_set(content) | {"overrides": [override]}
+    member = signed_in(public_site, "mo", "member", "MWI")
+    assert member.post("/api/diagnoses", json=body).status_code == 403
+    coordinator = signed_in(TestClient(public_site.app), "co", "coordinator", "MWI")
+    made = coordinator.post("/api/diagnoses", json=body)
+    assert made.status_code == 201
+    with db_session(coordinator) as session:
+        row = session.exec(select(Diagnosis)).one()
+    assert [o["by"] for o in row.overrides] == ["co"]

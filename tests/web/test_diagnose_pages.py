@@ -15,7 +15,7 @@ from sqlmodel import func, select
 from cer.content import Content
 from cer.db.tables import Diagnosis, DiagnosisDraft, Plan, Task
 from tests.factories import make_answers
-from tests.web.conftest import db_session
+from tests.web.conftest import csrf_of, db_session, signed_in
 
 HX = {"HX-Request": "true"}
 
@@ -159,3 +159,42 @@ def test_unknown_drafts_and_diagnoses_are_404_pages(site: TestClient) -> None:
         assert page.status_code == 404 and '<main id="main">' in page.text
     assert site.post("/diagnose/drafts/nope", data={"action": "save"}).status_code == 404
     assert count(site, DiagnosisDraft) == 0
+
+
+def test_saving_answers_for_a_country_without_a_role_there_is_refused_and_keeps_every_answer(
+    public_site: TestClient, content: Content
+) -> None:
+    site = signed_in(public_site, "sam", "member", "SOM")
+    refused = site.post("/diagnose", data=form(content, resident_agencies=12) | {"action": "save"})
+    assert refused.status_code == 403
+    assert "needs the member role there" in refused.text and 'aria-describedby="e-country"' in refused.text
+    assert 'value="12"' in refused.text  # nothing typed is lost
+    assert count(site, DiagnosisDraft) == 0
+    assert (
+        site.post("/diagnose", data=form(content) | {"country": "SOM", "action": "save"}).status_code == 200
+    )
+    assert count(site, DiagnosisDraft) == 1
+
+
+def test_a_draft_is_changed_only_by_its_countrys_members_and_anonymous_answers_are_kept(
+    public_site: TestClient, content: Content
+) -> None:
+    anonymous = public_site.post(
+        "/diagnose",
+        data=form(content, resident_agencies=12) | {"action": "save", "csrf_token": csrf_of(public_site)},
+    )
+    assert (
+        anonymous.status_code == 401
+        and "Sign in to save" in anonymous.text
+        and 'value="12"' in anonymous.text
+    )
+    member = signed_in(public_site, "mia", "member", "MWI")
+    saved = member.post("/diagnose", data={"country": "MWI", "action": "save"}, follow_redirects=False)
+    url = saved.headers["location"].split("?")[0]
+    viewer = signed_in(TestClient(public_site.app), "vic", "viewer", "MWI")
+    assert viewer.get(url).status_code == 200  # a reader of MWI reads it
+    for country in ("", "MWI", "nowhere"):  # but may not change it, whatever country is posted
+        assert viewer.post(url, data={"country": country, "action": "save"}).status_code == 403
+    with db_session(member) as session:
+        draft = session.exec(select(DiagnosisDraft)).one()
+    assert draft.country_code == "MWI" and draft.updated_by == "mia"

@@ -18,6 +18,7 @@ from cer.config import get_settings
 from cer.content import Content
 from cer.db.tables import AuditEvent, Country, Plan, Task, TaskEvent, User, WebSession
 from cer.services import users
+from cer.web.account_pages import PER_USER, Throttle
 from cer.web.security import IDENTITIES
 from tests.web.conftest import (
     PASSWORD,
@@ -115,6 +116,8 @@ def test_outside_development_a_real_secret_key_is_required() -> None:
 def test_sign_in_is_limited_after_repeated_failures(tmp_path: Path) -> None:
     client = _client(f"sqlite:///{tmp_path / 'cer.db'}", tmp_path)
     add_user(client, "cleo", "viewer")
+    assert client.get("/login?next=//[x").status_code == 200  # not an address: back to the overview
+    assert sign_in(client, "a\x00b").status_code == 401
     for _ in range(5):
         assert sign_in(client, "cleo", "guess " * 3).status_code == 401
     blocked = sign_in(client, "cleo")  # even the right password, for a while
@@ -122,7 +125,15 @@ def test_sign_in_is_limited_after_repeated_failures(tmp_path: Path) -> None:
     assert "Too many failed sign-ins" in blocked.text
     with db_session(client) as session:
         failures = session.exec(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
-    assert len(failures) == 5  # the refused attempts never reached the password check
+    assert len(failures) == 6  # the refused attempts never reached the password check
+
+
+def test_attempts_made_at_once_are_counted_before_any_password_is_checked() -> None:
+    throttle = Throttle()
+    assert [throttle.attempt("10.0.0.1", "cleo") for _ in range(PER_USER)] == [0] * PER_USER
+    assert throttle.attempt("10.0.0.1", "cleo") > 0  # the sixth waits, though none has failed yet
+    throttle.succeeded("10.0.0.1", "cleo")
+    assert throttle.attempt("10.0.0.1", "cleo") == 0
 
 
 def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
@@ -146,6 +157,7 @@ def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
             refused = site.post(url, data=data, follow_redirects=False)
             assert refused.status_code == 403 and "CSRF" in refused.text, (url, token, refused.status_code)
         assert site.post(url, data=form, headers={"X-CSRF-Token": "nope"}).status_code == 403
+        assert site.post(url, data=form | {"csrf_token": "é"}).status_code == 403  # refused, not a 500
     with db_session(site) as session:
         assert session.exec(select(TaskEvent)).all() == []
     accepted = site.post(
@@ -184,6 +196,12 @@ def test_the_api_answers_401_without_a_valid_token_and_acts_as_its_owner(
     with db_session(site) as session:
         token_row, token = users.create_token(session=session, username="dana", name="laptop", by="t")
         ref = f"{code}-{session.exec(select(Task)).first().key}"  # type: ignore[union-attr]
+    outsider = {"Authorization": f"Bearer {token}"}
+    for elsewhere in (
+        "SOM-A-1.1",
+        "VNM-B-4.1",
+    ):  # a country without a role: 403 whether the task exists or not
+        assert site.get(f"/api/tasks/{elsewhere}", headers=outsider).status_code == 403
     missing = site.get("/api/tasks")
     assert missing.status_code == 401 and missing.headers["www-authenticate"].startswith("Bearer")
     assert missing.json()["errors"][0]["message"]
