@@ -1,19 +1,33 @@
-# The two commands: `make run` starts the product, `make test` runs every check. Both set up .venv first.
+# The two commands: `make run` starts the product, `make test` runs every check. Both set up .venv first,
+# from the lock in requirements/ (the exact version and hashes of every package, direct and transitive), so a
+# fresh machine installs what CI installed. Each step says what it does.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+UV := $(BIN)/uv
+LOCK := requirements
+# uv installs in seconds what pip resolves and installs in minutes; pip only brings uv itself into the venv.
+UV_INSTALL := $(UV) pip install --python $(BIN)/python --build-constraints $(LOCK)/build.txt
+UV_COMPILE := $(UV) pip compile --universal --python-version 3.11 --generate-hashes --quiet
+# How many locked packages a file names (one line each, starting at the first column).
+count = $(shell grep -c '^[a-z0-9]' $(1))
+say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: run test lint typecheck contracts pytest bench schema messages clean
+.PHONY: run test lint typecheck contracts pytest bench schema messages lock lock-upgrade clean
 
 run: $(VENV)/.installed
+	$(call say,Starting cer-toolkit (cer up): content check · database migration · Prefect server · worker · website)
 	$(BIN)/cer up
 
 test: $(VENV)/.installed-dev
+	$(call say,1/4 Lint and format (ruff))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(call say,2/4 Types (mypy --strict))
 	$(BIN)/mypy
+	$(call say,3/4 Import contracts (import-linter))
 	$(BIN)/lint-imports
+	$(call say,4/4 Tests (pytest in parallel: see README "Tests" for what each part takes))
 	$(BIN)/pytest
 
 # Individual checks, for when you want just one.
@@ -38,15 +52,38 @@ messages: $(VENV)/.installed
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cer-toolkit needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(call say,Creating the virtual environment $(VENV) with $(shell $(PYTHON) --version))
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+$(UV): $(LOCK)/uv.txt | $(BIN)/python
+	$(call say,Installing the installer: uv into $(VENV) with pip ($(LOCK)/uv.txt))
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes -r $(LOCK)/uv.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev]'
+$(VENV)/.installed: $(LOCK)/run.txt $(LOCK)/build.txt pyproject.toml | $(UV)
+	$(call say,Installing the locked packages of $(LOCK)/run.txt and cer-toolkit itself (uv))
+	$(UV_INSTALL) -r $(LOCK)/run.txt
+	$(UV_INSTALL) --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(LOCK)/dev.txt $(LOCK)/build.txt pyproject.toml | $(UV)
+	$(call say,Installing the locked packages of $(LOCK)/dev.txt (with the test tools) and cer-toolkit itself (uv))
+	$(UV_INSTALL) -r $(LOCK)/dev.txt
+	$(UV_INSTALL) --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Resolve again after editing the dependencies in pyproject.toml: versions already locked stay where allowed.
+# `make lock-upgrade` moves every package to its newest allowed release (then run `make test` before
+# committing). dev.txt is resolved first; run.txt is held to the same versions.
+lock: | $(UV)
+	$(call say,Resolving the dependencies of pyproject.toml into $(LOCK)/)
+	$(UV_COMPILE) $(UPGRADE) pyproject.toml --extra dev -o $(LOCK)/dev.txt
+	$(UV_COMPILE) $(UPGRADE) pyproject.toml -c $(LOCK)/dev.txt -o $(LOCK)/run.txt
+	$(UV_COMPILE) $(UPGRADE) --no-header $(LOCK)/build.in -o $(LOCK)/build.txt
+	$(UV_COMPILE) $(UPGRADE) --no-header $(LOCK)/uv.in -o $(LOCK)/uv.txt
+	@printf 'run.txt: %s packages, dev.txt: %s packages\n' $(call count,$(LOCK)/run.txt) $(call count,$(LOCK)/dev.txt)
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -115,21 +115,39 @@ def update(root: Path, langs: Iterable[str] = LANGUAGES) -> list[str]:
 
 
 def _write(path: Path, catalog: Catalog) -> None:
-    """Write `catalog` unless only its dates would change, so that re-running the update changes nothing."""
+    """Write `catalog` unless its messages are those already in the file: the header (dates, the Babel
+    version that wrote it) alone never makes a catalogue change, so re-running the update changes nothing."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=110, omit_header=False, sort_output=True, include_lineno=False)
     text = buffer.getvalue()
-    if path.exists() and _undated(path.read_bytes()) == _undated(text):
+    if path.exists() and messages(path.read_bytes()) == messages(text):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text)
 
 
-def _undated(text: bytes) -> list[bytes]:
-    """The catalogue's lines without the creation date and the leading comment (which names the year)."""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if not line.startswith(b"#")), 0)
-    return [line for line in lines[start:] if not line.startswith(b'"POT-Creation-Date:')]
+MessageFacts = tuple[object, ...]
+
+
+def messages(po: bytes) -> list[MessageFacts]:
+    """What a catalogue says, without its header: each message's id, context, text, flags, comments and
+    places, in order (obsolete ones too). Two catalogues with equal messages translate the same."""
+    catalog = read_po(io.BytesIO(po))
+
+    def facts(message: Message) -> MessageFacts:
+        return (
+            message.id,
+            message.context,
+            message.string,
+            tuple(sorted(message.flags)),
+            tuple(message.auto_comments),
+            tuple(message.user_comments),
+            tuple(message.locations),
+            tuple(message.previous_id),
+        )
+
+    listed = [facts(m) for m in catalog if m.id]
+    return listed + [("obsolete", *facts(m)) for m in catalog.obsolete.values()]
 
 
 if __name__ == "__main__":

@@ -78,7 +78,11 @@ class Stack:
             "the worker",
         )
         self.say(f"Starting the website at {self.web_url}…")
-        self._spawn("web", [sys.executable, "-m", "cer.cli", "serve", "--port", str(self.web_port)], {})
+        self._spawn(
+            "web",
+            [sys.executable, "-m", "cer.cli", "serve", "--port", str(self.web_port)],
+            prefect_environment(self.prefect),
+        )
         self._wait(lambda: answers(self.web_url), worker_timeout, "the website")
 
     @property

@@ -2,10 +2,17 @@
 
 Callers validate parameters first (`workstreams.parameters.run_parameters`), so a bad value never creates
 a run. These functions point Prefect at the configured server and refuse clearly when none answers.
+
+Prefect reads its settings once, when it is first imported. A process that imported it before the
+configured server was known (the website imports `flows` in its routes) would otherwise find no API address
+and start a throwaway server of its own; so every call here runs inside `connected()`, which gives Prefect
+the configured address and forbids that throwaway server, whatever was imported when.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from cer.config import get_settings
@@ -27,6 +34,17 @@ def prefect_or_refuse() -> PrefectSettings:
     return settings
 
 
+@contextmanager
+def connected(settings: PrefectSettings) -> Iterator[None]:
+    """Prefect calls inside talk to `settings.api_url` and never start a server of their own."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+
+    with temporary_settings(
+        updates={PREFECT_API_URL: settings.api_url, PREFECT_SERVER_EPHEMERAL_ENABLED: False}
+    ):
+        yield
+
+
 def start_run(
     flow: str, parameters: dict[str, Any], country: str, code: str | None, by: str
 ) -> dict[str, Any]:
@@ -36,7 +54,8 @@ def start_run(
     from prefect.exceptions import ObjectNotFound
 
     try:
-        run = run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False)
+        with connected(settings):
+            run = run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False)
     except ObjectNotFound:
         raise InvalidRequest(
             f"the Prefect server has no deployment {flow}/{DEPLOYMENT}: start `cer worker`"
@@ -73,20 +92,23 @@ def resume_signed(country: str, code: str) -> tuple[list[str], str | None]:
         )
     from flows.signoff import resume_signed_runs
 
-    return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=code)], None
+    with connected(settings):
+        return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=code)], None
 
 
 def run_states(run_ids: list[str]) -> dict[str, tuple[str, int | None]] | None:
     """(state, step it waits for) of each run on the Prefect server; None when no server answers."""
-    if not run_ids or not server_is_up(use_prefect()):
+    settings = use_prefect()
+    if not run_ids or not server_is_up(settings):
         return None if run_ids else {}
     from flows.signoff import run_state
 
     states: dict[str, tuple[str, int | None]] = {}
-    for run_id in run_ids:
-        try:
-            state, _, step = run_state(run_id)
-        except Exception:  # noqa: BLE001  (a run deleted from Prefect: shown as unknown)
-            state, step = "UNKNOWN", None
-        states[run_id] = (state, step)
+    with connected(settings):
+        for run_id in run_ids:
+            try:
+                state, _, step = run_state(run_id)
+            except Exception:  # noqa: BLE001  (a run deleted from Prefect: shown as unknown)
+                state, step = "UNKNOWN", None
+            states[run_id] = (state, step)
     return states

@@ -206,8 +206,10 @@ def serve(
     """Run the website (the toolkit's browse sections and the JSON API under /api) until Ctrl-C."""
     import uvicorn
 
+    from cer.prefect_env import use_prefect
     from cer.web.settings import web_port
 
+    use_prefect()  # before any route imports Prefect, which reads its settings once
     uvicorn.run(
         "cer.web.app:create_app", factory=True, host=host, port=port or web_port(), log_level="warning"
     )

@@ -289,7 +289,7 @@ def worker(
         typer.echo(f"Serving cer-toolkit's flows from {settings.api_url} (Ctrl-C stops)")
         serve(limit=limit)
         return
-    import subprocess
+    import os
     import sys
 
     from flows.deployments import deploy_to_pool
@@ -299,4 +299,6 @@ def worker(
     command = [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--type", "process"]
     if limit is not None:
         command += ["--limit", str(limit)]
-    raise typer.Exit(subprocess.call(command))
+    sys.stdout.flush()
+    # The worker takes this process's place: a signal sent to `cer worker` reaches it, none is left behind.
+    os.execv(sys.executable, command)

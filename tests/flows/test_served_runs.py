@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import pytest
@@ -213,3 +216,66 @@ def _count_runs() -> int:
         return client.count_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["workstream-b", "workstream-d"]))
         )
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of `pid`'s child processes."""
+    found = subprocess.run(["pgrep", "-a", "-P", str(pid)], capture_output=True, text=True).stdout
+    return found.splitlines()
+
+
+@pytest.mark.usefixtures("malawi")
+def test_the_website_starts_a_run_on_the_configured_prefect_server_and_no_server_of_its_own(
+    prefect_api: str, start_worker: Callable[[], Worker], worker_log: Path, tmp_path: Path
+) -> None:
+    """As `cer up` starts it: the website knows the Prefect server only by `CER_PREFECT_PORT`, and its flow
+    routes import Prefect on the first request. A run must land on that server at once, and the website must
+    never start a throwaway Prefect server of its own (it did: ~12 s per start, left running after)."""
+    start_worker()
+    cer("users", "add", "coord", "--name", "Coord")
+    cer("users", "grant", "coord", "MWI", "coordinator")
+    token = json.loads(cer("tokens", "create", "coord", "--name", "test", "--json").stdout)["token"]
+    port = urlsplit(prefect_api).port
+    env = {k: v for k, v in run_env().items() if not k.startswith("PREFECT_")}
+    env |= {"CER_PREFECT_PORT": str(port), "PREFECT_HOME": str(tmp_path / "web-prefect-home")}
+    web_port = _free_port()
+    web = subprocess.Popen(
+        [*CER, "serve", "--port", str(web_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "web.log").open("wb"),
+        start_new_session=True,
+    )
+    try:
+        _wait(lambda: _answers(f"http://127.0.0.1:{web_port}/"), 30, "the website", tmp_path / "web.log")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{web_port}/api/flow-runs",
+            data=json.dumps(
+                {"country": "MWI", "workstream": "B", "parameters": {"service_lines": ["ict"]}}
+            ).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            started = json.loads(response.read())
+        assert started["url"].startswith(prefect_api.removesuffix("/api"))
+        assert _run(started["flow_run_id"]).deployment_id is not None  # on the configured server
+        _wait(lambda: _suspended_at(started["flow_run_id"], "sign-off-1-0"), 90, "the run", worker_log)
+        assert _children(web.pid) == [], "the website started processes of its own"
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

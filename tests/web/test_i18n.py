@@ -103,20 +103,40 @@ def test_the_page_frame_and_facets_are_translated_into_french_and_spanish() -> N
 def test_rerunning_make_messages_changes_no_catalogue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Compares what each catalogue says, not its bytes: the header names the Babel version that wrote it and
+    dates, which a newer Babel or another day changes without changing a single message."""
     copy = tmp_path / "locale"
     shutil.copytree(i18n.LOCALE_DIR, copy)
     files = sorted(copy.rglob("*.po*"))
-    for path in files:  # an older date alone must not make the update rewrite a file
-        path.write_text(
-            re.sub(
-                r"POT-Creation-Date: [\d:+ -]+", "POT-Creation-Date: 2000-01-01 00:00+0000", path.read_text()
-            )
-        )
-    before = {path: path.read_bytes() for path in files}
+    before = {path: i18n.messages(path.read_bytes()) for path in files}
     monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
     i18n.update(REPO)
-    changed = [str(path.relative_to(copy)) for path in files if path.read_bytes() != before[path]]
+    changed = [
+        str(path.relative_to(copy)) for path in files if i18n.messages(path.read_bytes()) != before[path]
+    ]
     assert not changed, f"`python -m cer.i18n` rewrites {changed}: the catalogues are stale; {RUN}"
+
+
+def test_an_older_header_alone_does_not_make_the_update_rewrite_a_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, copy)
+    french = copy / "fr" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    aged = re.sub(
+        r"POT-Creation-Date: [\d:+ -]+", "POT-Creation-Date: 2000-01-01 00:00+0000", french.read_text()
+    )
+    aged = re.sub(r"Generated-By: Babel [\w.]+", "Generated-By: Babel 0.1", aged)
+    french.write_text(aged)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
+    i18n.update(REPO)
+    assert french.read_text() == aged
+
+
+def test_a_changed_translation_is_a_changed_catalogue() -> None:
+    french = i18n.po_path("fr").read_bytes()
+    edited = french.replace(b'msgstr "Rechercher"', b'msgstr "Chercher"', 1)
+    assert edited != french and i18n.messages(edited) != i18n.messages(french)
 
 
 def test_new_messages_reach_french_untranslated_and_english_filled(
