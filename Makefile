@@ -7,10 +7,14 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 LOCK := requirements
 # uv installs in seconds what pip resolves and installs in minutes; pip only brings uv itself into the venv.
-UV_INSTALL := $(UV) pip install --python $(BIN)/python --build-constraints $(LOCK)/build.txt
+# --compile-bytecode: pip compiles on install, uv does not; without .pyc files (and with PYTHONDONTWRITEBYTECODE
+# set, as on our machines) every process would compile Prefect afresh, seconds of CPU each.
+UV_INSTALL := $(UV) pip install --python $(BIN)/python --build-constraints $(LOCK)/build.txt --compile-bytecode
 UV_COMPILE := $(UV) pip compile --universal --python-version 3.11 --generate-hashes --quiet
 # How many locked packages a file names (one line each, starting at the first column).
 count = $(shell grep -c '^[a-z0-9]' $(1))
+# pytest-xdist workers for `make test`: suites sharing a server stay together (tests/conftest.py GROUPS).
+PYTEST_WORKERS ?= 2
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: run test lint typecheck contracts pytest bench schema messages lock lock-upgrade clean
@@ -27,8 +31,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(call say,3/4 Import contracts (import-linter))
 	$(BIN)/lint-imports
-	$(call say,4/4 Tests (pytest in parallel: see README "Tests" for what each part takes))
-	$(BIN)/pytest
+	$(call say,4/4 Tests (pytest on $(PYTEST_WORKERS) workers: see README "Tests" for what each part takes))
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Individual checks, for when you want just one.
 lint: $(VENV)/.installed-dev
@@ -38,7 +42,7 @@ typecheck: $(VENV)/.installed-dev
 contracts: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 pytest: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 bench: $(VENV)/.installed
 	$(BIN)/python bench/catalog.py
 	$(BIN)/python bench/diagnose.py

@@ -8,6 +8,17 @@ import pytest
 from cer.content import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR, Content, default_root, get_content
 
 REPO = Path(__file__).resolve().parent.parent
+# Suites that share a costly server per process (a browser and live websites; a Prefect server) each run on
+# one pytest-xdist worker (`--dist loadgroup`, as `make test` runs them), beside the rest spread over all
+# workers. The first prefix that a test's id starts with names its group.
+GROUPS = {"tests/e2e/": "e2e", "tests/flows/": "flows"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        group = next((g for prefix, g in GROUPS.items() if item.nodeid.startswith(prefix)), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -55,3 +55,13 @@ def test_ci_runs_the_readmes_test_command_and_it_runs_every_check() -> None:
     assert test_recipe is not None
     for tool in ("ruff check", "ruff format --check", "mypy", "lint-imports", "pytest"):
         assert tool in test_recipe.group(1), tool
+
+
+def test_every_make_target_is_documented_in_the_readme() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M)
+    assert phony is not None
+    targets = phony.group(1).split()
+    assert {"run", "test", "lock", "lock-upgrade"} <= set(targets)
+    missing = [t for t in targets if f"make {t}" not in README]
+    assert not missing, f"make targets missing from README.md: {missing}"

@@ -7,6 +7,7 @@ A module picks the server its `page` and `open_page()` browse by overriding `sit
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -32,10 +33,17 @@ if TYPE_CHECKING:
 STARTUP_SECONDS = 20.0
 STACK_STARTUP_SECONDS = 120.0  # `cer up`: ~10 s on a copied Prefect database, more on a loaded machine
 STACK_READY = "Ctrl-C stops everything."
+# How long a click or an assertion waits for the page to get there: generous, for a 2-core machine running
+# other suites beside this one; a journey that works takes a fraction of it.
+ACTION_TIMEOUT_MS = 30_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: browser journeys against a live `cer serve` (tests/e2e)")
+    if importlib.util.find_spec("playwright") is not None:
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
 def _free_port() -> int:
@@ -199,7 +207,7 @@ def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Open
         context = browser.new_context(base_url=url, viewport=viewport, locale="en-US")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         return page
 
     yield open_

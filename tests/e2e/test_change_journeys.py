@@ -316,13 +316,17 @@ def test_a_country_plan_asks_for_sign_in_and_only_members_may_change_its_tasks(
 
 
 def reload_until(page: Page, where: Locator, text: str, seconds: float) -> None:
-    """Reload the page until `where` shows `text` (the flows page does not refresh itself)."""
+    """Reload the page until `where` shows `text`: the flows page shows the runs as they were when it was
+    made. Each look waits (Playwright's auto-waiting) for the page to show it; no fixed pauses."""
     deadline = time.monotonic() + seconds
-    while text not in where.inner_text():
-        if time.monotonic() > deadline:
-            expect(where).to_contain_text(text)  # fails, showing what the page says instead
-        time.sleep(1)
+    while True:
         page.reload()
+        try:
+            expect(where).to_contain_text(text, timeout=2_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise  # showing what the page says instead
 
 
 def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
