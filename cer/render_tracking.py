@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
-from cer.services.workflow import SignOff
+from cer.services.runs import SignedOff
 from workstreams.status import task_reference
 
 
@@ -14,20 +14,20 @@ def task_json(task: Task, country: str) -> dict[str, Any]:
     return {"ref": task_reference(country, task.key), **task.model_dump(mode="json")}
 
 
-def signoff_json(done: SignOff, country: str) -> dict[str, Any]:
-    """A sign-off as the CLI and the API report it (before any run is resumed)."""
-    row = done.row
+def signoff_json(signed: SignedOff) -> dict[str, Any]:
+    """A sign-off as the CLI and the API report it, with the runs it resumed (or why none could be)."""
+    row = signed.done.row
     return {
-        "country": country.strip().upper(),
+        "country": signed.country,
         "workstream": row.workstream,
         "step": row.step,
         "signed_by": row.signed_by,
         "signed_at": row.signed_at.isoformat(),
         "note": row.note,
         "open_tasks": row.open_tasks,
-        "already_signed": done.already,
-        "resumed_runs": [],
-        "prefect": None,
+        "already_signed": signed.done.already,
+        "resumed_runs": signed.resumed_runs,
+        "prefect": signed.prefect,
     }
 
 

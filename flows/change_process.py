@@ -29,9 +29,9 @@ from cer.db.session import open_session
 from cer.services import plans, workflow
 from diagnostics.answers import AnswerSet
 from flows.launch import DEPLOYMENT  # every flow is deployed under this name: "workstream-b/cer"
-from flows.workstream import FLOW_NAMES, RETRY
+from flows.workstream import RETRY
 from workstreams.errors import InvalidRequest
-from workstreams.parameters import CountryCode, Name
+from workstreams.parameters import FLOW_NAMES, CountryCode, Name
 
 
 class ChangeProcessRun(BaseModel):

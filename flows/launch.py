@@ -1,7 +1,7 @@
-"""Starting and resuming flow runs for the entry points (the `cer` command line and the website).
+"""Prefect for the services (`cer.services.runs.Launcher`): start and resume flow runs, read their states.
 
-Callers validate parameters first (`workstreams.parameters.run_parameters`), so a bad value never creates
-a run. These functions point Prefect at the configured server and refuse clearly when none answers.
+The services validate parameters first, so a bad value never creates a run. Everything here points Prefect at
+the configured server and refuses clearly when none answers.
 
 Prefect reads its settings once, when it is first imported. A process that imported it before the
 configured server was known (the website imports `flows` in its routes) would otherwise find no API address
@@ -15,10 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from cer.config import get_settings
-from cer.db.session import open_session
 from cer.prefect_env import PrefectSettings, server_is_up, use_prefect
-from cer.services.workflow import link_flow_run
+from cer.services.runs import LaunchedRun
 from workstreams.errors import InvalidRequest
 
 DEPLOYMENT = "cer"  # every flow is deployed under this name: "workstream-b/cer"
@@ -45,55 +43,43 @@ def connected(settings: PrefectSettings) -> Iterator[None]:
         yield
 
 
-def start_run(
-    flow: str, parameters: dict[str, Any], country: str, code: str | None, by: str
-) -> dict[str, Any]:
-    """Create a run of a served deployment (it starts on the worker) and link it to the country's plan."""
-    settings = prefect_or_refuse()
-    from prefect.deployments import run_deployment
-    from prefect.exceptions import ObjectNotFound
+class PrefectLauncher:
+    """`cer.services.runs.Launcher` on the configured Prefect server (`cer.prefect_env`)."""
 
-    try:
+    def start(self, flow: str, parameters: dict[str, Any]) -> LaunchedRun:
+        """Create a run of a served deployment; the worker starts it. Refused when nothing can take it."""
+        settings = prefect_or_refuse()
+        from prefect.deployments import run_deployment
+        from prefect.exceptions import ObjectNotFound
+
+        try:
+            with connected(settings):
+                run = run_deployment(
+                    f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False
+                )
+        except ObjectNotFound:
+            raise InvalidRequest(
+                f"the Prefect server has no deployment {flow}/{DEPLOYMENT}: start `cer worker`"
+            ) from None
+        run_id = str(run.id)  # type: ignore[union-attr]
+        return LaunchedRun(run_id, str(run.name), f"{settings.ui_url}/runs/flow-run/{run_id}")  # type: ignore[union-attr]
+
+    def resume_signed(self, country: str, workstream: str) -> tuple[list[str], str | None]:
+        """Resume the run waiting for a sign-off; without a Prefect server, say so (monitor-plans will)."""
+        settings = use_prefect()
+        if not server_is_up(settings):
+            return (
+                [],
+                f"no Prefect server at {settings.api_url}: "
+                "a waiting run resumes when monitor-plans next runs",
+            )
+        from flows.signoff import resume_signed_runs
+
         with connected(settings):
-            run = run_deployment(f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False)
-    except ObjectNotFound:
-        raise InvalidRequest(
-            f"the Prefect server has no deployment {flow}/{DEPLOYMENT}: start `cer worker`"
-        ) from None
-    run_id = str(run.id)  # type: ignore[union-attr]
-    with open_session(get_settings()) as session:
-        link_flow_run(
-            session=session,
-            flow_run_id=run_id,
-            flow=flow,
-            country=country,
-            plan_id=None,
-            workstream=code,
-            parameters=parameters["params"],
-            by=by,
-        )
-    return {
-        "flow": flow,
-        "flow_run_id": run_id,
-        "name": run.name,  # type: ignore[union-attr]
-        "country": country,
-        "workstream": code,
-        "url": f"{settings.ui_url}/runs/flow-run/{run_id}",
-    }
+            return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=workstream)], None
 
-
-def resume_signed(country: str, code: str) -> tuple[list[str], str | None]:
-    """Resume the run waiting for a sign-off; without a Prefect server, say so (monitor-plans will)."""
-    settings = use_prefect()
-    if not server_is_up(settings):
-        return (
-            [],
-            f"no Prefect server at {settings.api_url}: a waiting run resumes when monitor-plans next runs",
-        )
-    from flows.signoff import resume_signed_runs
-
-    with connected(settings):
-        return [r.flow_run_id for r in resume_signed_runs(country=country, workstream=code)], None
+    def states(self, run_ids: list[str]) -> dict[str, tuple[str, int | None]] | None:
+        return run_states(run_ids)
 
 
 def run_states(run_ids: list[str]) -> dict[str, tuple[str, int | None]] | None:

@@ -22,6 +22,8 @@ OFFLINE = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    # A client with no API address fails instead of starting a throwaway server (which outlives the tests).
+    "PREFECT_SERVER_EPHEMERAL_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_UI_ENABLED": "false",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
@@ -103,12 +105,14 @@ def local_server(database_url: str | None = None) -> Iterator[str]:
             updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
         ):
             os.environ["PREFECT_API_URL"] = server.api_url
-            yield server.api_url
+            try:
+                yield server.api_url
+            finally:  # while this server is still the one configured: draining makes a client
+                drain_workers()
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
-        drain_workers()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)

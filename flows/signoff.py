@@ -28,7 +28,7 @@ from prefect.flow_runs import resume_flow_run
 from cer.config import get_settings
 from cer.db.session import open_session
 from cer.services import workflow
-from flows.workstream import FLOW_NAMES
+from workstreams.parameters import FLOW_NAMES
 
 PAGE = 200
 _KEY = re.compile(r"^sign-off-(\d+)-\d+$")

@@ -30,6 +30,7 @@ from cer.db.session import open_session
 from cer.services import workflow
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import (
+    FLOW_NAMES,
     BudgetaryFrameworkRun,
     CommonServicesRun,
     CommunicationsRun,
@@ -40,8 +41,6 @@ from workstreams.parameters import (
     StepSignOffInput,
     WorkstreamRun,
 )
-
-FLOW_NAMES = {code: f"workstream-{code.lower()}" for code in "ABCDEFG"}
 
 
 def transient_only(_task: object, _task_run: object, state: State[Any]) -> bool:

@@ -219,6 +219,10 @@ class StepSignOffInput(BaseModel):
     )
 
 
+# Each workstream's flow, by the name it is deployed under on the Prefect server.
+FLOW_NAMES = {code: f"workstream-{code.lower()}" for code in RUN_PARAMETERS}
+
+
 def run_parameters(code: str, values: dict[str, Any]) -> WorkstreamRun:
     """Validate a run's parameters; InvalidRequest names every bad field."""
     model = RUN_PARAMETERS.get(code.strip().upper())

@@ -7,18 +7,22 @@ each bad field, and no flow run is created.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cer.cli.app import JsonOpt, _content, _print, app, cli_errors
-from cer.cli.diagnose import _date, _invalid
+from cer.cli.diagnose import _date
 from cer.cli.remote import no_acting_as, remote
 from cer.cli.tracking import AsUser, _user
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from cer.prefect_env import PrefectSettings
+    from cer.services.runs import Launcher
 
 run_app = typer.Typer(
     help="Start flow runs on the Prefect server (served by `cer worker`).", no_args_is_help=True
@@ -31,12 +35,22 @@ WorkstreamArg = Annotated[str, typer.Argument(help="Workstream letter A–G.")]
 
 def _prefect() -> PrefectSettings:
     """Point Prefect at the configured server; refuse clearly when it is not running."""
-    from cer.prefect_env import server_is_up, use_prefect
+    from flows.launch import prefect_or_refuse
 
-    settings = use_prefect()
-    if not server_is_up(settings):
-        raise _invalid(f"no Prefect server answers at {settings.api_url}: start it with `make run` (cer up)")
-    return settings
+    return prefect_or_refuse()
+
+
+def _launcher() -> Launcher:
+    from flows.launch import PrefectLauncher
+
+    return PrefectLauncher()
+
+
+def _session() -> Session:
+    from cer.config import get_settings
+    from cer.db.session import open_session
+
+    return open_session(get_settings())
 
 
 @run_app.command("workstream")
@@ -54,24 +68,25 @@ def run_workstream(
     json_: JsonOpt = False,
 ) -> None:
     """Start a workstream flow for a country, e.g. B with `--param service_lines=procurement,ict`."""
-    from workstreams.parameters import parse_cli_values, run_parameters
+    from cer.services import runs
+    from cer.services.access import local_operator
+    from workstreams.parameters import parse_cli_values
 
-    code = code.strip().upper()
     values: dict[str, Any] = parse_cli_values(code, param or [])
-    values.update({"country": country, "by": _user(as_)})
     if start is not None:
         values["start"] = _date(start, "--start").isoformat()
     if lead is not None:
         values["lead_agency"] = lead
-    params = run_parameters(code, values)  # refuses bad fields, naming each, before any run exists
-    _check_plan(params.country, code)
-    _prefect()  # before Prefect is imported: it reads its settings once
-    from flows.workstream import FLOW_NAMES
-
-    started = _start(
-        FLOW_NAMES[code], {"params": params.model_dump(mode="json")}, params.country, code, params.by
-    )
-    _print(lambda: started, json_, lambda: _started_text(started))
+    with _session() as session:
+        started = runs.start_workstream_run(
+            session=session,
+            who=local_operator(_user(as_)),
+            country=country,
+            workstream=code,
+            values=values,
+            launcher=_launcher(),
+        )
+    _print(lambda: asdict(started), json_, lambda: _started_text(asdict(started)))
 
 
 @run_app.command("change-process")
@@ -92,31 +107,23 @@ def run_change_process(
     report = diagnosis.run(_content(), answer_set, country=country, start=day, draft=False)
     code = report.country.code
     parameters = {
-        "params": {
-            "country": code,
-            "answers": answer_set.model_dump(mode="json"),
-            "start": start and day.isoformat(),
-            "by": _user(as_),
-        }
+        "country": code,
+        "answers": answer_set.model_dump(mode="json"),
+        "start": start and day.isoformat(),
+        "by": _user(as_),
     }
-    started = _start("change-process", parameters, code, None, _user(as_))
-    _print(lambda: started, json_, lambda: _started_text(started))
+    from cer.services import runs
+    from cer.services.access import local_operator
 
-
-def _check_plan(country: str, code: str) -> None:
-    from cer.config import get_settings
-    from cer.db.session import open_session
-    from cer.services.plans import get_plan
-    from cer.services.workflow import check_selected
-
-    with open_session(get_settings()) as session:
-        check_selected(get_plan(session=session, country=country), code)
-
-
-def _start(flow: str, parameters: dict[str, Any], country: str, code: str | None, by: str) -> dict[str, Any]:
-    from flows.launch import start_run
-
-    return start_run(flow, parameters, country, code, by)
+    with _session() as session:
+        started = runs.start_change_process(
+            session=session,
+            who=local_operator(_user(as_)),
+            country=code,
+            parameters=parameters,
+            launcher=_launcher(),
+        )
+    _print(lambda: asdict(started), json_, lambda: _started_text(asdict(started)))
 
 
 def _started_text(started: dict[str, Any]) -> str:
@@ -140,10 +147,9 @@ def signoff(
     json_: JsonOpt = False,
 ) -> None:
     """Sign a step of a country's workstream off; a run waiting for it goes on to the next step."""
-    from cer.config import get_settings
-    from cer.db.session import open_session
     from cer.render_tracking import signoff_json
-    from cer.services.workflow import sign_off
+    from cer.services import runs
+    from cer.services.access import local_operator
 
     if (server := remote()) is not None:
         no_acting_as(as_)
@@ -151,26 +157,19 @@ def signoff(
         data = server.call("POST", "/api/signoffs", body=body)
         _print(lambda: data, json_, lambda: _signoff_text(data))
         return
-    by = _user(as_)
-    with open_session(get_settings()) as session:
-        done = sign_off(
+    with _session() as session:
+        signed = runs.sign_off_step(
             session=session,
+            who=local_operator(_user(as_)),
             country=country,
-            code=code,
+            workstream=code,
             step=step,
-            by=by,
             note=note,
             framework=_content().framework,
+            launcher=_launcher(),
         )
-        data = signoff_json(done, country)
-    data["resumed_runs"], data["prefect"] = _resume(data["country"], data["workstream"])
+    data = signoff_json(signed)
     _print(lambda: data, json_, lambda: _signoff_text(data))
-
-
-def _resume(country: str, code: str) -> tuple[list[str], str | None]:
-    from flows.launch import resume_signed
-
-    return resume_signed(country, code)
 
 
 def _signoff_text(data: dict[str, Any]) -> str:

@@ -75,6 +75,12 @@ class Principal:
         return self.roles.get(EVERY_COUNTRY) == Role.admin
 
 
+def local_operator(username: str) -> Principal:
+    """Whoever runs the command line on the server itself: they hold the database, so every role in every
+    country; what they change is signed with `username` (`--as`, CER_USER or their login name)."""
+    return Principal(id=0, username=username, name=username, roles={EVERY_COUNTRY: Role.admin})
+
+
 def principal(*, session: Session, user: User) -> Principal:
     rows = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
     roles = {m.country_code: Role[m.role] for m in rows}

@@ -30,6 +30,19 @@ class InvalidFields(InvalidRequest):
     def of(cls, field: str, message: str) -> InvalidFields:
         return cls([{"field": field, "message": message}])
 
+    def under(self, parent: str) -> InvalidFields:
+        """The same errors, each field named inside `parent` (e.g. `parameters.service_lines`)."""
+        return InvalidFields(
+            [{**e, "field": f"{parent}.{e['field']}" if e["field"] else parent} for e in self.errors]
+        )
+
+    def by_field(self) -> dict[str, str]:
+        """The first message of each top-level field (`form`: the input as a whole), as forms show them."""
+        found: dict[str, str] = {}
+        for e in self.errors:
+            found.setdefault(str(e["field"] or "form").split(".")[0], str(e["message"]))
+        return found
+
     @classmethod
     def from_validation(cls, exc: ValidationError) -> InvalidFields:
         """From a pydantic model's errors; never the input itself (a password may be in it)."""

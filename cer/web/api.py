@@ -13,11 +13,12 @@ lists show only the countries the user has a role in. Changes are recorded as ma
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -27,18 +28,18 @@ from cer.db.tables import Diagnosis, FlowRunLink, Plan, Task
 from cer.facets import tool_filter
 from cer.render_diagnosis import questionnaire_json
 from cer.render_tracking import signoff_json, task_json
-from cer.services import stamps, workflow
+from cer.services import runs, stamps, workflow
 from cer.services import tasks as task_service
 from cer.services.access import Action, Principal, require
 from cer.services.drafts import diagnosis_report, record_diagnosis
+from cer.services.errors import InvalidFields
 from cer.services.plans import get_plan, plan_from_answers, stored_answers
 from cer.services.progress import among, country_progress
 from cer.web.base import DB, RowId, Stamp, cached_page, content, language
-from cer.web.deps import CurrentUser
+from cer.web.deps import CurrentUser, Launch
 from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
 from workstreams.errors import InvalidRequest, NotFound
-from workstreams.parameters import RUN_PARAMETERS
 from workstreams.status import TaskStatus, parse_reference
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -315,6 +316,7 @@ def _link_json(link: FlowRunLink, states: dict[str, tuple[str, int | None]] | No
 def api_flow_runs(
     session: DB,
     who: CurrentUser,
+    launch: Launch,
     country: Annotated[str, Query(min_length=3, max_length=3)],
     workstream: Annotated[str | None, Query(max_length=1)] = None,
     state: Annotated[bool, Query(description="Ask the Prefect server for each run's state")] = False,
@@ -325,11 +327,7 @@ def api_flow_runs(
     require(who, Action.read_plan, country)
     links = workflow.flow_runs(session=session, country=country, workstream=workstream)
     shown = links[(page - 1) * per_page : page * per_page]
-    states = None
-    if state:
-        from flows.launch import run_states
-
-        states = run_states([link.flow_run_id for link in shown])
+    states = launch.states([link.flow_run_id for link in shown]) if state else None
     return _page([_link_json(link, states) for link in shown], len(links), page, per_page)
 
 
@@ -342,35 +340,21 @@ class FlowRunRequest(BaseModel):
 
 
 @router.post("/flow-runs", status_code=201)
-def api_start_flow(body: FlowRunRequest, session: DB, who: CurrentUser) -> dict[str, Any]:
+def api_start_flow(body: FlowRunRequest, session: DB, who: CurrentUser, launch: Launch) -> dict[str, Any]:
     """Start a workstream's flow for a country (coordinator); the parameters are checked first, each bad
     one named."""
-    from flows.launch import start_run
-    from flows.workstream import FLOW_NAMES
-
-    require(who, Action.start_flow, body.country)
-    code = body.workstream.upper()
-    plan = get_plan(session=session, country=body.country)
-    workflow.check_selected(plan, code)
-    values = body.parameters | {"country": plan.country_code, "by": who.username}
     try:
-        params = RUN_PARAMETERS[code].model_validate(values)
-    except ValidationError as exc:
-        raise ParameterErrors(exc) from None
-    return start_run(
-        FLOW_NAMES[code], {"params": params.model_dump(mode="json")}, plan.country_code, code, who.username
-    )
-
-
-class ParameterErrors(InvalidRequest):
-    """Run parameters refused: each bad one named as `parameters.<name>`."""
-
-    def __init__(self, exc: ValidationError) -> None:
-        self.errors = [
-            {"field": "parameters." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in self.errors))
+        started = runs.start_workstream_run(
+            session=session,
+            who=who,
+            country=body.country,
+            workstream=body.workstream,
+            values=body.parameters,
+            launcher=launch,
+        )
+    except InvalidFields as exc:
+        raise exc.under("parameters") from None
+    return asdict(started)
 
 
 class SignOffRequest(BaseModel):
@@ -383,21 +367,19 @@ class SignOffRequest(BaseModel):
 
 
 @router.post("/signoffs", status_code=201)
-def api_sign_off(request: Request, body: SignOffRequest, session: DB, who: CurrentUser) -> dict[str, Any]:
+def api_sign_off(
+    request: Request, body: SignOffRequest, session: DB, who: CurrentUser, launch: Launch
+) -> dict[str, Any]:
     """Sign a step off (coordinator); a run waiting for it goes on (now when Prefect answers, else at the
-    next monitor)."""
-    from flows.launch import resume_signed
-
-    require(who, Action.sign_off, body.country)
-    done = workflow.sign_off(
+    next monitor). A sign-off recorded is never answered as failed: `prefect` says why no run resumed."""
+    signed = runs.sign_off_step(
         session=session,
+        who=who,
         country=body.country,
-        code=body.workstream.upper(),
+        workstream=body.workstream,
         step=body.step,
-        by=who.username,
         note=body.note,
         framework=content(request).framework,
+        launcher=launch,
     )
-    data = signoff_json(done, body.country)
-    data["resumed_runs"], data["prefect"] = resume_signed(data["country"], data["workstream"])
-    return data
+    return signoff_json(signed)

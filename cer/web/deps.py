@@ -1,4 +1,4 @@
-"""Who is asking, as route parameters (set by cer.web.security.Guard for every request).
+"""Who is asking, as route parameters (set by cer.web.security.Guard for every request), and Prefect.
 
 `MaybeUser` is the signed-in user or None (public pages); `CurrentUser` is the signed-in user, or a 401:
 the JSON API answers `{"errors": …}` with `WWW-Authenticate: Bearer`, a page sends the browser to sign in.
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from cer.services.access import Principal
 from cer.services.errors import Unauthenticated
+from cer.services.runs import Launcher
 
 
 async def maybe_user(request: Request) -> Principal | None:
@@ -30,3 +31,16 @@ async def current_user(request: Request) -> Principal:
 
 MaybeUser = Annotated[Principal | None, Depends(maybe_user)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def launcher(request: Request) -> Launcher:
+    """Prefect, as the services reach it (flows.launch.PrefectLauncher), made once per application."""
+    found: Launcher | None = getattr(request.app.state, "launcher", None)
+    if found is None:
+        from flows.launch import PrefectLauncher
+
+        found = request.app.state.launcher = PrefectLauncher()
+    return found
+
+
+Launch = Annotated[Launcher, Depends(launcher)]

@@ -15,21 +15,21 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from cer.db.tables import Country, Plan, Task
 from cer.services import progress as progress_service
-from cer.services import stamps, workflow
+from cer.services import runs, stamps, workflow
 from cer.services import tasks as task_service
 from cer.services.access import Action, Principal, require
-from cer.services.errors import Conflict
+from cer.services.errors import Conflict, InvalidFields
 from cer.services.plans import get_plan, plan_tasks
+from cer.services.runs import Launcher
 from cer.web.base import DB, RowId, Stamp, cached_page, content, is_fragment, render, tr
 from cer.web.charts import Bar, ProgressRow, progress_svg, timeline_svg
-from cer.web.deps import CurrentUser
+from cer.web.deps import CurrentUser, Launch
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import LABELS, RUN_PARAMETERS, WorkstreamRun
 from workstreams.status import NEEDS_REASON, OPEN, TaskStatus, lateness, next_statuses, task_reference
@@ -518,27 +518,26 @@ def parameters_from_form(model: type[WorkstreamRun], form: Any) -> dict[str, Any
 
 
 @router.get("/countries/{code}/flows", response_class=HTMLResponse)
-def flows_page(request: Request, code: str, session: DB, who: CurrentUser) -> HTMLResponse:
+def flows_page(request: Request, code: str, session: DB, who: CurrentUser, launch: Launch) -> HTMLResponse:
     require(who, Action.read_plan, code)
-    return _flows_page(request, session, code, {}, {}, None)
+    return _flows_page(request, session, launch, code, {}, {}, None)
 
 
 def _flows_page(
     request: Request,
     session: Session,
+    launch: Launcher,
     code: str,
     errors: dict[str, dict[str, str]],
     forms: dict[str, dict[str, Any]],
     message: str | None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    from flows.launch import run_states
-
     plan = get_plan(session=session, country=code)
     selected = [w["code"] for w in plan.workstreams if w.get("selected")]
     links = workflow.flow_runs(session=session, country=plan.country_code)
     try:
-        states = run_states([link.flow_run_id for link in links[:50]])
+        states = launch.states([link.flow_run_id for link in links[:50]])
     except Exception:  # noqa: BLE001  (Prefect unreachable mid-way: shown as unknown, the page still works)
         states = None
     steps = {
@@ -566,43 +565,28 @@ def _flows_page(
 
 
 @router.post("/countries/{code}/flows/{workstream}", response_class=HTMLResponse)
-async def start_flow(request: Request, code: str, workstream: str, session: DB, who: CurrentUser) -> Response:
+async def start_flow(
+    request: Request, code: str, workstream: str, session: DB, who: CurrentUser, launch: Launch
+) -> Response:
     """Start a workstream's flow for the country: parameters checked first, each bad one named."""
-    require(who, Action.start_flow, code)
     form = await request.form()
     # Prefect's client runs its own loop: off the server's event loop, in the thread pool like a sync route.
-    return await run_in_threadpool(_start_flow, request, code, workstream, session, form, who.username)
+    return await run_in_threadpool(_start_flow, request, code, workstream, session, form, who, launch)
 
 
 def _start_flow(
-    request: Request, code: str, workstream: str, session: Session, form: FormData, by: str
+    request: Request, code: str, workstream: str, s: Session, form: FormData, who: Principal, launch: Launcher
 ) -> Response:
-    from flows.launch import start_run
-    from flows.workstream import FLOW_NAMES
-
-    plan = get_plan(session=session, country=code)
     ws = workstream.strip().upper()
-    model = RUN_PARAMETERS.get(ws)
-    if model is None:
-        raise NotFound("workstream", workstream, list(RUN_PARAMETERS))
-    workflow.check_selected(plan, ws)
-    values = parameters_from_form(model, form) | {"country": plan.country_code, "by": by}
+    values = parameters_from_form(RUN_PARAMETERS[ws], form) if ws in RUN_PARAMETERS else {}
     try:
-        params = model.model_validate(values)
-    except ValidationError as exc:
-        errors = {str(e["loc"][0]) if e["loc"] else "form": e["msg"] for e in exc.errors()}
-        return _flows_page(request, session, code, {ws: errors}, {ws: dict(form)}, None, status_code=422)
-    try:
-        started = start_run(
-            FLOW_NAMES[ws], {"params": params.model_dump(mode="json")}, plan.country_code, ws, by
+        started = runs.start_workstream_run(
+            session=s, who=who, country=code, workstream=ws, values=values, launcher=launch
         )
-    except InvalidRequest as exc:  # no Prefect server, or no worker serving the flow: say so, keep the form
-        return _flows_page(
-            request, session, code, {ws: {"form": str(exc)}}, {ws: dict(form)}, None, status_code=422
-        )
-    return RedirectResponse(
-        f"/countries/{plan.country_code}/flows?started={started['flow_run_id']}", status_code=303
-    )
+    except InvalidRequest as exc:  # a bad parameter, no Prefect server or worker: say so, keep the form
+        errors = exc.by_field() if isinstance(exc, InvalidFields) else {"form": str(exc)}
+        return _flows_page(request, s, launch, code, {ws: errors}, {ws: dict(form)}, None, status_code=422)
+    return RedirectResponse(f"/countries/{started.country}/flows?started={started.flow_run_id}", 303)
 
 
 @router.post("/countries/{code}/signoffs", response_class=HTMLResponse)
@@ -611,37 +595,26 @@ def sign_off(
     code: str,
     session: DB,
     who: CurrentUser,
+    launch: Launch,
     workstream: Annotated[str, Form(max_length=1)],
     step: Annotated[int, Form(ge=1, le=6)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Sign a workstream's step off; a run waiting for it goes on (now, or at the next monitor-plans run)."""
-    from flows.launch import resume_signed
-
-    require(who, Action.sign_off, code)
-    plan = get_plan(session=session, country=code)
+    ws, framework = workstream.upper(), content(request).framework
     try:
-        workflow.sign_off(
+        done = runs.sign_off_step(
             session=session,
-            country=plan.country_code,
-            code=workstream.upper(),
+            who=who,
+            country=code,
+            workstream=ws,
             step=step,
-            by=who.username,
             note=note.strip() or None,
-            framework=content(request).framework,
+            framework=framework,
+            launcher=launch,
         )
     except InvalidRequest as exc:
-        errors = {f"signoff-{step}": str(exc)}
-        return _flows_page(request, session, code, {workstream.upper(): errors}, {}, None, status_code=422)
-    try:
-        resumed, why_not = resume_signed(plan.country_code, workstream.upper())
-    except Exception as exc:  # noqa: BLE001  (signed off and committed; the run resumes at the next monitor)
-        resumed, why_not = (
-            [],
-            f"the waiting run could not be resumed now ({exc}); monitor-plans will resume it",
-        )
-    note_text = why_not or tr(request, "%(n)s run(s) resumed", n=len(resumed))
-    query = urlencode({"signed": f"{workstream.upper()}-{step}", "note": note_text[:300]})
-    return RedirectResponse(
-        f"/countries/{plan.country_code}/flows?{query}#ws-{workstream.upper()}", status_code=303
-    )
+        return _flows_page(request, session, launch, code, {ws: {f"signoff-{step}": str(exc)}}, {}, None, 422)
+    said = done.prefect or tr(request, "%(n)s run(s) resumed", n=len(done.resumed_runs))
+    query = urlencode({"signed": f"{ws}-{step}", "note": said[:300]})
+    return RedirectResponse(f"/countries/{done.country}/flows?{query}#ws-{ws}", status_code=303)
