@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from cer.config import get_settings
 from cer.content import get_content
 from cer.db.session import open_session
-from cer.services import plans, workflow
+from cer.services import planning, plans, workflow
 from diagnostics.answers import AnswerSet
 from flows.launch import DEPLOYMENT  # every flow is deployed under this name: "workstream-b/cer"
 from flows.workstream import RETRY
@@ -66,7 +66,7 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
         else:
             assert params.answers is not None
             answer_set = params.answers
-        plan, what = plans.plan_from_answers(
+        plan, what = planning.plan_from_answers(
             session=session,
             content=content,
             answer_set=answer_set,

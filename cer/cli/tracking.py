@@ -243,14 +243,16 @@ def plan_rediagnose(
     from cer import render_tracking as rt
     from cer.config import get_settings
     from cer.db.session import open_session
-    from cer.services.plans import get_plan
-    from cer.services.rediagnosis import rediagnose_plan
+    from cer.services.access import local_operator
+    from cer.services.planning import rediagnose
 
     answer_set = diagnosis.read_answers(answers)
     with open_session(get_settings()) as session:
-        plan = get_plan(session=session, country=country)
-        # New work starts no earlier than today: tasks added by a re-diagnosis are not overdue on arrival.
-        start = max(plan.start, dt.date.today())
-        report = diagnosis.run(_content(), answer_set, country=country, start=start, draft=False)
-        revision = rediagnose_plan(session=session, report=report, answer_set=answer_set, by=_user(as_))
+        revision = rediagnose(
+            session=session,
+            who=local_operator(_user(as_)),
+            country=country,
+            answer_set=answer_set,
+            content=_content(),
+        )
         _print(lambda: revision.model_dump(mode="json"), json_, lambda: rt.revision_text(revision))

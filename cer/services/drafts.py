@@ -12,6 +12,8 @@ from cer import diagnosis as diagnosing
 from cer.content import Content
 from cer.db.tables import Diagnosis, DiagnosisDraft, utcnow
 from cer.diagnosis import Report
+from cer.services.access import Action, Principal, require
+from cer.services.errors import Forbidden
 from cer.services.plans import ensure_country, store_diagnosis, stored_answers
 from diagnostics.answers import AnswerSet
 from workstreams.errors import InvalidRequest, NotFound
@@ -53,6 +55,26 @@ def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraft:
     draft = session.get(DiagnosisDraft, draft_id)
     if draft is None:
         raise NotFound("draft", draft_id, ["the link of a saved draft, from the Diagnose page"])
+    return draft
+
+
+def may_open(who: Principal, draft: DiagnosisDraft, action: Action = Action.read_plan) -> bool:
+    """A draft of a country: its readers see it, its members change it; without a country yet, only the
+    person who saved it (and an admin)."""
+    if draft.country_code:
+        return who.can(action, draft.country_code)
+    return draft.updated_by == who.username or who.admin
+
+
+def draft_for(
+    *, session: Session, draft_id: str, who: Principal, action: Action = Action.read_plan
+) -> DiagnosisDraft:
+    """A draft, if `who` may do `action` with it (NotFound, then Forbidden)."""
+    draft = get_draft(session=session, draft_id=draft_id)
+    if not may_open(who, draft, action):
+        if draft.country_code:
+            require(who, action, draft.country_code)
+        raise Forbidden(f"draft {draft_id[:8]}… is someone else's: only they (or an admin) may open it")
     return draft
 
 

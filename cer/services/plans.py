@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from cer.content import Content
 from cer.db.tables import Country, Diagnosis, Plan, Task
-from cer.diagnosis import Report, run, workstreams_json
+from cer.diagnosis import Report, workstreams_json
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
 from diagnostics.planner import PlannedTask, public_values
@@ -123,28 +121,6 @@ def plan_tasks(*, session: Session, plan: Plan) -> list[Task]:
             select(Task).where(Task.plan_id == plan.id).order_by(col(Task.start), col(Task.key))
         ).all()
     )
-
-
-def plan_from_answers(
-    *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
-) -> tuple[Plan, str]:
-    """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has.
-
-    Returns the plan and what happened: 'created' or 'merged'. New work in a merged plan starts no earlier
-    than `start` (default: today), so tasks a re-diagnosis adds are not overdue on arrival.
-    """
-    from cer.services.rediagnosis import rediagnose_plan  # it builds on this module
-
-    existing = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
-    if existing is None:
-        report = run(content, answer_set, country=country, start=start or dt.date.today(), draft=False)
-        return create_plan(session=session, report=report, answer_set=answer_set, by=by), "created"
-    report = run(
-        content, answer_set, country=country, start=max(existing.start, start or dt.date.today()), draft=False
-    )
-    rediagnose_plan(session=session, report=report, answer_set=answer_set, by=by)
-    session.refresh(existing)
-    return existing, "merged"
 
 
 def stored_answers(*, session: Session, diagnosis_id: int) -> tuple[str, AnswerSet]:

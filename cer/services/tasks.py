@@ -14,7 +14,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent, utcnow
+from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
+from cer.services.plans import get_plan
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.status import OPEN, TaskStatus, check_text, check_transition, parse_reference, task_reference
 
@@ -36,6 +38,30 @@ def reference(*, session: Session, task: Task) -> str:
     """The task's reference, e.g. 'MWI-B-4.1'."""
     plan = session.get(Plan, task.plan_id)
     return task_reference(plan.country_code if plan else "", task.key)
+
+
+def task_for(*, session: Session, ref: str, who: Principal, action: Action) -> tuple[Task, str]:
+    """The task (by reference or number) and its country, if `who` may do `action` there. For a reference
+    the role is checked before looking: a country one has no role in answers Forbidden whether the task
+    exists or not."""
+    if not ref.strip().isdigit():
+        require(who, action, parse_reference(ref)[0])
+    task = get_task(session=session, ref=ref)
+    plan = session.get(Plan, task.plan_id)
+    country = plan.country_code if plan else ""
+    require(who, action, country)
+    return task, country
+
+
+def plan_task(*, session: Session, country: str, task_id: int, who: Principal) -> tuple[Plan, Task]:
+    """The country's plan and one of its tasks by number, if `who` may read the plan (Forbidden before
+    NotFound: not even whether it exists)."""
+    require(who, Action.read_plan, country)
+    plan = get_plan(session=session, country=country)
+    task = session.get(Task, task_id)
+    if task is None or task.plan_id != plan.id:
+        raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
+    return plan, task
 
 
 def get_task(*, session: Session, ref: str) -> Task:

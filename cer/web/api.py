@@ -24,23 +24,22 @@ from sqlmodel import Session, col, select
 
 from cer import browse
 from cer import diagnosis as diagnosing
-from cer.db.tables import Diagnosis, FlowRunLink, Plan, Task
+from cer.db.tables import FlowRunLink, Plan, Task
 from cer.facets import tool_filter
 from cer.render_diagnosis import questionnaire_json
 from cer.render_tracking import signoff_json, task_json
-from cer.services import runs, stamps, workflow
+from cer.services import diagnoses, planning, runs, stamps, workflow
 from cer.services import tasks as task_service
-from cer.services.access import Action, Principal, require
-from cer.services.drafts import diagnosis_report, record_diagnosis
+from cer.services.access import Action, require
+from cer.services.drafts import diagnosis_report
 from cer.services.errors import InvalidFields
-from cer.services.plans import get_plan, plan_from_answers, stored_answers
+from cer.services.plans import get_plan
 from cer.services.progress import among, country_progress
 from cer.web.base import DB, RowId, Stamp, cached_page, content, language
 from cer.web.deps import CurrentUser, Launch
 from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
-from workstreams.errors import InvalidRequest, NotFound
-from workstreams.status import TaskStatus, parse_reference
+from workstreams.status import TaskStatus
 
 router = APIRouter(prefix="/api", tags=["api"])
 PAGE_SIZE = 25
@@ -99,20 +98,16 @@ def api_diagnose(
     draft: Annotated[bool, Query(description="Accept unanswered required questions")] = False,
 ) -> dict[str, Any]:
     """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan.
-    Needs the member role in the country."""
-    signed = [o.model_copy(update={"by": who.username}) for o in answers.overrides]  # signed as theirs
-    answers = answers.model_copy(update={"overrides": signed})
-    report = diagnosing.run(content(request), answers, country=None, start=dt.date.today(), draft=draft)
-    require(
-        who, Action.manage_plan if signed else Action.diagnose, report.country.code
-    )  # overrides: coordinator
-    row = record_diagnosis(session=session, report=report, answer_set=answers, by=who.username)
+    Needs the member role in the country (the coordinator role to override a decision)."""
+    row, report = diagnoses.diagnose(
+        session=session, who=who, content=content(request), answer_set=answers, draft=draft
+    )
     return {"id": row.id, **diagnosing.report_json(report)}
 
 
 @router.get("/diagnoses/{diagnosis_id}")
 def api_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: CurrentUser) -> dict[str, Any]:
-    _diagnosis_country(session, diagnosis_id, who, Action.read_plan)
+    diagnoses.diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.read_plan)
     row, report = diagnosis_report(
         session=session, content=content(request), diagnosis_id=diagnosis_id, today=dt.date.today()
     )
@@ -122,14 +117,6 @@ def api_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: Curre
         "created_at": row.created_at.isoformat(),
         **diagnosing.report_json(report),
     }
-
-
-def _diagnosis_country(session: Session, diagnosis_id: int, who: Principal, action: Action) -> Diagnosis:
-    row = session.get(Diagnosis, diagnosis_id)
-    if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["an id returned by POST /api/diagnoses"])
-    require(who, action, row.country_code)
-    return row
 
 
 # ---- plans and tasks --------------------------------------------------------------------------------------
@@ -176,17 +163,8 @@ def api_plans(session: DB, who: CurrentUser, page: Page = 1, per_page: PerPage =
 def api_create_plan(request: Request, body: PlanRequest, session: DB, who: CurrentUser) -> JSONResponse:
     """Create the country's plan from a diagnosis, or merge it into the plan it has (200 then); needs the
     coordinator role in the country."""
-    row = _diagnosis_country(session, body.diagnosis_id, who, Action.manage_plan)
-    if not row.complete:
-        raise InvalidRequest("the diagnosis is a draft: answer every required question first")
-    country, answer_set = stored_answers(session=session, diagnosis_id=body.diagnosis_id)
-    plan, what = plan_from_answers(
-        session=session,
-        content=content(request),
-        answer_set=answer_set,
-        country=country,
-        start=body.start,
-        by=who.username,
+    plan, what = planning.plan_from_diagnosis(
+        session=session, who=who, diagnosis_id=body.diagnosis_id, content=content(request), start=body.start
     )
     return JSONResponse(
         {"result": what, **_plan_brief(plan, session)}, status_code=201 if what == "created" else 200
@@ -235,25 +213,9 @@ def api_tasks(
     return _page([task_json(t, code) for t, code in rows], total, page, per_page)
 
 
-def _country_of(session: Session, task: Task) -> str:
-    plan = session.get(Plan, task.plan_id)
-    return plan.country_code if plan else ""
-
-
-def _task(session: Session, ref: str, who: Principal, action: Action) -> tuple[Task, str]:
-    """The task and its country, if `who` may do `action` there (for a reference, checked before looking:
-    a country one has no role in answers 403 whether the task exists or not)."""
-    if not ref.strip().isdigit():
-        require(who, action, parse_reference(ref)[0])
-    task = task_service.get_task(session=session, ref=ref)
-    country = _country_of(session, task)
-    require(who, action, country)
-    return task, country
-
-
 @router.get("/tasks/{ref:path}/history")
 def api_task_history(ref: str, session: DB, who: CurrentUser) -> dict[str, Any]:
-    _task(session, ref, who, Action.read_plan)
+    task_service.task_for(session=session, ref=ref, who=who, action=Action.read_plan)
     events = task_service.task_history(session=session, ref=ref)
     return {"ref": ref, "items": [e.model_dump(mode="json") for e in events]}
 
@@ -261,7 +223,7 @@ def api_task_history(ref: str, session: DB, who: CurrentUser) -> dict[str, Any]:
 @router.get("/tasks/{ref:path}")
 def api_task(ref: str, session: DB, who: CurrentUser) -> dict[str, Any]:
     """A task by number or reference (e.g. MWI-B-4.1)."""
-    return task_json(*_task(session, ref, who, Action.read_plan))
+    return task_json(*task_service.task_for(session=session, ref=ref, who=who, action=Action.read_plan))
 
 
 class TaskUpdate(BaseModel):
@@ -282,7 +244,7 @@ class TaskUpdate(BaseModel):
 @router.patch("/tasks/{ref:path}")
 def api_update_task(ref: str, body: TaskUpdate, session: DB, who: CurrentUser) -> dict[str, Any]:
     """Change a task (status, owners, dates, comment) on the version you saw; needs the member role."""
-    _task(session, ref, who, Action.change_task)
+    _, country = task_service.task_for(session=session, ref=ref, who=who, action=Action.change_task)
     values = body.model_dump(exclude={"version"})
     task = task_service.update_task(
         session=session,
@@ -291,7 +253,7 @@ def api_update_task(ref: str, body: TaskUpdate, session: DB, who: CurrentUser) -
         change=task_service.TaskChange(**values),
         by=who.username,
     )
-    return task_json(task, _country_of(session, task))
+    return task_json(task, country)
 
 
 # ---- flow runs and sign-offs ------------------------------------------------------------------------------

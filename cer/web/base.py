@@ -34,7 +34,8 @@ from cer.config import Settings
 from cer.content import Content, get_content
 from cer.i18n import N_, negotiate, translations
 from cer.services.access import Action
-from cer.web.security import CSRF_COOKIE, IDENTITIES, csrf_token
+from cer.web.csrf import CSRF_COOKIE, csrf_token
+from cer.web.identities import IDENTITIES
 
 HERE = Path(__file__).resolve().parent
 _ENV = Environment(

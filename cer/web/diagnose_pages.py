@@ -13,23 +13,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from cer import diagnosis as diagnosing
 from cer.countries import all_countries, find_country
-from cer.db.tables import Diagnosis, DiagnosisDraft, Plan
-from cer.services import drafts
-from cer.services.access import Action, Principal, require
-from cer.services.errors import Forbidden
-from cer.services.plans import plan_from_answers, stored_answers
+from cer.db.tables import DiagnosisDraft, Plan
+from cer.services import diagnoses, drafts, planning
+from cer.services.access import Action, Principal
+from cer.services.errors import InvalidFields
 from cer.web.base import DB, RowId, content, language, render, tr
 from cer.web.deps import CurrentUser, MaybeUser
-from diagnostics.answers import AnswersError, AnswerSet, Override, relevant_questions, validate_answers
+from diagnostics.answers import AnswersError, AnswerSet, relevant_questions, validate_answers
 from diagnostics.describe import describe
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import NotFound
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 RADIO_LIMIT = 7  # more choices than this: a select list
@@ -165,27 +163,14 @@ def new_diagnosis(request: Request, country: str = "") -> HTMLResponse:
 @router.get("/diagnose/drafts", response_class=HTMLResponse)
 def list_drafts(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
     """The drafts the user saved, or of the countries whose plans they may read."""
-    shown = [d for d in drafts.recent_drafts(session=session, limit=500) if _may_see(who, d)][:100]
+    shown = [d for d in drafts.recent_drafts(session=session, limit=500) if drafts.may_open(who, d)][:100]
     return render(request, "drafts.html", title=tr(request, "Saved drafts"), drafts=shown)
-
-
-def _may_see(who: Principal, draft: DiagnosisDraft, action: Action = Action.read_plan) -> bool:
-    """A draft of a country: its readers see it, its members change it; without a country yet, only the
-    person who saved it (and an admin)."""
-    if draft.country_code:
-        return who.can(action, draft.country_code)
-    return draft.updated_by == who.username or who.admin
 
 
 def _draft(
     session: Session, draft_id: str, who: Principal, action: Action = Action.read_plan
 ) -> DiagnosisDraft:
-    draft = drafts.get_draft(session=session, draft_id=draft_id)
-    if not _may_see(who, draft, action):
-        if draft.country_code:
-            require(who, action, draft.country_code)
-        raise Forbidden(f"draft {draft_id[:8]}… is someone else's: only they (or an admin) may open it")
-    return draft
+    return drafts.draft_for(session=session, draft_id=draft_id, who=who, action=action)
 
 
 @router.get("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
@@ -281,20 +266,22 @@ async def _post(request: Request, session: Session, draft_id: str | None, who: P
             notice=notice,
         )
     answer_set = AnswerSet(questionnaire_version=questionnaire.version, country=country, answers=raw)
-    report = diagnosing.run(content(request), answer_set, country=country, start=dt.date.today(), draft=False)
-    stored = drafts.record_diagnosis(
-        session=session, report=report, answer_set=answer_set, by=by, draft_id=draft.id
+    stored, _ = diagnoses.diagnose(
+        session=session,
+        who=who,
+        content=content(request),
+        answer_set=answer_set,
+        country=country,
+        draft_id=draft.id,
     )
     return RedirectResponse(f"/diagnoses/{stored.id}", status_code=303)
 
 
 def _diagnosis_country(session: Session, diagnosis_id: int, who: Principal, action: Action) -> str:
     """The diagnosis' country, if `who` may do `action` there (404 for an unknown id)."""
-    row = session.get(Diagnosis, diagnosis_id)
-    if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["an id from a diagnosis' address"])
-    require(who, action, row.country_code)
-    return row.country_code
+    return diagnoses.diagnosis_for(
+        session=session, diagnosis_id=diagnosis_id, who=who, action=action
+    ).country_code
 
 
 @router.get("/diagnoses/{diagnosis_id}", response_class=HTMLResponse)
@@ -345,29 +332,17 @@ def add_override(
     justification: Annotated[str, Form()] = "",
 ) -> Response:
     """Override the rules for one workstream, action or tool, with a justification: a new diagnosis."""
-    _diagnosis_country(session, diagnosis_id, who, Action.manage_plan)
-    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
     fields = {"target": target, "id": id, "decision": decision, "justification": justification}
-    fields["by"] = who.username
-    errors: dict[str, str] = {}
-    override = None
     try:
-        override = Override.model_validate({k: v.strip() or None for k, v in fields.items()})
-    except ValidationError as exc:
-        for e in exc.errors():
-            errors.setdefault(str(e["loc"][0]) if e["loc"] else "target", e["msg"])
-    if override is None:
-        return _result_page(request, session, diagnosis_id, errors, fields, status_code=422)
-    new_set = answer_set.model_copy(update={"overrides": [*answer_set.overrides, override]})
-    try:
-        report = diagnosing.run(
-            content(request), new_set, country=country, start=dt.date.today(), draft=False
+        stored = diagnoses.override_decision(
+            session=session, who=who, content=content(request), diagnosis_id=diagnosis_id, fields=fields
         )
-    except AnswersError as exc:
-        for p in exc.problems:
-            errors.setdefault(p.where.rpartition(".")[2] or "id", p.message)
+    except InvalidFields as exc:
+        errors = {("target" if k == "form" else k): m for k, m in exc.by_field().items()}
         return _result_page(request, session, diagnosis_id, errors, fields, status_code=422)
-    stored = drafts.record_diagnosis(session=session, report=report, answer_set=new_set, by=who.username)
+    except AnswersError as exc:
+        errors = {p.where.rpartition(".")[2] or "id": p.message for p in reversed(exc.problems)}
+        return _result_page(request, session, diagnosis_id, errors, fields, status_code=422)
     return RedirectResponse(f"/diagnoses/{stored.id}", status_code=303)
 
 
@@ -380,17 +355,7 @@ def create_plan(
     start: Annotated[dt.date | None, Form()] = None,
 ) -> Response:
     """Create the country's plan from this diagnosis, or merge it into the plan the country has."""
-    _diagnosis_country(session, diagnosis_id, who, Action.manage_plan)
-    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
-    row = session.get(Diagnosis, diagnosis_id)
-    if row is not None and not row.complete:
-        raise InvalidRequest("this diagnosis is a draft: answer every required question first")
-    plan, what = plan_from_answers(
-        session=session,
-        content=content(request),
-        answer_set=answer_set,
-        country=country,
-        start=start,
-        by=who.username,
+    plan, what = planning.plan_from_diagnosis(
+        session=session, who=who, diagnosis_id=diagnosis_id, content=content(request), start=start
     )
     return RedirectResponse(f"/countries/{plan.country_code}?{what}=true", status_code=303)

@@ -127,11 +127,7 @@ def _readable_plan(session: Session, code: str, who: Principal) -> Plan:
 
 
 def _plan_task(session: Session, code: str, task_id: int, who: Principal) -> tuple[Plan, Task]:
-    plan = _readable_plan(session, code, who)
-    task = session.get(Task, task_id)
-    if task is None or task.plan_id != plan.id:
-        raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
-    return plan, task
+    return task_service.plan_task(session=session, country=code, task_id=task_id, who=who)
 
 
 def _task_context(plan: Plan, task: Task) -> dict[str, Any]:

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -35,11 +32,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cer.config import Settings
 from cer.services.access import Principal
 from cer.services.errors import Unauthenticated
+from cer.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, secure_cookies, sign_csrf
+from cer.web.identities import IDENTITIES, Known
 
 SESSION_COOKIE = "cer_session"
-CSRF_COOKIE = "cer_csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
 SAFE = ("GET", "HEAD", "OPTIONS")
 MAX_FORM_BYTES = 2 * 1024 * 1024
 CSP = (
@@ -54,64 +50,7 @@ HEADERS = [
 ]
 
 
-def _sign(settings: Settings, value: str) -> str:
-    return hmac.new(settings.secret_key.encode(), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
-
-
-def csrf_token(request: Request) -> str:
-    """The token this browser's forms carry. Without a `cer_csrf` cookie yet, one is made now and set on
-    the answer (and the page is not cached: its token is this visitor's)."""
-    state = request.scope.setdefault("state", {})
-    value = request.cookies.get(CSRF_COOKIE) or state.get("csrf_new")
-    if not value:
-        value = state["csrf_new"] = secrets.token_urlsafe(24)
-    return _sign(request.app.state.settings, value)
-
-
-def rotate_csrf(request: Request) -> None:
-    """A new `cer_csrf` cookie (at sign-in and sign-out): a token seen before no longer counts."""
-    request.scope.setdefault("state", {})["csrf_new"] = secrets.token_urlsafe(24)
-
-
-def secure_cookies(request: Request) -> bool:
-    """Cookies are `Secure` over https, and always in production (which is served over https)."""
-    settings: Settings = request.app.state.settings
-    return request.url.scheme == "https" or settings.env == "production"
-
-
-@dataclass
-class _Known:
-    until: float
-    who: Principal | None
-    error: str | None
-
-
-class _Identities:
-    """Tokens and session cookies looked up lately → who they are (or why not)."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[object, str], _Known] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, str]) -> _Known | None:
-        found = self._known.get(key)
-        return found if found is not None and time.monotonic() < found.until else None
-
-    def put(self, key: tuple[object, str], known: _Known) -> None:
-        with self._lock:
-            if len(self._known) > 10_000:
-                self._known.clear()
-            self._known[key] = known
-
-    def forget(self) -> None:
-        with self._lock:
-            self._known.clear()
-
-
-IDENTITIES = _Identities()
-
-
-def _look_up(settings: Settings, kind: str, secret: str) -> _Known:
+def _look_up(settings: Settings, kind: str, secret: str) -> Known:
     from cer.db.session import open_session
     from cer.services.sessions import principal_for_session
     from cer.services.users import user_for_token
@@ -123,8 +62,8 @@ def _look_up(settings: Settings, kind: str, secret: str) -> _Known:
             else:
                 who = principal_for_session(session=session, token=secret, hours=settings.session_hours)
         except Unauthenticated as exc:
-            return _Known(0.0, None, str(exc))
-    return _Known(0.0, who, None)
+            return Known(0.0, None, str(exc))
+    return Known(0.0, who, None)
 
 
 async def identify(app: Any, scope: Scope) -> tuple[Principal | None, str | None]:
@@ -198,7 +137,7 @@ class Guard:
         if scope["path"].startswith("/api/") and SESSION_COOKIE not in request.cookies:
             return None, receive  # nobody signed in: the route answers 401
         cookie = request.cookies.get(CSRF_COOKIE)
-        expected = _sign(scope["app"].state.settings, cookie) if cookie else None
+        expected = sign_csrf(scope["app"].state.settings, cookie) if cookie else None
 
         def valid(
             given: str | None,

@@ -19,7 +19,7 @@ from cer.content import Content
 from cer.db.tables import AuditEvent, Country, Plan, Task, TaskEvent, User, WebSession
 from cer.services import users
 from cer.web.account_pages import PER_USER, Throttle
-from cer.web.security import IDENTITIES
+from cer.web.identities import IDENTITIES
 from tests.web.conftest import (
     PASSWORD,
     _client,

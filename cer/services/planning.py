@@ -1,0 +1,67 @@
+"""Plans from diagnoses, the same for every door: create a country's plan, or merge a new diagnosis into it.
+
+These use cases build on `plans` (the rows: store a plan, its tasks, a diagnosis) and `rediagnosis` (the
+merge), which import nothing from here: no import circle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from cer.content import Content
+from cer.db.tables import Plan, PlanRevision
+from cer.diagnosis import run
+from cer.services.access import Action, Principal, require
+from cer.services.diagnoses import diagnosis_for
+from cer.services.plans import create_plan, get_plan, stored_answers
+from cer.services.rediagnosis import rediagnose_plan
+from diagnostics.answers import AnswerSet
+from workstreams.errors import InvalidRequest
+
+
+def new_work_start(plan: Plan | None, start: dt.date | None) -> dt.date:
+    """When new work may start: `start`, by default today (so that the tasks a re-diagnosis adds are not
+    overdue on arrival), and in an existing plan never before the plan's own start."""
+    chosen = start or dt.date.today()
+    return chosen if plan is None else max(plan.start, chosen)
+
+
+def plan_from_answers(
+    *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
+) -> tuple[Plan, str]:
+    """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has.
+
+    Returns the plan and what happened: 'created' or 'merged'. New work starts as `new_work_start` says."""
+    existing = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
+    report = run(content, answer_set, country=country, start=new_work_start(existing, start), draft=False)
+    if existing is None:
+        return create_plan(session=session, report=report, answer_set=answer_set, by=by), "created"
+    rediagnose_plan(session=session, report=report, answer_set=answer_set, by=by)
+    session.refresh(existing)
+    return existing, "merged"
+
+
+def plan_from_diagnosis(
+    *, session: Session, who: Principal, diagnosis_id: int, content: Content, start: dt.date | None
+) -> tuple[Plan, str]:
+    """Create the country's plan from a stored, complete diagnosis, or merge it into the plan it has
+    (coordinator); signed by `who`."""
+    row = diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.manage_plan)
+    if not row.complete:
+        raise InvalidRequest("the diagnosis is a draft: answer every required question first")
+    country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
+    return plan_from_answers(
+        session=session, content=content, answer_set=answer_set, country=country, start=start, by=who.username
+    )
+
+
+def rediagnose(
+    *, session: Session, who: Principal, country: str, answer_set: AnswerSet, content: Content
+) -> PlanRevision:
+    """Re-diagnose a country's plan from new answers and merge (coordinator): kept tasks keep their work."""
+    require(who, Action.manage_plan, country)
+    plan = get_plan(session=session, country=country)
+    report = run(content, answer_set, country=country, start=new_work_start(plan, None), draft=False)
+    return rediagnose_plan(session=session, report=report, answer_set=answer_set, by=who.username)
