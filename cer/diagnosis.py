@@ -22,7 +22,7 @@ from cer.yaml_source import describe_yaml_error, parse
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
 from diagnostics.planner import Plan, PlannedTask, build_plan, public_values
 from diagnostics.selection import Diagnosis, Reason, diagnose
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import InvalidRequest, NotFound, explain
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def read_answers(path: Path) -> AnswerSet:
         return AnswerSet.model_validate(data)
     except ValidationError as exc:
         raise AnswersError(
-            [AnswerProblem(format_path(tuple(e["loc"])) or str(path), e["msg"]) for e in exc.errors()]
+            [AnswerProblem(format_path(tuple(e["loc"])) or str(path), explain(e)) for e in exc.errors()]
         ) from None
 
 

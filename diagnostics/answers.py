@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from diagnostics.expressions import Expression
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from diagnostics.rules import Effect
+from workstreams.errors import explain
 
 
 class Override(BaseModel):
@@ -196,7 +197,7 @@ def _type_message(questionnaire: Questionnaire, qid: str, err: Any) -> str:
         return "unknown question"
     q = questionnaire.questions[qid]
     if q.type in (QuestionType.integer, QuestionType.date, QuestionType.text):
-        return f"expected {q.type.value}: {err['msg']} (got {err.get('input')!r})"
+        return f"{explain(err)} (got {err.get('input')!r})"
     allowed = ", ".join(questionnaire.allowed_values(q))
     return f"{err.get('input')!r} is not one of: {allowed}"
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from workstreams.errors import InvalidRequest
+from workstreams.errors import InvalidRequest, explain
 
 CountryCode = Annotated[
     str,
@@ -238,7 +238,7 @@ def describe_errors(exc: ValidationError, what: str) -> str:
     lines = [f"{len(exc.errors())} problem(s) with the {what}:"]
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"]) or "(the whole input)"
-        lines.append(f"  {where}: {error['msg']}")
+        lines.append(f"  {where}: {explain(error)}")
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from workstreams.errors import InvalidRequest
+from workstreams.errors import InvalidRequest, field_errors
 
 
 class Conflict(Exception):
@@ -45,13 +45,6 @@ class InvalidFields(InvalidRequest):
 
     @classmethod
     def from_validation(cls, exc: ValidationError) -> InvalidFields:
-        """From a pydantic model's errors; never the input itself (a password may be in it)."""
-        return cls(
-            [
-                {
-                    "field": ".".join(str(p) for p in e["loc"]) or None,
-                    "message": e["msg"].removeprefix("Value error, "),
-                }
-                for e in exc.errors()
-            ]
-        )
+        """From a pydantic model's errors, in words a person acts on; never the input itself (a password may
+        be in it)."""
+        return cls(field_errors(exc.errors()))

@@ -8,6 +8,7 @@ meanwhile by someone else is 409 and is shown, never overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
@@ -27,7 +28,7 @@ from cer.web import account_pages, api, browse_pages, diagnose_pages, plan_pages
 from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, is_fragment, local_path, render, tr
 from cer.web.security import Guard
 from diagnostics.answers import AnswersError
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import InvalidRequest, NotFound, field_errors
 
 __all__ = ["MODULES", "SECTIONS", "create_app"]
 MODULES = (browse_pages, account_pages, diagnose_pages, plan_pages, api)  # each has its `router`
@@ -95,7 +96,7 @@ def _api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _errors(errors: list[dict[str, object]], status_code: int) -> JSONResponse:
+def _errors(errors: Sequence[Mapping[str, object]], status_code: int) -> JSONResponse:
     return JSONResponse({"errors": errors}, status_code=status_code)
 
 
@@ -150,16 +151,12 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
-        errors: list[dict[str, object]] = [
-            {
-                "field": ".".join(str(p) for p in e["loc"] if p not in ("query", "body", "path", "form")),
-                "message": e["msg"],
-            }
-            for e in exc.errors()
-        ]
+        errors = field_errors(exc.errors(), skip=("query", "body", "path", "form"))
         if _api(request):
             return _errors(errors, 422)
-        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        message = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors
+        )
         return render(request, "error.html", 422, title=tr(request, "Cannot show that"), message=message)
 
     @app.exception_handler(StarletteHTTPException)

@@ -200,8 +200,8 @@ def test_bad_parameters_are_refused_by_cer_run_before_any_run_is_created(malawi:
     )
     assert done.returncode == 2
     assert (
-        "service_lines.1: Input should be 'procurement'" in done.stderr
-        and "colour: Extra inputs" in done.stderr
+        "service_lines.1: Choose one of: 'procurement'" in done.stderr
+        and "colour: Not something we know here" in done.stderr
     )
     assert _count_runs() == before and malawi.id
     refused = cer("run", "workstream", "D", "--country", "ZZZ", check=False)

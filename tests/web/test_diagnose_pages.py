@@ -74,7 +74,7 @@ def test_a_draft_keeps_every_answer_even_a_wrong_one_and_shows_its_error(site: T
     assert "Draft saved" in page
     assert 'value="lots"' in page  # nothing typed is lost
     error = re.search(r'<p class="error" id="e-resident_agencies">([^<]+)</p>', page)
-    assert error and "integer" in error.group(1)
+    assert error and "Enter a whole number" in error.group(1)
     assert 'aria-describedby="e-resident_agencies' in page
     assert re.search(r'name="uncg_exists" value="yes"[^>]*\schecked', page)
     assert count(site, DiagnosisDraft) == 1 and count(site, Diagnosis) == 0
