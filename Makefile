@@ -52,7 +52,7 @@ bench: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(BIN)/cer content schema
 messages: $(VENV)/.installed
-	$(BIN)/python -m cer.i18n
+	$(BIN)/python -m cer.views.i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cer-toolkit needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -26,15 +26,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, insert, text
 from sqlmodel import Session
 
-from cer import reports
 from cer.content import get_content
-from cer.countries import Country
+from cer.content.countries import Country
 from cer.db import tables
 from cer.db.engine import make_engine
 from cer.db.migrate import upgrade
-from cer.diagnosis import Report, read_answers, run
+from cer.services.diagnosis import Report, read_answers, run
 from cer.services.plans import create_plan, task_row
 from cer.services.reports import portfolio_report
+from cer.views import reports
 from diagnostics.answers import AnswerSet
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -44,8 +44,8 @@ from sqlmodel import Session, select
 from cer.content import get_content
 from cer.db.engine import make_engine
 from cer.db.tables import Task
-from cer.diagnosis import read_answers, run
 from cer.services import users
+from cer.services.diagnosis import read_answers, run
 from cer.services.plans import TASKS, create_plan, task_values
 from cer.services.sessions import start_session
 from cer.web.security import CSRF_COOKIE, SESSION_COOKIE

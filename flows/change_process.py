@@ -23,9 +23,9 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cer.config import get_settings
 from cer.content import get_content
 from cer.db.session import open_session
+from cer.runtime.config import get_settings
 from cer.services import planning, plans, workflow
 from diagnostics.answers import AnswerSet
 from flows.launch import DEPLOYMENT  # every flow is deployed under this name: "workstream-b/cer"

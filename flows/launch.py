@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from cer.prefect_env import PrefectSettings, server_is_up, use_prefect
+from cer.runtime.prefect_env import PrefectSettings, server_is_up, use_prefect
 from cer.services.runs import LaunchedRun
 from workstreams.errors import InvalidRequest
 
@@ -44,7 +44,7 @@ def connected(settings: PrefectSettings) -> Iterator[None]:
 
 
 class PrefectLauncher:
-    """`cer.services.runs.Launcher` on the configured Prefect server (`cer.prefect_env`)."""
+    """`cer.services.runs.Launcher` on the configured Prefect server (`cer.runtime.prefect_env`)."""
 
     def start(self, flow: str, parameters: dict[str, Any]) -> LaunchedRun:
         """Create a run of a served deployment; the worker starts it. Refused when nothing can take it."""

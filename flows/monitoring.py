@@ -14,14 +14,14 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
-from cer import notify
-from cer import reports as render
-from cer.config import get_settings
 from cer.content import get_content
 from cer.db.session import open_session
+from cer.runtime import notify
+from cer.runtime.config import get_settings
 from cer.services import monitoring
 from cer.services import reports as report_service
 from cer.services.progress import portfolio_progress
+from cer.views import reports as render
 
 
 @task(name="find-late-tasks", retries=2, retry_delay_seconds=1)

@@ -25,8 +25,8 @@ from prefect.client.schemas.sorting import FlowRunSort
 from prefect.exceptions import ObjectNotFound
 from prefect.flow_runs import resume_flow_run
 
-from cer.config import get_settings
 from cer.db.session import open_session
+from cer.runtime.config import get_settings
 from cer.services import workflow
 from workstreams.parameters import FLOW_NAMES
 

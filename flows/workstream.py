@@ -24,9 +24,9 @@ from prefect.client.schemas.objects import State
 from prefect.context import get_run_context
 from prefect.flow_runs import suspend_flow_run
 
-from cer.config import get_settings
 from cer.content import get_content
 from cer.db.session import open_session
+from cer.runtime.config import get_settings
 from cer.services import workflow
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import (

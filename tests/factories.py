@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cer.content import Content
-from cer.diagnosis import Report, read_answers, run
+from cer.services.diagnosis import Report, read_answers, run
 from cer.services.tasks import TaskChange, get_task, update_task
 from diagnostics.answers import AnswerSet, Override, validate_answers
 from diagnostics.planner import Plan, build_plan

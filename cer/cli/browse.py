@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from cer.config import Settings
+    from cer.runtime.config import Settings
 
 from cer.cli.app import (
     JsonOpt,
@@ -28,7 +28,7 @@ def steps(
     number: Annotated[int | None, typer.Argument(help="A step number 1–9.")] = None, json_: JsonOpt = False
 ) -> None:
     """The step-by-step view: each step's main actions, their workstreams and their tools."""
-    from cer import browse, render
+    from cer.views import browse, render
 
     c = _content()
     if number is None:
@@ -46,7 +46,7 @@ def workstreams(
     json_: JsonOpt = False,
 ) -> None:
     """The by-workstream view: scope, when it may not apply, its actions, tools and support."""
-    from cer import browse, render
+    from cer.views import browse, render
 
     c = _content()
     if code is None:
@@ -74,8 +74,8 @@ def tools_list(
     json_: JsonOpt = False,
 ) -> None:
     """List tools, narrowed by workstream, step, type and country."""
-    from cer import render
-    from cer.facets import tool_filter
+    from cer.views import render
+    from cer.views.facets import tool_filter
 
     c = _content()
     tools = c.catalogue.filter(tool_filter(c, workstream, step, type_.value if type_ else None, country))
@@ -90,7 +90,7 @@ def tools_search(
     json_: JsonOpt = False,
 ) -> None:
     """Ranked search over title, summary, publisher, country and tags (typos and plurals tolerated)."""
-    from cer import browse, render
+    from cer.views import browse, render
 
     result = _content().catalogue.search(query, limit=limit)
     _print(
@@ -104,7 +104,7 @@ def tools_show(
     tool_id: Annotated[str, typer.Argument(help="A tool id, e.g. T054.")], json_: JsonOpt = False
 ) -> None:
     """Everything the catalogue knows about one tool."""
-    from cer import render
+    from cer.views import render
 
     c = _content()
     tool = c.catalogue.tool(tool_id)
@@ -115,8 +115,8 @@ def tools_show(
 @cli_errors
 def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonOpt = False) -> None:
     """Who offers change-management support, for which workstreams and steps."""
-    from cer import render
-    from cer.facets import checked_step, checked_workstream
+    from cer.views import render
+    from cer.views.facets import checked_step, checked_workstream
 
     c = _content()
     found = c.catalogue.providers_for(checked_workstream(c, workstream), checked_step(c, step))
@@ -142,10 +142,10 @@ def up(
     json_: JsonOpt = False,
 ) -> None:
     """Start the product: check, migrate, run a Prefect server, a worker and the website (Ctrl-C stops)."""
-    from cer import render
-    from cer.config import get_settings
+    from cer.runtime.config import get_settings
     from cer.services.setup import prepare_database
     from cer.services.users import FIRST_ADMIN
+    from cer.views import render
 
     c = _content()
     settings = get_settings()
@@ -165,11 +165,11 @@ def up(
     )
     if check:
         return
-    from cer.prefect_env import prefect_settings
-    from cer.stack import Stack, StackError
+    from cer.runtime.prefect_env import prefect_settings
+    from cer.runtime.stack import Stack, StackError
 
     prefect = prefect_settings()
-    from cer.web.settings import web_port
+    from cer.runtime.web import web_port
 
     stack = Stack(
         prefect=prefect,
@@ -206,8 +206,8 @@ def serve(
     """Run the website (the toolkit's browse sections and the JSON API under /api) until Ctrl-C."""
     import uvicorn
 
-    from cer.prefect_env import use_prefect
-    from cer.web.settings import web_port
+    from cer.runtime.prefect_env import use_prefect
+    from cer.runtime.web import web_port
 
     use_prefect()  # before any route imports Prefect, which reads its settings once
     uvicorn.run(

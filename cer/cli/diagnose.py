@@ -25,7 +25,7 @@ def questionnaire(
     json_: JsonOpt = False,
 ) -> None:
     """The diagnostic questionnaire, with its skip logic and constraints in plain words."""
-    from cer import render_diagnosis as rd
+    from cer.views import render_diagnosis as rd
 
     q = _content().questionnaire
     _print(lambda: rd.questionnaire_json(q, lang.value), json_, lambda: rd.questionnaire_text(q, lang.value))
@@ -44,8 +44,8 @@ def diagnose(
     md: Annotated[bool, typer.Option("--md", help="Print the report as Markdown.")] = False,
 ) -> None:
     """Select workstreams, actions and tools with reasons, and build the dated step-by-step plan."""
-    from cer import diagnosis
-    from cer import render_diagnosis as rd
+    from cer.services import diagnosis
+    from cer.views import render_diagnosis as rd
 
     if json_ and md:
         raise _invalid("choose one of --json and --md")

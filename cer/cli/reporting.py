@@ -52,10 +52,10 @@ def _produce_report(
     country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str
 ) -> None:
     """Render, write, and only then record the report (a report that could not be written is not counted)."""
-    from cer import reports
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
+    from cer.views import reports
 
     with open_session(get_settings()) as session:
         if country is None:
@@ -78,10 +78,10 @@ def export(
     output: OutOpt = None,
 ) -> None:
     """A country's plan as CSV, XLSX (a sheet per workstream) or iCalendar (one event per due date)."""
-    from cer import exports
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.plans import get_plan, plan_tasks
+    from cer.views import exports
 
     if format_ is ExportFormat.xlsx and output is None:
         raise _invalid("an XLSX workbook needs --output FILE")
@@ -112,9 +112,9 @@ def _write(data: bytes, output: Path | None) -> None:
 @cli_errors
 def demo(today: TodayOpt = None) -> None:
     """Seed three example countries (Malawi, Somalia, Viet Nam) with plans four months under way."""
-    from cer.config import get_settings
     from cer.content import default_root
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.demo import seed_demo
 
     examples = default_root() / "examples"

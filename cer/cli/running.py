@@ -21,7 +21,7 @@ from cer.cli.tracking import AsUser, _user
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from cer.prefect_env import PrefectSettings
+    from cer.runtime.prefect_env import PrefectSettings
     from cer.services.runs import Launcher
 
 run_app = typer.Typer(
@@ -47,8 +47,8 @@ def _launcher() -> Launcher:
 
 
 def _session() -> Session:
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
 
     return open_session(get_settings())
 
@@ -99,7 +99,7 @@ def run_change_process(
     json_: JsonOpt = False,
 ) -> None:
     """Diagnose, create or merge the plan, and start the selected workstreams — as one Prefect flow run."""
-    from cer import diagnosis
+    from cer.services import diagnosis
 
     answer_set = diagnosis.read_answers(answers)
     day = _date(start, "--start") if start else dt.date.today()
@@ -147,9 +147,9 @@ def signoff(
     json_: JsonOpt = False,
 ) -> None:
     """Sign a step of a country's workstream off; a run waiting for it goes on to the next step."""
-    from cer.render_tracking import signoff_json
     from cer.services import runs
     from cer.services.access import local_operator
+    from cer.views.render_tracking import signoff_json
 
     if (server := remote()) is not None:
         no_acting_as(as_)
@@ -193,8 +193,8 @@ def _signoff_text(data: dict[str, Any]) -> str:
 @cli_errors
 def signoffs(country: CountryArg, code: WorkstreamArg, json_: JsonOpt = False) -> None:
     """Steps 1–6 of a country's workstream: tasks, open tasks, opened by a run, signed off by whom."""
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.workflow import workstream_steps
 
     with open_session(get_settings()) as session:
@@ -230,8 +230,8 @@ def signoffs(country: CountryArg, code: WorkstreamArg, json_: JsonOpt = False) -
 @cli_errors
 def runs(country: CountryArg, json_: JsonOpt = False) -> None:
     """The flow runs started for a country's plan, with their state on the Prefect server."""
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.workflow import flow_runs
 
     with open_session(get_settings()) as session:

@@ -36,7 +36,7 @@ def _user(name: str | None) -> str:
 @cli_errors
 def db_upgrade(json_: JsonOpt = False) -> None:
     """Create or migrate the database (CER_DATABASE_URL; default SQLite under var/)."""
-    from cer.config import get_settings
+    from cer.runtime.config import get_settings
     from cer.services.setup import prepare_database
 
     url = get_settings().database_url
@@ -58,11 +58,11 @@ def plan_create(
     json_: JsonOpt = False,
 ) -> None:
     """Diagnose the answers and store the plan with all its tasks (one transaction)."""
-    from cer import diagnosis
-    from cer import render_tracking as rt
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
+    from cer.services import diagnosis
     from cer.services.plans import create_plan, plan_tasks
+    from cer.views import render_tracking as rt
 
     answer_set = diagnosis.read_answers(answers)
     report = diagnosis.run(_content(), answer_set, country=country, start=_date(start), draft=False)
@@ -78,7 +78,7 @@ def plan_show(
     country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")], json_: JsonOpt = False
 ) -> None:
     """A country's plan: dates, workstreams, every task with its status, due date and lead."""
-    from cer import render_tracking as rt
+    from cer.views import render_tracking as rt
 
     if (server := remote()) is not None:
         brief = server.call("GET", f"/api/plans/{quote(country.strip(), safe='')}")
@@ -87,8 +87,8 @@ def plan_show(
         text += rt.tasks_table(as_tasks(items), brief["country"])
         _print(lambda: {"plan": brief, "tasks": items}, json_, lambda: text)
         return
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.plans import get_plan, plan_tasks
 
     with open_session(get_settings()) as session:
@@ -109,16 +109,16 @@ def tasks_list(
     json_: JsonOpt = False,
 ) -> None:
     """A country's tasks, narrowed by workstream, status or lateness."""
-    from cer import render_tracking as rt
-    from cer.facets import checked_workstream
+    from cer.views import render_tracking as rt
+    from cer.views.facets import checked_workstream
 
     if (server := remote()) is not None:
         _remote_list(
             server, country, checked_workstream(_content(), workstream), _status(status), overdue, json_
         )
         return
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.plans import get_plan
     from cer.services.tasks import list_tasks
 
@@ -148,10 +148,10 @@ def tasks_update(
     json_: JsonOpt = False,
 ) -> None:
     """Change a task's status, owners or dates, or comment on it; every change is recorded."""
-    from cer import render_tracking as rt
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.tasks import TaskChange, get_task, reference, update_task
+    from cer.views import render_tracking as rt
 
     people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
     dates = {"start": _date(start, "--start") if start else None, "due": _date(due, "--due") if due else None}
@@ -180,16 +180,16 @@ def tasks_history(
     ref: Annotated[str, typer.Argument(help="Task number or reference.")], json_: JsonOpt = False
 ) -> None:
     """Every change to a task: who, when, what it was and what it became."""
-    from cer import render_tracking as rt
     from cer.db.tables import TaskEvent
+    from cer.views import render_tracking as rt
 
     if (server := remote()) is not None:
         items = server.call("GET", f"/api/tasks/{quote(ref)}/history")["items"]
         events = [TaskEvent.model_validate(item) for item in items]
         _print(lambda: items, json_, lambda: rt.history_text(events))
         return
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
     from cer.services.tasks import task_history
 
     with open_session(get_settings()) as session:
@@ -205,7 +205,7 @@ def _remote_list(
     overdue: bool,
     json_: bool,
 ) -> None:
-    from cer import render_tracking as rt
+    from cer.views import render_tracking as rt
     from workstreams.status import lateness
 
     params = {"workstream": workstream, "status": status.value if status else None}
@@ -239,12 +239,12 @@ def plan_rediagnose(
     json_: JsonOpt = False,
 ) -> None:
     """Re-diagnose from new answers and merge: kept tasks keep their work, unneeded ones are dropped."""
-    from cer import diagnosis
-    from cer import render_tracking as rt
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
+    from cer.services import diagnosis
     from cer.services.access import local_operator
     from cer.services.planning import rediagnose
+    from cer.views import render_tracking as rt
 
     answer_set = diagnosis.read_answers(answers)
     with open_session(get_settings()) as session:

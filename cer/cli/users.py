@@ -31,8 +31,8 @@ def operator() -> str:
 
 
 def _session() -> Session:
-    from cer.config import get_settings
     from cer.db.session import open_session
+    from cer.runtime.config import get_settings
 
     return open_session(get_settings())
 

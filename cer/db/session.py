@@ -7,9 +7,9 @@ from functools import cache
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from cer.config import Settings
 from cer.db.engine import make_engine
 from cer.db.migrate import current, head, known
+from cer.runtime.config import Settings
 from workstreams.errors import InvalidRequest
 
 

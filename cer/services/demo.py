@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from cer.content import Content
 from cer.db.tables import Plan
-from cer.diagnosis import read_answers, run
+from cer.services.diagnosis import read_answers, run
 from cer.services.plans import create_plan, plan_tasks
 from cer.services.tasks import TaskChange, update_task
 from workstreams.status import TaskStatus

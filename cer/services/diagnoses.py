@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from cer.content import Content
 from cer.db.tables import Diagnosis
-from cer.diagnosis import Report, run
 from cer.services.access import Action, Principal, require
+from cer.services.diagnosis import Report, run
 from cer.services.drafts import record_diagnosis
 from cer.services.errors import InvalidFields
 from cer.services.plans import stored_answers

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cer import diagnosis as diagnosing
 from cer.content import Content
 from cer.db.tables import Diagnosis, DiagnosisDraft, utcnow
-from cer.diagnosis import Report
+from cer.services import diagnosis as diagnosing
 from cer.services.access import Action, Principal, require
+from cer.services.diagnosis import Report
 from cer.services.errors import Forbidden
 from cer.services.plans import ensure_country, store_diagnosis, stored_answers
 from diagnostics.answers import AnswerSet

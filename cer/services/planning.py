@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 
 from cer.content import Content
 from cer.db.tables import Plan, PlanRevision
-from cer.diagnosis import run
 from cer.services.access import Action, Principal, require
 from cer.services.diagnoses import diagnosis_for
+from cer.services.diagnosis import run
 from cer.services.plans import create_plan, get_plan, stored_answers
 from cer.services.rediagnosis import rediagnose_plan
 from diagnostics.answers import AnswerSet

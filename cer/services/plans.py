@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from cer.db.tables import Country, Diagnosis, Plan, Task
-from cer.diagnosis import Report, workstreams_json
+from cer.services.diagnosis import Report, workstreams_json
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
 from diagnostics.planner import PlannedTask, public_values

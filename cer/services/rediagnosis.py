@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
-from cer.diagnosis import Report, workstreams_json
+from cer.services.diagnosis import Report, workstreams_json
 from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
 from cer.services.tasks import guarded_update
 from diagnostics.answers import AnswerSet

@@ -83,7 +83,7 @@ class Grant(BaseModel):
     def _country_code(cls, value: str) -> str:
         if value == EVERY_COUNTRY:
             return value
-        from cer.countries import find_country
+        from cer.content.countries import find_country
 
         try:
             return find_country(value).code

@@ -22,19 +22,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cer import browse
-from cer import diagnosis as diagnosing
 from cer.db.tables import FlowRunLink, Plan, Task
-from cer.facets import tool_filter
-from cer.render_diagnosis import questionnaire_json
-from cer.render_tracking import signoff_json, task_json
 from cer.services import diagnoses, planning, runs, stamps, workflow
+from cer.services import diagnosis as diagnosing
 from cer.services import tasks as task_service
 from cer.services.access import Action, require
 from cer.services.drafts import diagnosis_report
 from cer.services.errors import InvalidFields
 from cer.services.plans import get_plan
 from cer.services.progress import among, country_progress
+from cer.views import browse
+from cer.views.facets import tool_filter
+from cer.views.render_diagnosis import questionnaire_json
+from cer.views.render_tracking import signoff_json, task_json
 from cer.web.base import DB, RowId, Stamp, cached_page, content, language
 from cer.web.deps import CurrentUser, Launch
 from diagnostics.answers import AnswerSet

@@ -21,9 +21,9 @@ from starlette.datastructures import URL
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cer.config import Settings, get_settings
-from cer.i18n import LANGUAGES
+from cer.runtime.config import Settings, get_settings
 from cer.services.errors import Conflict, Forbidden, Unauthenticated
+from cer.views.i18n import LANGUAGES
 from cer.web import account_pages, api, browse_pages, diagnose_pages, plan_pages
 from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, is_fragment, local_path, render, tr
 from cer.web.security import Guard

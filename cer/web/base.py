@@ -30,10 +30,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cer.config import Settings
 from cer.content import Content, get_content
-from cer.i18n import N_, negotiate, translations
+from cer.runtime.config import Settings
 from cer.services.access import Action
+from cer.views.i18n import N_, negotiate, translations
 from cer.web.csrf import CSRF_COOKIE, csrf_token
 from cer.web.identities import IDENTITIES
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cer import browse
-from cer.facets import tool_filter
+from cer.views import browse
+from cer.views.facets import tool_filter
 from cer.web.base import content, content_page, render, tr
 from tools_catalog.models import ToolType
 

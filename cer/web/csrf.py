@@ -9,7 +9,7 @@ import secrets
 
 from fastapi import Request
 
-from cer.config import Settings
+from cer.runtime.config import Settings
 
 CSRF_COOKIE = "cer_csrf"
 CSRF_FIELD = "csrf_token"

@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
-from cer import diagnosis as diagnosing
-from cer.countries import all_countries, find_country
+from cer.content.countries import all_countries, find_country
 from cer.db.tables import DiagnosisDraft, Plan
 from cer.services import diagnoses, drafts, planning
+from cer.services import diagnosis as diagnosing
 from cer.services.access import Action, Principal
 from cer.services.errors import InvalidFields
 from cer.web.base import DB, RowId, content, language, render, tr

@@ -349,7 +349,7 @@ EXPORT_TYPES = {
 
 @router.get("/countries/{code}/export.{fmt}")
 def export(request: Request, code: str, fmt: str, session: DB, who: CurrentUser) -> Response:
-    from cer import exports
+    from cer.views import exports
 
     if fmt not in EXPORT_TYPES:
         raise NotFound("export format", fmt, list(EXPORT_TYPES))
@@ -377,8 +377,8 @@ REPORT_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charse
 @router.get("/countries/{code}/report.{fmt}")
 def country_report(request: Request, code: str, fmt: str, session: DB, who: CurrentUser) -> Response:
     """A progress report, as a preview: not recorded, so the next recorded report lists the same changes."""
-    from cer import reports
     from cer.services.reports import country_report as gather
+    from cer.views import reports
 
     if fmt not in REPORT_TYPES:
         raise NotFound("report format", fmt, list(REPORT_TYPES))
@@ -390,8 +390,8 @@ def country_report(request: Request, code: str, fmt: str, session: DB, who: Curr
 @router.get("/portfolio/report.{fmt}")
 def portfolio_report(request: Request, fmt: str, session: DB, who: CurrentUser) -> Response:
     """The portfolio report of the countries the user may read."""
-    from cer import reports
     from cer.services.reports import portfolio_report as gather
+    from cer.views import reports
 
     if fmt not in REPORT_TYPES:
         raise NotFound("report format", fmt, list(REPORT_TYPES))

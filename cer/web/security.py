@@ -29,7 +29,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cer.config import Settings
+from cer.runtime.config import Settings
 from cer.services.access import Principal
 from cer.services.errors import Unauthenticated
 from cer.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, secure_cookies, sign_csrf

@@ -61,8 +61,8 @@ def db(
 
 def _forget_engine(url: str) -> None:
     """Close the CLI's cached engine for a schema about to be dropped."""
-    from cer.config import normalize_url
     from cer.db.session import engine_for
+    from cer.runtime.config import normalize_url
 
     engine_for(normalize_url(url)).dispose()
     engine_for.cache_clear()

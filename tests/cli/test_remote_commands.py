@@ -16,11 +16,11 @@ import uvicorn
 from sqlmodel import Session, select
 from typer.testing import Result
 
-from cer.config import Settings
 from cer.content import Content
 from cer.db.migrate import upgrade
 from cer.db.session import engine_for
 from cer.db.tables import Plan, Task, TaskEvent
+from cer.runtime.config import Settings
 from cer.services import users
 from cer.services.plans import create_plan
 from cer.web.app import create_app

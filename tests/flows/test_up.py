@@ -30,7 +30,7 @@ FLOWS = [
 
 
 def test_cer_up_waits_for_every_deployment_the_worker_serves() -> None:
-    from cer.prefect_env import DEPLOYMENTS
+    from cer.runtime.prefect_env import DEPLOYMENTS
     from flows.deployments import all_flows
 
     served = sorted(f"{name}/cer" for name in all_flows())

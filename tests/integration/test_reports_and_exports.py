@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from cer import exports, reports
 from cer.content import Content
 from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.progress import country_progress, portfolio_progress
 from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
 from cer.services.tasks import TaskChange, update_task
+from cer.views import exports, reports
 from tests.factories import advance, make_report
 from workstreams.status import TaskStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cer.countries import find_country
+from cer.content.countries import find_country
 from workstreams.errors import NotFound
 
 

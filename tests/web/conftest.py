@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session
 
-from cer.config import Settings
 from cer.content import Content
 from cer.db.migrate import upgrade
 from cer.db.session import engine_for
+from cer.runtime.config import Settings
 from cer.services import users
 from cer.services.plans import create_plan
 from cer.web.app import create_app

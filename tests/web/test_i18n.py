@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from cer import i18n
+from cer.views import i18n
 from cer.web.app import SECTIONS, create_app
 from cer.web.base import LANG_COOKIE, TEMPLATES
 
@@ -114,7 +114,7 @@ def test_rerunning_make_messages_changes_no_catalogue(
     changed = [
         str(path.relative_to(copy)) for path in files if i18n.messages(path.read_bytes()) != before[path]
     ]
-    assert not changed, f"`python -m cer.i18n` rewrites {changed}: the catalogues are stale; {RUN}"
+    assert not changed, f"`python -m cer.views.i18n` rewrites {changed}: the catalogues are stale; {RUN}"
 
 
 def test_an_older_header_alone_does_not_make_the_update_rewrite_a_catalogue(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cer.config import get_settings
 from cer.content import Content
+from cer.runtime.config import get_settings
 from cer.web.base import _Pages
 from tests.factories import advance
 from tests.web.conftest import _client, db_session, seed_plan, signed_in

@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from cer.config import get_settings
 from cer.content import Content
 from cer.db.tables import AuditEvent, Country, Plan, Task, TaskEvent, User, WebSession
+from cer.runtime.config import get_settings
 from cer.services import users
 from cer.web.account_pages import PER_USER, Throttle
 from cer.web.identities import IDENTITIES

@@ -2,8 +2,8 @@
 
 Catalogues live in `cer/locale/<lang>/LC_MESSAGES/messages.po` beside a `messages.pot` template extracted from
 the templates (`{% trans %}`, `_()`) and Python (`N_()` marks text rendered later). English is complete;
-French and Spanish fill in over time and fall back to English. `python -m cer.i18n` re-extracts the template
-and updates every catalogue (`make messages`). The .po files are read directly: no compile step.
+French and Spanish fill in over time and fall back to English. `python -m cer.views.i18n` re-extracts the
+template and updates every catalogue (`make messages`). The .po files are read directly: no compile step.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ("en", "fr", "es")
 DOMAIN = "messages"
 METHODS = [("**/templates/web/**.html", "jinja2.ext:babel_extract"), ("**/web/**.py", "python")]
@@ -151,5 +151,5 @@ def messages(po: bytes) -> list[MessageFacts]:
 
 
 if __name__ == "__main__":
-    added = update(Path(__file__).resolve().parent.parent)
+    added = update(Path(__file__).resolve().parents[2])
     print(f"catalogues updated in {LOCALE_DIR}; {len(added)} new English messages")  # noqa: T201

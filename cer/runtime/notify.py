@@ -11,8 +11,8 @@ import smtplib
 from collections.abc import Iterable
 from email.message import EmailMessage
 
-from cer.config import Settings
 from cer.db.tables import Notification
+from cer.runtime.config import Settings
 
 
 def address_for(recipient: str, settings: Settings) -> str | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from cer.prefect_env import DEPLOYMENTS, PrefectSettings, prefect_environment, server_is_up
+from cer.runtime.prefect_env import DEPLOYMENTS, PrefectSettings, prefect_environment, server_is_up
 
 
 class StackError(RuntimeError):

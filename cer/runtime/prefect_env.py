@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cer.config import get_settings
+from cer.runtime.config import get_settings
 
 DEFAULT_PORT = 4200
 # What `cer worker` serves (flows/deployments.py; a test keeps both lists equal): `cer up` waits for all.

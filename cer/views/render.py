@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from cer.browse import ActionView, StepView, WorkstreamView
 from cer.content import Content
+from cer.views.browse import ActionView, StepView, WorkstreamView
 from tools_catalog.models import SupportProvider, Tool
 from tools_catalog.search import SearchResult
 from workstreams.models import Source, Step

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cer.content_paths import STEPS as STEPS_FILE
-from cer.content_paths import SUPPORT as SUPPORT_FILE
-from cer.content_paths import WORKSTREAMS as WORKSTREAMS_FILE
+from cer.content.paths import STEPS as STEPS_FILE
+from cer.content.paths import SUPPORT as SUPPORT_FILE
+from cer.content.paths import WORKSTREAMS as WORKSTREAMS_FILE
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.models import StepKind, StepsFile, WorkstreamsFile
 

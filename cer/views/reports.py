@@ -12,7 +12,7 @@ from cer.db.tables import Task
 from cer.services.reports import CountryReport, PortfolioReport
 from workstreams.status import task_reference
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("html", "md")
 
 

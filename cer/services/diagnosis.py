@@ -16,9 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from cer.content import Content
-from cer.content_checks import format_path
-from cer.countries import Country, find_country
-from cer.yaml_source import describe_yaml_error, parse
+from cer.content.checks import format_path
+from cer.content.countries import Country, find_country
+from cer.content.yaml_source import describe_yaml_error, parse
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
 from diagnostics.planner import Plan, PlannedTask, build_plan, public_values
 from diagnostics.selection import Diagnosis, Reason, diagnose

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from cer.content_checks import Problem
-from cer.content_paths import PLANNING, QUESTIONNAIRE, RULES
+from cer.content.checks import Problem
+from cer.content.paths import PLANNING, QUESTIONNAIRE, RULES
 from diagnostics.expressions import Call, Compare, Current, Expression, Literal, Node, Ref
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from diagnostics.rules import ActionRule, PlanningFile, Role, Rule, RulesFile

@@ -20,11 +20,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 import workstreams
-from cer import content_paths as paths
-from cer.content_checks import Problem, check_references, format_path
-from cer.content_paths import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR
-from cer.diagnostic_checks import check_planning, check_questionnaire, check_rules
-from cer.yaml_source import compose, describe_yaml_error, line_of, parse
+from cer.content import paths
+from cer.content.checks import Problem, check_references, format_path
+from cer.content.diagnostic_checks import check_planning, check_questionnaire, check_rules
+from cer.content.paths import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR
+from cer.content.yaml_source import compose, describe_yaml_error, line_of, parse
 from diagnostics.questionnaire import Questionnaire
 from diagnostics.rules import PlanningFile, RulesFile
 from tools_catalog.catalogue import Catalogue

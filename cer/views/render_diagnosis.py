@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from cer.content import Content
-from cer.diagnosis import Report
+from cer.services.diagnosis import Report
 from diagnostics.describe import describe
 from diagnostics.planner import PlannedTask
 from diagnostics.questionnaire import LANGUAGES, Question, Questionnaire
