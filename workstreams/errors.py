@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 
 class InvalidRequest(ValueError):
     """A request the content cannot answer as asked, e.g. an empty search."""
@@ -89,3 +91,38 @@ def field_errors(
         }
         for e in errors
     ]
+
+
+class InvalidFields(InvalidRequest):
+    """Input refused field by field (`errors`: [{field, message}]); the message names each field."""
+
+    def __init__(self, errors: list[dict[str, str | None]], what: str | None = None) -> None:
+        self.errors = errors
+        if what is None:
+            super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+        else:  # a heading and one line per field, as the command line prints it
+            lines = [f"  {e['field'] or '(the whole input)'}: {e['message']}" for e in errors]
+            super().__init__("\n".join([f"{len(errors)} problem(s) with the {what}:", *lines]))
+
+    @classmethod
+    def of(cls, field: str, message: str) -> InvalidFields:
+        return cls([{"field": field, "message": message}])
+
+    def under(self, parent: str) -> InvalidFields:
+        """The same errors, each field named inside `parent` (e.g. `parameters.service_lines`)."""
+        return InvalidFields(
+            [{**e, "field": f"{parent}.{e['field']}" if e["field"] else parent} for e in self.errors]
+        )
+
+    def by_field(self) -> dict[str, str]:
+        """The first message of each top-level field (`form`: the input as a whole), as forms show them."""
+        found: dict[str, str] = {}
+        for e in self.errors:
+            found.setdefault(str(e["field"] or "form").split(".")[0], str(e["message"]))
+        return found
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, what: str | None = None) -> InvalidFields:
+        """From a pydantic model's errors, in words a person acts on; never the input itself (a password may
+        be in it). `what` names the input in a heading, e.g. "workstream B parameters"."""
+        return cls(field_errors(exc.errors()), what)

@@ -8,12 +8,13 @@ one appraisal per premises option, …) is content: `workstreams/content/templat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from workstreams.errors import InvalidRequest, explain
+from workstreams.errors import InvalidFields, InvalidRequest, NotFound
 
 CountryCode = Annotated[
     str,
@@ -223,23 +224,16 @@ class StepSignOffInput(BaseModel):
 FLOW_NAMES = {code: f"workstream-{code.lower()}" for code in RUN_PARAMETERS}
 
 
-def run_parameters(code: str, values: dict[str, Any]) -> WorkstreamRun:
-    """Validate a run's parameters; InvalidRequest names every bad field."""
+def run_parameters(code: str, values: Mapping[str, Any]) -> WorkstreamRun:
+    """Validate a run's parameters with the workstream's model; InvalidFields names every bad field (the one
+    validator for the website, the API, the command line and the flows)."""
     model = RUN_PARAMETERS.get(code.strip().upper())
     if model is None:
-        raise InvalidRequest(f"unknown workstream {code!r}; known: {', '.join(RUN_PARAMETERS)}")
+        raise NotFound("workstream", code, list(RUN_PARAMETERS))
     try:
-        return model.model_validate(values)
+        return model.model_validate(dict(values))
     except ValidationError as exc:
-        raise InvalidRequest(describe_errors(exc, f"workstream {code.upper()} parameters")) from None
-
-
-def describe_errors(exc: ValidationError, what: str) -> str:
-    lines = [f"{len(exc.errors())} problem(s) with the {what}:"]
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "(the whole input)"
-        lines.append(f"  {where}: {explain(error)}")
-    return "\n".join(lines)
+        raise InvalidFields.from_validation(exc, f"workstream {code.strip().upper()} parameters") from None
 
 
 def parse_cli_values(code: str, pairs: list[str]) -> dict[str, Any]:

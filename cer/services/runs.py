@@ -11,16 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from cer.services.access import Action, Principal, require
-from cer.services.errors import InvalidFields
 from cer.services.plans import get_plan
 from cer.services.workflow import SignOff, check_selected, link_flow_run, sign_off
-from workstreams.errors import NotFound
 from workstreams.framework import Framework
-from workstreams.parameters import FLOW_NAMES, RUN_PARAMETERS, WorkstreamRun
+from workstreams.parameters import FLOW_NAMES, run_parameters
 
 
 @dataclass(frozen=True)
@@ -55,17 +52,6 @@ class StartedRun:
     url: str
 
 
-def workstream_parameters(code: str, values: Mapping[str, Any]) -> WorkstreamRun:
-    """A workstream run's parameters, validated by its model; each bad one named (InvalidFields)."""
-    model = RUN_PARAMETERS.get(code.strip().upper())
-    if model is None:
-        raise NotFound("workstream", code, list(RUN_PARAMETERS))
-    try:
-        return model.model_validate(dict(values))
-    except ValidationError as exc:
-        raise InvalidFields.from_validation(exc) from None
-
-
 def start_workstream_run(
     *,
     session: Session,
@@ -80,7 +66,7 @@ def start_workstream_run(
     require(who, Action.start_flow, country)
     plan = get_plan(session=session, country=country)
     code = workstream.strip().upper()
-    params = workstream_parameters(code, {**values, "country": plan.country_code, "by": who.username})
+    params = run_parameters(code, {**values, "country": plan.country_code, "by": who.username})
     check_selected(plan, code)
     launched = launcher.start(FLOW_NAMES[code], {"params": params.model_dump(mode="json")})
     return _record(
