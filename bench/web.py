@@ -9,7 +9,7 @@ migrated by `cer db upgrade`, holding one plan (the Somalia example's, topped up
 Target (issue 6): each endpoint at least 0.5x the trivial route's requests/s, and a p95 at most 2x its p95.
 Every request says `Accept-Encoding: gzip, deflate`, as a browser does; the plan page is asked for by a
 signed-in browser (a session cookie), /api/tasks with an API token, both a viewer of every country. The site
-serves a page again from its page cache while the page's data is unchanged (cer.web.base.cached_page), so
+serves a page again from its cache while the page's data is unchanged (cer.web.page_cache.cached_page), so
 the load figures are those of many people reading the same plan; what one view costs when the page must be
 made afresh (the first view after a change) is printed after the table.
 With two CPUs or more, the server is pinned to one and wrk to the others (`--no-pin`: neither), so they do

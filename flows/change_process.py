@@ -96,7 +96,7 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
             "diagnosis_id": plan.diagnosis_id,
             "answers_digest": digest,
             "what": what,
-            "selected": [w["code"] for w in plan.workstreams if w.get("selected")],
+            "selected": plan.selected,
             "leads": leads,
         }
 

@@ -46,6 +46,7 @@ def diagnose(
     """Select workstreams, actions and tools with reasons, and build the dated step-by-step plan."""
     from cer.services import diagnosis
     from cer.views import render_diagnosis as rd
+    from cer.views.public import DiagnosisPublic
 
     if json_ and md:
         raise _invalid("choose one of --json and --md")
@@ -53,7 +54,9 @@ def diagnose(
     report = diagnosis.run(
         c, diagnosis.read_answers(answers), country=country, start=_date(start), draft=draft
     )
-    _print(lambda: diagnosis.report_json(report), json_, lambda: rd.report(c, report, md=md))
+    _print(
+        lambda: DiagnosisPublic.of(report).model_dump(mode="json"), json_, lambda: rd.report(c, report, md=md)
+    )
 
 
 def _date(text: str | None, option: str = "--start") -> dt.date:

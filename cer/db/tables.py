@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cer.db.records import WorkstreamChoice, WorkstreamChoices
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -70,12 +72,19 @@ class Plan(SQLModel, table=True):
     end: dt.date
     questionnaire_version: str = Field(max_length=20)
     content_version: str = Field(max_length=20)
-    workstreams: list[Any] = _json()  # [{code, selected, reasons}]
+    workstreams: list[WorkstreamChoice] = Field(
+        default_factory=list, sa_column=Column(WorkstreamChoices, nullable=False)
+    )
     created_by: str = Field(max_length=120)
     coordinator: str | None = Field(
         default=None, max_length=120, description="Gets escalations; default: who created the plan"
     )
     created_at: dt.datetime = _when()
+
+    @property
+    def selected(self) -> list[str]:
+        """The codes of the workstreams the plan runs."""
+        return [w.code for w in self.workstreams if w.selected]
 
 
 class Task(SQLModel, table=True):

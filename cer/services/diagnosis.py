@@ -10,7 +10,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -19,8 +18,9 @@ from cer.content import Content
 from cer.content.checks import format_path
 from cer.content.countries import Country, find_country
 from cer.content.yaml_source import describe_yaml_error, parse
+from cer.db.records import ReasonRecord, WorkstreamChoice
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
-from diagnostics.planner import Plan, PlannedTask, build_plan, public_values
+from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, Reason, diagnose
 from workstreams.errors import InvalidRequest, NotFound, explain
 
@@ -104,59 +104,18 @@ def _country(answer_set: AnswerSet, given: str | None) -> Country:
     return place
 
 
-def _reasons(reasons: list[Reason]) -> list[dict[str, Any]]:
+def reasons(found: list[Reason]) -> list[ReasonRecord]:
+    """Reasons as they are stored and shown: the effect as its word."""
     return [
-        {
-            "kind": r.kind,
-            "source": r.source,
-            "effect": r.effect.value,
-            "text": r.text,
-            "answers": dict(r.answers),
-        }
-        for r in reasons
+        ReasonRecord(
+            kind=r.kind, source=r.source, effect=r.effect.value, text=r.text, answers=dict(r.answers)
+        )
+        for r in found
     ]
 
 
-def _task_json(t: PlannedTask) -> dict[str, Any]:
-    values = public_values(t)
-    return values | {"start": t.start.isoformat(), "due": t.due.isoformat()}
-
-
-def workstreams_json(report: Report) -> list[dict[str, Any]]:
+def workstream_choices(report: Report) -> list[WorkstreamChoice]:
     return [
-        {"code": w.code, "selected": w.selected, "reasons": _reasons(w.reasons)}
+        WorkstreamChoice(code=w.code, selected=w.selected, reasons=reasons(w.reasons))
         for w in report.diagnosis.workstreams
     ]
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    d, plan = report.diagnosis, report.plan
-    return {
-        "country": report.country.code,
-        "country_name": report.country.name,
-        "questionnaire_version": d.questionnaire_version,
-        "content_version": report.content_version,
-        "complete": d.answers.complete,
-        "unanswered": d.answers.missing,
-        "ignored_answers": d.answers.ignored,
-        "workstreams": workstreams_json(report),
-        "actions": [
-            {"id": a.action, "workstream": a.workstream, "step": a.step, "reasons": _reasons(a.reasons)}
-            for a in d.needed
-        ],
-        "actions_not_needed": [
-            {"id": a.action, "workstream": a.workstream, "step": a.step, "reasons": _reasons(a.reasons)}
-            for a in d.actions
-            if not a.needed
-        ],
-        "tools": [{"id": t.tool, "reasons": _reasons(t.reasons)} for t in d.tools],
-        "tools_excluded": [{"id": t.tool, "reasons": _reasons(t.reasons)} for t in d.tools_excluded],
-        "unapplied_overrides": _reasons(d.unapplied),
-        "plan": {
-            "start": plan.start.isoformat(),
-            "requested_start": plan.requested_start.isoformat() if plan.requested_start else None,
-            "end": plan.end.isoformat(),
-            "critical_path": plan.critical_path,
-        },
-        "tasks": [_task_json(t) for t in plan.tasks],
-    }

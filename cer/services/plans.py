@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from cer.db.tables import Country, Diagnosis, Plan, Task
-from cer.services.diagnosis import Report, workstreams_json
+from cer.services.diagnosis import Report, workstream_choices
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
 from diagnostics.planner import PlannedTask, public_values
@@ -58,7 +58,7 @@ def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: st
         end=report.plan.end,
         questionnaire_version=diagnosis.questionnaire_version,
         content_version=report.content_version,
-        workstreams=workstreams_json(report),
+        workstreams=workstream_choices(report),
         created_by=by,
     )
     session.add(plan)

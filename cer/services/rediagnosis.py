@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
-from cer.services.diagnosis import Report, workstreams_json
+from cer.services.diagnosis import Report, workstream_choices
 from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
 from cer.services.tasks import guarded_update
 from diagnostics.answers import AnswerSet
@@ -127,7 +127,7 @@ def _refresh_plan(session: Session, plan: Plan, report: Report, diagnosis_id: in
     session.flush()
     open_dues = [t.due for t in plan_tasks(session=session, plan=plan) if t.status != TaskStatus.dropped]
     plan.diagnosis_id = diagnosis_id
-    plan.workstreams = workstreams_json(report)
+    plan.workstreams = workstream_choices(report)
     plan.questionnaire_version = report.diagnosis.questionnaire_version
     plan.content_version = report.content_version
     plan.end = max(open_dues, default=plan.end)

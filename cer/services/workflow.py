@@ -53,9 +53,9 @@ def plan_for(*, session: Session, params: WorkstreamRun) -> Plan:
 
 def check_selected(plan: Plan, code: str) -> None:
     """A workstream runs only where the plan selected it (an override in the diagnosis can include it)."""
-    entry = next((w for w in plan.workstreams if w.get("code") == code), None)
-    if entry is None or not entry.get("selected"):
-        why = "; ".join(r.get("text", "") for r in entry.get("reasons", [])) if entry else "not in the plan"
+    entry = next((w for w in plan.workstreams if w.code == code), None)
+    if entry is None or not entry.selected:
+        why = "; ".join(r.text for r in entry.reasons) if entry else "not in the plan"
         raise InvalidRequest(
             f"workstream {code} is not selected in {plan.country_code}'s plan ({why}); re-diagnose with an "
             "override including it to run it"

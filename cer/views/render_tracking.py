@@ -49,7 +49,7 @@ def tasks_table(tasks: list[Task], country: str) -> str:
 def plan_text(plan: Plan, tasks: list[Task]) -> str:
     counts = Counter(t.status for t in tasks)
     summary = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items()))
-    selected = " ".join(w["code"] for w in plan.workstreams if w["selected"])
+    selected = " ".join(plan.selected)
     head = (
         f"Plan for {plan.country_code}: {plan.start} to {plan.end} · workstreams {selected} · "
         f"{len(tasks)} tasks ({summary})\nQuestionnaire {plan.questionnaire_version} · content "

@@ -58,7 +58,7 @@ def render_country(report: CountryReport, content: Content, fmt: str) -> str:
         .render(
             r=report,
             plan=progress.plan,
-            selected=[w["code"] for w in progress.plan.workstreams if w["selected"]],
+            selected=progress.plan.selected,
             overall=progress.overall,
             by_workstream=sorted(progress.by_workstream.items()),
             by_step=sorted(progress.by_step.items()),

@@ -19,10 +19,10 @@ from cer.services import users
 from cer.services.access import Action, Role
 from cer.services.errors import Forbidden, InvalidFields, Unauthenticated
 from cer.services.sessions import end_session, start_session
-from cer.web.base import DB, RowId, local_path, render, tr
 from cer.web.csrf import rotate_csrf, secure_cookies
-from cer.web.deps import CurrentUser
+from cer.web.deps import DB, CurrentUser, RowId
 from cer.web.security import SESSION_COOKIE
+from cer.web.templating import local_path, render, tr
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 WINDOW = 15 * 60

@@ -24,7 +24,6 @@ from sqlmodel import Session, col, select
 
 from cer.db.tables import FlowRunLink, Plan, Task
 from cer.services import diagnoses, planning, runs, stamps, workflow
-from cer.services import diagnosis as diagnosing
 from cer.services import tasks as task_service
 from cer.services.access import Action, require
 from cer.services.drafts import diagnosis_report
@@ -33,10 +32,11 @@ from cer.services.plans import get_plan
 from cer.services.progress import among, country_progress
 from cer.views import browse
 from cer.views.facets import tool_filter
+from cer.views.public import DiagnosisPublic
 from cer.views.render_diagnosis import questionnaire_json
 from cer.views.render_tracking import signoff_json, task_json
-from cer.web.base import DB, RowId, Stamp, cached_page, content, language
-from cer.web.deps import CurrentUser, Launch
+from cer.web.deps import DB, CurrentUser, Launch, RowId, content, language
+from cer.web.page_cache import Stamp, cached_page
 from diagnostics.answers import AnswerSet
 from tools_catalog.models import ToolType
 from workstreams.status import TaskStatus
@@ -102,7 +102,7 @@ def api_diagnose(
     row, report = diagnoses.diagnose(
         session=session, who=who, content=content(request), answer_set=answers, draft=draft
     )
-    return {"id": row.id, **diagnosing.report_json(report)}
+    return DiagnosisPublic.of(report, id=row.id).model_dump(mode="json")
 
 
 @router.get("/diagnoses/{diagnosis_id}")
@@ -111,12 +111,8 @@ def api_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: Curre
     row, report = diagnosis_report(
         session=session, content=content(request), diagnosis_id=diagnosis_id, today=dt.date.today()
     )
-    return {
-        "id": row.id,
-        "created_by": row.created_by,
-        "created_at": row.created_at.isoformat(),
-        **diagnosing.report_json(report),
-    }
+    stored = {"id": row.id, "created_by": row.created_by, "created_at": row.created_at}
+    return DiagnosisPublic.of(report, **stored).model_dump(mode="json")
 
 
 # ---- plans and tasks --------------------------------------------------------------------------------------
@@ -136,7 +132,7 @@ def _plan_brief(plan: Plan, session: Session) -> dict[str, Any]:
         "id": plan.id,
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
-        "workstreams": [w["code"] for w in plan.workstreams if w.get("selected")],
+        "workstreams": plan.selected,
         "diagnosis_id": plan.diagnosis_id,
         "created_by": plan.created_by,
         "progress": p.overall.as_dict(),

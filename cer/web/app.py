@@ -25,8 +25,10 @@ from cer.runtime.config import Settings, get_settings
 from cer.services.errors import Conflict, Forbidden, Unauthenticated
 from cer.views.i18n import LANGUAGES
 from cer.web import account_pages, api, browse_pages, diagnose_pages, plan_pages
-from cer.web.base import HERE, LANG_COOKIE, SECTIONS, ForgetStamps, is_fragment, local_path, render, tr
+from cer.web.deps import LANG_COOKIE
+from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
+from cer.web.templating import HERE, SECTIONS, is_fragment, local_path, render, tr
 from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest, NotFound, field_errors
 

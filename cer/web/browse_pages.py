@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from cer.views import browse
 from cer.views.facets import tool_filter
-from cer.web.base import content, content_page, render, tr
+from cer.web.deps import content
+from cer.web.page_cache import content_page
+from cer.web.templating import render, tr
 from tools_catalog.models import ToolType
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only

@@ -1,19 +1,51 @@
-"""Who is asking, as route parameters (set by cer.web.security.Guard for every request), and Prefect.
+"""Every `Annotated` dependency of the routes: the content, the settings, the language, a database session,
+who is asking (set by cer.web.security.Guard for every request), and Prefect.
 
 `MaybeUser` is the signed-in user or None (public pages); `CurrentUser` is the signed-in user, or a 401:
 the JSON API answers `{"errors": …}` with `WWW-Authenticate: Bearer`, a page sends the browser to sign in.
-What the user may do is checked against their roles with `cer.services.access.require`.
+What the user may do is checked by the services against their roles (`cer.services.access.require`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParameter
+from sqlmodel import Session
 
+from cer.content import Content, get_content
+from cer.runtime.config import Settings
 from cer.services.access import Principal
+from cer.services.database import session_for
 from cer.services.errors import Unauthenticated
 from cer.services.runs import Launcher
+from cer.views.i18n import negotiate
+
+LANG_COOKIE = "cer_lang"
+
+
+def content(request: Request) -> Content:
+    return get_content(request.app.state.content_root)
+
+
+def settings(request: Request) -> Settings:
+    value: Settings = request.app.state.settings
+    return value
+
+
+def db(request: Request) -> Iterator[Session]:
+    with session_for(settings(request)) as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(db)]
+RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="A row's number")]  # no overflow in SQL
+
+
+def language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
 
 
 async def maybe_user(request: Request) -> Principal | None:

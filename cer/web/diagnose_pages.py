@@ -19,11 +19,11 @@ from starlette.datastructures import FormData
 from cer.content.countries import all_countries, find_country
 from cer.db.tables import DiagnosisDraft, Plan
 from cer.services import diagnoses, drafts, planning
-from cer.services import diagnosis as diagnosing
 from cer.services.access import Action, Principal
 from cer.services.errors import InvalidFields
-from cer.web.base import DB, RowId, content, language, render, tr
-from cer.web.deps import CurrentUser, MaybeUser
+from cer.views.public import DiagnosisPublic
+from cer.web.deps import DB, CurrentUser, MaybeUser, RowId, content, language
+from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError, AnswerSet, relevant_questions, validate_answers
 from diagnostics.describe import describe
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
@@ -310,7 +310,7 @@ def _result_page(
         title=tr(request, "Diagnosis for %(country)s", country=report.country.name),
         row=row,
         report=report,
-        result=diagnosing.report_json(report),
+        result=DiagnosisPublic.of(report).model_dump(mode="json"),
         framework=c.framework,
         catalogue=c.catalogue,
         plan=plan,

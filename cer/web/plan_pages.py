@@ -27,9 +27,10 @@ from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict, InvalidFields
 from cer.services.plans import get_plan, plan_tasks
 from cer.services.runs import Launcher
-from cer.web.base import DB, RowId, Stamp, cached_page, content, is_fragment, render, tr
 from cer.web.charts import Bar, ProgressRow, progress_svg, timeline_svg
-from cer.web.deps import CurrentUser, Launch
+from cer.web.deps import DB, CurrentUser, Launch, RowId, content
+from cer.web.page_cache import Stamp, cached_page
+from cer.web.templating import is_fragment, render, tr
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import LABELS, RUN_PARAMETERS, WorkstreamRun
 from workstreams.status import NEEDS_REASON, OPEN, TaskStatus, lateness, next_statuses, task_reference
@@ -530,7 +531,7 @@ def _flows_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     plan = get_plan(session=session, country=code)
-    selected = [w["code"] for w in plan.workstreams if w.get("selected")]
+    selected = plan.selected
     links = workflow.flow_runs(session=session, country=plan.country_code)
     try:
         states = launch.states([link.flow_run_id for link in links[:50]])

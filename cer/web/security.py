@@ -163,7 +163,7 @@ def _refusal(scope: Scope) -> Any:
     )
     if scope["path"].startswith("/api/"):
         return JSONResponse({"errors": [{"field": CSRF_FIELD, "message": message}]}, status_code=403)
-    from cer.web.base import render, tr
+    from cer.web.templating import render, tr
 
     request = Request(scope)
     return render(request, "error.html", 403, title=tr(request, "Refused"), message=tr(request, message))

@@ -15,7 +15,8 @@ from markupsafe import escape
 
 from cer.views import i18n
 from cer.web.app import SECTIONS, create_app
-from cer.web.base import LANG_COOKIE, TEMPLATES
+from cer.web.deps import LANG_COOKIE
+from cer.web.templating import TEMPLATES
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO / "cer" / "templates" / "web"

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from cer.content import Content
 from cer.runtime.config import get_settings
-from cer.web.base import _Pages
+from cer.web.page_cache import _Pages
 from tests.factories import advance
 from tests.web.conftest import _client, db_session, seed_plan, signed_in
 from workstreams.errors import InvalidRequest

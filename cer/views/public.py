@@ -1,0 +1,344 @@
+"""What the JSON API answers, and what `cer … --json` prints, as pydantic models: one shape per resource.
+
+The API declares them as `response_model` (so the OpenAPI document describes every answer); the command line
+builds them from the services' results when it works on the database and reads them back from the API when it
+talks to a server (`CER_SERVER_URL`), so both print the same thing. Dates are ISO 8601; times are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cer.db.records import ReasonRecord, WorkstreamChoice
+from cer.db.tables import FlowRunLink, Plan, Task, TaskEvent
+from cer.services.diagnosis import Report, reasons, workstream_choices
+from cer.services.progress import CountryProgress
+from cer.services.runs import SignedOff, StartedRun
+from cer.services.workflow import StepState
+from diagnostics.planner import public_values
+from workstreams.status import Progress, task_reference
+
+T = TypeVar("T")
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(Public, Generic[T]):
+    """One page of a list: `total` items in all, `per_page` from page `page` (from 1)."""
+
+    total: int
+    page: int
+    per_page: int
+    items: list[T]
+
+
+# ---- content  ----------------------------------------------------------------------------------------------
+
+
+class ToolBrief(Public):
+    id: str
+    title: str
+    type: str
+    year: int | None
+    countries: list[str]
+    source: str
+
+
+# ---- diagnoses  --------------------------------------------------------------------------------------------
+
+
+class ActionChoice(Public):
+    id: str
+    workstream: str
+    step: int
+    reasons: list[ReasonRecord]
+
+
+class ToolChoice(Public):
+    id: str
+    reasons: list[ReasonRecord]
+
+
+class PlannedDates(Public):
+    start: dt.date
+    requested_start: dt.date | None = Field(description="The start asked for, when it fell on a weekend")
+    end: dt.date
+    critical_path: list[str]
+
+
+class PlannedTask(Public):
+    id: str
+    workstream: str
+    step: int
+    action: str
+    title: str
+    description: str
+    lead: str
+    contributors: list[str]
+    duration_days: int
+    start: dt.date
+    due: dt.date
+    depends_on: list[str]
+    ongoing: bool
+    critical: bool
+    slack_days: int | None
+    tools: list[str]
+    provenance: list[str]
+
+
+class DiagnosisPublic(Public):
+    """A diagnosis: which workstreams, actions and tools, each with the reasons, and the plan it gives."""
+
+    id: int | None = Field(default=None, description="The stored diagnosis (none for a draft's preview)")
+    created_by: str | None = None
+    created_at: dt.datetime | None = None
+    country: str
+    country_name: str
+    questionnaire_version: str
+    content_version: str
+    complete: bool
+    unanswered: list[str]
+    ignored_answers: list[str]
+    workstreams: list[WorkstreamChoice]
+    actions: list[ActionChoice]
+    actions_not_needed: list[ActionChoice]
+    tools: list[ToolChoice]
+    tools_excluded: list[ToolChoice]
+    unapplied_overrides: list[ReasonRecord]
+    plan: PlannedDates
+    tasks: list[PlannedTask]
+
+    @classmethod
+    def of(cls, report: Report, **stored: Any) -> DiagnosisPublic:
+        d, plan = report.diagnosis, report.plan
+
+        def action(a: Any) -> ActionChoice:
+            return ActionChoice(id=a.action, workstream=a.workstream, step=a.step, reasons=reasons(a.reasons))
+
+        return cls(
+            **stored,
+            country=report.country.code,
+            country_name=report.country.name,
+            questionnaire_version=d.questionnaire_version,
+            content_version=report.content_version,
+            complete=d.answers.complete,
+            unanswered=d.answers.missing,
+            ignored_answers=d.answers.ignored,
+            workstreams=workstream_choices(report),
+            actions=[action(a) for a in d.needed],
+            actions_not_needed=[action(a) for a in d.actions if not a.needed],
+            tools=[ToolChoice(id=t.tool, reasons=reasons(t.reasons)) for t in d.tools],
+            tools_excluded=[ToolChoice(id=t.tool, reasons=reasons(t.reasons)) for t in d.tools_excluded],
+            unapplied_overrides=reasons(d.unapplied),
+            plan=PlannedDates(
+                start=plan.start,
+                requested_start=plan.requested_start,
+                end=plan.end,
+                critical_path=plan.critical_path,
+            ),
+            tasks=[PlannedTask.model_validate(public_values(t)) for t in plan.tasks],
+        )
+
+
+# ---- plans and tasks  --------------------------------------------------------------------------------------
+
+
+class ProgressPublic(Public):
+    tasks: int = Field(description="Tasks that count: all but the dropped ones")
+    by_status: dict[str, int]
+    percent_complete: int
+    overdue: int
+    due_soon: int
+
+    @classmethod
+    def of(cls, progress: Progress) -> ProgressPublic:
+        return cls.model_validate(progress.as_dict())
+
+
+class PlanPublic(Public):
+    country: str
+    id: int
+    start: dt.date
+    end: dt.date
+    workstreams: list[str] = Field(description="The workstreams the plan runs")
+    diagnosis_id: int
+    created_by: str
+    progress: ProgressPublic
+    by_workstream: dict[str, ProgressPublic]
+
+    @classmethod
+    def of(cls, plan: Plan, progress: CountryProgress) -> PlanPublic:
+        return cls(
+            country=plan.country_code,
+            id=plan.id or 0,
+            start=plan.start,
+            end=plan.end,
+            workstreams=plan.selected,
+            diagnosis_id=plan.diagnosis_id,
+            created_by=plan.created_by,
+            progress=ProgressPublic.of(progress.overall),
+            by_workstream={k: ProgressPublic.of(v) for k, v in sorted(progress.by_workstream.items())},
+        )
+
+
+class CreatedPlan(PlanPublic):
+    result: Literal["created", "merged"]
+
+
+class TaskPublic(Public):
+    ref: str = Field(description="The country's code and the task's key, e.g. MWI-B-4.1")
+    id: int
+    plan_id: int
+    key: str
+    workstream: str
+    step: int
+    action: str
+    title: str
+    description: str
+    lead: str
+    contributors: list[str]
+    start: dt.date
+    due: dt.date
+    duration_days: int
+    depends_on: list[str]
+    ongoing: bool
+    critical: bool
+    slack_days: int | None
+    tools: list[str]
+    provenance: list[str]
+    status: str
+    status_reason: str | None
+    dropped_by_rediagnosis: bool
+    template: str
+    opened_at: dt.datetime | None
+    version: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, task: Task, country: str) -> TaskPublic:
+        return cls.model_validate({"ref": task_reference(country, task.key), **task.model_dump()})
+
+
+class PlanWithTasks(Public):
+    plan: PlanPublic
+    tasks: list[TaskPublic]
+
+
+class TaskEventPublic(Public):
+    id: int
+    task_id: int
+    at: dt.datetime
+    by: str
+    field: str = Field(description="What changed: 'status', 'lead', 'due', … or 'comment'")
+    old: Any
+    new: Any
+    comment: str | None
+
+    @classmethod
+    def of(cls, event: TaskEvent) -> TaskEventPublic:
+        return cls.model_validate(event.model_dump())
+
+
+class TaskHistory(Public):
+    ref: str
+    items: list[TaskEventPublic]
+
+
+# ---- flow runs and sign-offs -------------------------------------------------------------------------------
+
+
+class FlowRunPublic(Public):
+    flow_run_id: str
+    flow: str
+    country: str
+    workstream: str | None
+    parameters: dict[str, Any]
+    started_by: str
+    created_at: dt.datetime
+    state: str | None = Field(description="Prefect's state, when asked for and Prefect answered")
+    waiting_for_step: int | None
+
+    @classmethod
+    def of(cls, link: FlowRunLink, states: dict[str, tuple[str, int | None]] | None) -> FlowRunPublic:
+        state, waiting = (states or {}).get(link.flow_run_id, (None, None))
+        return cls(
+            flow_run_id=link.flow_run_id,
+            flow=link.flow,
+            country=link.country_code,
+            workstream=link.workstream,
+            parameters=link.parameters,
+            started_by=link.started_by,
+            created_at=link.created_at,
+            state=state,
+            waiting_for_step=waiting,
+        )
+
+
+class StartedRunPublic(Public):
+    flow: str
+    flow_run_id: str
+    name: str
+    country: str
+    workstream: str | None
+    url: str = Field(description="The run's page in Prefect's UI")
+
+    @classmethod
+    def of(cls, started: StartedRun) -> StartedRunPublic:
+        return cls.model_validate(started)
+
+
+class SignOffPublic(Public):
+    country: str
+    workstream: str
+    step: int
+    signed_by: str
+    signed_at: dt.datetime
+    note: str | None
+    open_tasks: list[str] = Field(description="Tasks still open when the step was signed off")
+    already_signed: bool
+    resumed_runs: list[str]
+    prefect: str | None = Field(description="Why no run could be resumed now, when that is so")
+
+    @classmethod
+    def of(cls, signed: SignedOff) -> SignOffPublic:
+        row = signed.done.row
+        return cls(
+            country=signed.country,
+            workstream=row.workstream,
+            step=row.step,
+            signed_by=row.signed_by,
+            signed_at=row.signed_at,
+            note=row.note,
+            open_tasks=row.open_tasks,
+            already_signed=signed.done.already,
+            resumed_runs=signed.resumed_runs,
+            prefect=signed.prefect,
+        )
+
+
+class StepPublic(Public):
+    step: int
+    tasks: int
+    open: int
+    opened: bool = Field(description="A run opened the step for work")
+    signed_by: str | None
+    signed_at: dt.datetime | None
+    note: str | None
+
+    @classmethod
+    def of(cls, state: StepState) -> StepPublic:
+        s = state.signed_off
+        return cls(
+            step=state.step,
+            tasks=state.tasks,
+            open=state.open,
+            opened=state.opened,
+            signed_by=s.signed_by if s else None,
+            signed_at=s.signed_at if s else None,
+            note=s.note if s else None,
+        )
