@@ -9,28 +9,24 @@ machines (with this code and the same database settings), as the load needs.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
 from prefect import Flow
 
 from cer.content import default_root
+from cer.runtime.config import get_settings
 from flows.change_process import change_process
 from flows.launch import DEPLOYMENT
 from flows.monitoring import monitor_plans, progress_report
 from flows.workstream import WORKSTREAM_FLOWS
 
-MONITOR_CRON = "0 6 * * *"  # daily, 06:00
-REPORT_CRON = "0 7 1 1,7 *"  # semi-annual: 1 January and 1 July, 07:00
-
 
 def schedules() -> dict[str, str]:
-    """Cron schedules of the continuous flows (CER_MONITOR_CRON, CER_REPORT_CRON override them)."""
-    return {
-        "monitor-plans": os.environ.get("CER_MONITOR_CRON") or MONITOR_CRON,
-        "progress-report": os.environ.get("CER_REPORT_CRON") or REPORT_CRON,
-    }
+    """Cron schedules of the continuous flows: monitor-plans daily at 06:00, progress-report on 1 January and
+    1 July at 07:00, unless CER_MONITOR_CRON, CER_REPORT_CRON say otherwise (cer.runtime.config)."""
+    settings = get_settings()
+    return {"monitor-plans": settings.monitor_cron, "progress-report": settings.report_cron}
 
 
 def all_flows() -> dict[str, tuple[Flow[Any, Any], str]]:

@@ -18,6 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cer.runtime.config import get_settings
+from cer.runtime.prefect_env import api_url_in_environment, child_environment
+
 OFFLINE = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
@@ -32,15 +35,16 @@ OFFLINE = {
 
 
 def template_db() -> Path:
-    """A Prefect database migrated once per Prefect version, kept in the temp folder."""
+    """A Prefect database migrated once per Prefect version, kept in the temp folder (or
+    `PREFECT_TEMPLATE_DB_DIR`)."""
     import prefect
 
-    folder = Path(os.environ.get("PREFECT_TEMPLATE_DB_DIR", tempfile.gettempdir()))
+    folder = get_settings().prefect_template_dir or Path(tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / f"cer-prefect-template-{prefect.__version__}.db"
     if not template.exists():
         partial = template.with_name(f"{template.name}.{os.getpid()}.tmp")
-        env = {**os.environ, "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{partial}"}
+        env = child_environment({"PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{partial}"})
         subprocess.run(
             [sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"],
             env=env,
@@ -99,20 +103,13 @@ def local_server(database_url: str | None = None) -> Iterator[str]:
     with temporary_settings(updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database_url}):
         server = SubprocessASGIServer(port=_free_port())  # one instance per port: never someone else's
         server.start(timeout=120)
-    previous = os.environ.get("PREFECT_API_URL")
+    updates = {PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     try:
-        with temporary_settings(
-            updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-        ):
-            os.environ["PREFECT_API_URL"] = server.api_url
+        with temporary_settings(updates=updates), api_url_in_environment(server.api_url):
             try:
                 yield server.api_url
             finally:  # while this server is still the one configured: draining makes a client
                 drain_workers()
     finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)

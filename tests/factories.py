@@ -9,8 +9,10 @@ from typing import Any
 from sqlmodel import Session
 
 from cer.content import Content
+from cer.db.tables import Task
+from cer.services.access import local_operator
 from cer.services.diagnosis import Report, read_answers, run
-from cer.services.tasks import TaskChange, get_task, update_task
+from cer.services.tasks import TaskChange, TaskFilter, find_tasks, get_task, update_task
 from diagnostics.answers import AnswerSet, Override, validate_answers
 from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, diagnose
@@ -106,3 +108,16 @@ def advance(session: Session, ref: str, *statuses: TaskStatus, by: str = "x") ->
         update_task(
             session=session, ref=ref, expected_version=version, change=TaskChange(status=status), by=by
         )
+
+
+def list_tasks(
+    *,
+    session: Session,
+    country: str,
+    workstream: str | None = None,
+    status: TaskStatus | None = None,
+    overdue_on: dt.date | None = None,
+) -> list[Task]:
+    """A country's tasks as an operator of the database sees them (cer.services.tasks.find_tasks)."""
+    which = TaskFilter(country, workstream, None, status, overdue_on)
+    return [t for t, _ in find_tasks(session=session, who=local_operator("tests"), which=which)[1]]

@@ -16,10 +16,33 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from workstreams.errors import InvalidFields, InvalidRequest, NotFound
 
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not (code.isascii() and code.isalpha()):
+        raise ValueError("Give the country's three-letter ISO code, e.g. MWI.")
+    return code
+
+
+def _workstream_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 1 or code not in "ABCDEFG":
+        raise ValueError("Choose a workstream: a letter from A to G.")
+    return code
+
+
 CountryCode = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
-    Field(description="ISO 3166-1 alpha-3 code of the country, e.g. MWI"),
+    AfterValidator(_country_code),
+    Field(
+        description="ISO 3166-1 alpha-3 code of the country, e.g. MWI",
+        json_schema_extra={"pattern": "^[A-Za-z]{3}$"},
+    ),
+]
+WorkstreamCode = Annotated[
+    str,
+    AfterValidator(_workstream_code),
+    Field(description="A workstream: a letter from A to G", json_schema_extra={"pattern": "^[A-Ga-g]$"}),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -118,19 +120,54 @@ def _database_error(exc: Exception) -> str | None:
     return f"the database refused the request or could not be reached: {detail}"
 
 
-def _content() -> Content:
+def content() -> Content:
     from cer.content import get_content
 
-    return get_content(_root())
+    return get_content(content_root())
 
 
-def _print(data: Callable[[], Any], as_json: bool, text: Callable[[], str]) -> None:
-    """Print JSON or text, building only the one asked for."""
-    if as_json:
-        typer.echo(json.dumps(data(), indent=2, ensure_ascii=False, default=str))
-    else:
+def emit(data: Any, as_json: bool, text: Callable[[], str]) -> None:
+    """Print JSON (`data`, or what it makes when it is a function; models as their JSON) or text, building
+    only the one asked for."""
+    if not as_json:
         sys.stdout.write(text())
+        return
+    value = data() if callable(data) else data
+    if isinstance(value, list):
+        value = [v.model_dump(mode="json") if hasattr(v, "model_dump") else v for v in value]
+    elif hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
-def _root() -> Path | None:
+def content_root() -> Path | None:
     return STATE.content_root.resolve() if STATE.content_root else None
+
+
+def day(text: str | None, option: str = "--start") -> dt.date:
+    """A date given on the command line (default: today), refused clearly unless it is a real one."""
+    try:
+        found = dt.date.fromisoformat(text) if text else dt.date.today()
+    except ValueError:
+        raise invalid(f"{option} {text!r} is not a date like 2027-01-15") from None
+    if not 2000 <= found.year <= 2100:
+        raise invalid(f"{option} {text} is outside 2000–2100")
+    return found
+
+
+def invalid(message: str) -> Exception:
+    from workstreams.errors import InvalidRequest
+
+    return InvalidRequest(message)
+
+
+def acting_user(as_: str | None) -> str:
+    """Who a change made on the database is signed by: `--as`, else CER_USER, else the login name."""
+    from cer.runtime.config import get_settings
+
+    return as_ or get_settings().user or getpass.getuser()
+
+
+AsUser = Annotated[str | None, typer.Option("--as", help="Who makes the change (default: your login name).")]
+CountryArg = Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")]
+WorkstreamArg = Annotated[str, typer.Argument(help="Workstream letter A–G.")]

@@ -9,9 +9,9 @@ import typer
 
 from cer.cli.app import (
     JsonOpt,
-    _print,
-    _root,
     content_app,
+    content_root,
+    emit,
 )
 
 
@@ -21,15 +21,15 @@ def content_validate(json_: JsonOpt = False) -> None:
     from cer.content import ContentError, load_content
 
     try:
-        c = load_content(_root())
+        c = load_content(content_root())
     except ContentError as exc:
         problems = [{"file": p.file, "path": p.path, "message": p.message} for p in exc.problems]
         report = f"{exc}\n"
-        _print(lambda: {"ok": False, "problems": problems}, json_, lambda: report)
+        emit(lambda: {"ok": False, "problems": problems}, json_, lambda: report)
         raise typer.Exit(1) from None
     summary = ", ".join(f"{n} {k}" for k, n in c.counts().items())
     data = {"ok": True, "version": c.version, "counts": c.counts()}
-    _print(lambda: data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
+    emit(lambda: data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
 
 
 @content_app.command("schema")
@@ -42,10 +42,10 @@ def content_schema(
     """Write the JSON Schemas of the content files (editors use them; a test keeps them current)."""
     from cer.content import default_root, write_schemas
 
-    target = (out or (_root() or default_root()) / "schemas").resolve()
+    target = (out or (content_root() or default_root()) / "schemas").resolve()
     try:
         written = [str(p) for p in write_schemas(target)]
     except OSError as exc:
         typer.echo(f"Error: cannot write the schemas to {target}: {exc.strerror or exc}", err=True)
         raise typer.Exit(1) from None
-    _print(lambda: {"written": written}, json_, lambda: "".join(f"wrote {p}\n" for p in written))
+    emit(lambda: {"written": written}, json_, lambda: "".join(f"wrote {p}\n" for p in written))

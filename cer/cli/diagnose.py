@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +10,12 @@ import typer
 from cer.cli.app import (
     JsonOpt,
     Language,
-    _content,
-    _print,
     app,
     cli_errors,
+    content,
+    day,
+    emit,
+    invalid,
 )
 
 
@@ -27,8 +28,8 @@ def questionnaire(
     """The diagnostic questionnaire, with its skip logic and constraints in plain words."""
     from cer.views import render_diagnosis as rd
 
-    q = _content().questionnaire
-    _print(lambda: rd.questionnaire_json(q, lang.value), json_, lambda: rd.questionnaire_text(q, lang.value))
+    q = content().questionnaire
+    emit(lambda: rd.questionnaire_json(q, lang.value), json_, lambda: rd.questionnaire_text(q, lang.value))
 
 
 @app.command()
@@ -49,27 +50,9 @@ def diagnose(
     from cer.views.public import DiagnosisPublic
 
     if json_ and md:
-        raise _invalid("choose one of --json and --md")
-    c = _content()
-    report = diagnosis.run(
-        c, diagnosis.read_answers(answers), country=country, start=_date(start), draft=draft
-    )
-    _print(
+        raise invalid("choose one of --json and --md")
+    c = content()
+    report = diagnosis.run(c, diagnosis.read_answers(answers), country=country, start=day(start), draft=draft)
+    emit(
         lambda: DiagnosisPublic.of(report).model_dump(mode="json"), json_, lambda: rd.report(c, report, md=md)
     )
-
-
-def _date(text: str | None, option: str = "--start") -> dt.date:
-    try:
-        day = dt.date.fromisoformat(text) if text else dt.date.today()
-    except ValueError:
-        raise _invalid(f"{option} {text!r} is not a date like 2027-01-15") from None
-    if not 2000 <= day.year <= 2100:
-        raise _invalid(f"{option} {text} is outside 2000–2100")
-    return day
-
-
-def _invalid(message: str) -> Exception:
-    from workstreams.errors import InvalidRequest
-
-    return InvalidRequest(message)

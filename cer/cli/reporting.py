@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cer.cli.app import _content, app, cli_errors
-from cer.cli.diagnose import _date, _invalid
-from cer.cli.tracking import AsUser, _user
+from cer.cli.app import AsUser, acting_user, app, cli_errors, content, day, invalid
 
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: print).")]
 TodayOpt = Annotated[str | None, typer.Option(help="Report as of this date YYYY-MM-DD (default: today).")]
@@ -44,28 +42,28 @@ def report(
 ) -> None:
     """A progress report: status table, progress per workstream and step, overdue items, recent changes."""
     if portfolio == (country is not None):
-        raise _invalid("give a country, or --portfolio")
-    _produce_report(country, format_.value, output, _date(today, "--today"), not preview, _user(as_))
+        raise invalid("give a country, or --portfolio")
+    _produce_report(country, format_.value, output, day(today, "--today"), not preview, acting_user(as_))
 
 
 def _produce_report(
     country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str
 ) -> None:
     """Render, write, and only then record the report (a report that could not be written is not counted)."""
-    from cer.db.session import open_session
     from cer.runtime.config import get_settings
+    from cer.services.database import session_for
     from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
     from cer.views import reports
 
-    with open_session(get_settings()) as session:
+    with session_for(get_settings()) as session:
         if country is None:
             whole = portfolio_report(session=session, today=day)
-            _write(reports.render_portfolio(whole, _content(), fmt).encode(), output)
+            _write(reports.render_portfolio(whole, content(), fmt).encode(), output)
             if record:
                 record_portfolio_report(session=session, report=whole, by=by, fmt=fmt)
             return
         data = country_report(session=session, country=country, today=day)
-        _write(reports.render_country(data, _content(), fmt).encode(), output)
+        _write(reports.render_country(data, content(), fmt).encode(), output)
         if record:
             record_report(session=session, report=data, by=by, fmt=fmt)
 
@@ -78,23 +76,18 @@ def export(
     output: OutOpt = None,
 ) -> None:
     """A country's plan as CSV, XLSX (a sheet per workstream) or iCalendar (one event per due date)."""
-    from cer.db.session import open_session
     from cer.runtime.config import get_settings
+    from cer.services.database import session_for
     from cer.services.plans import get_plan, plan_tasks
     from cer.views import exports
 
     if format_ is ExportFormat.xlsx and output is None:
-        raise _invalid("an XLSX workbook needs --output FILE")
-    with open_session(get_settings()) as session:
+        raise invalid("an XLSX workbook needs --output FILE")
+    with session_for(get_settings()) as session:
         plan = get_plan(session=session, country=country)
         tasks = plan_tasks(session=session, plan=plan)
-    names = {w.code: w.name for w in _content().framework.workstreams}
-    data = {
-        ExportFormat.csv: lambda: exports.to_csv(plan, tasks).encode(),
-        ExportFormat.xlsx: lambda: exports.to_xlsx(plan, tasks, names),
-        ExportFormat.ics: lambda: exports.to_ics(plan, tasks, dt.datetime.now(dt.UTC)).encode(),
-    }[format_]()
-    _write(data, output)
+    names = {w.code: w.name for w in content().framework.workstreams}
+    _write(exports.plan_file(format_.value, plan, tasks, names, dt.datetime.now(dt.UTC)), output)
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -104,7 +97,7 @@ def _write(data: bytes, output: Path | None) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise _invalid(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise invalid(f"cannot write {output}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {output}", err=True)
 
 
@@ -113,14 +106,14 @@ def _write(data: bytes, output: Path | None) -> None:
 def demo(today: TodayOpt = None) -> None:
     """Seed three example countries (Malawi, Somalia, Viet Nam) with plans four months under way."""
     from cer.content import default_root
-    from cer.db.session import open_session
     from cer.runtime.config import get_settings
+    from cer.services.database import session_for
     from cer.services.demo import seed_demo
 
     examples = default_root() / "examples"
-    with open_session(get_settings()) as session:
+    with session_for(get_settings()) as session:
         created = seed_demo(
-            session=session, content=_content(), examples_dir=examples, today=_date(today, "--today")
+            session=session, content=content(), examples_dir=examples, today=day(today, "--today")
         )
     typer.echo(f"Seeded {', '.join(created)}." if created else "The example countries already have plans.")
     typer.echo(

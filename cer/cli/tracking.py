@@ -1,35 +1,39 @@
-"""Tracked plans and tasks in the database: `cer db`, `cer plan`, `cer tasks`."""
+"""Tracked plans and tasks: `cer db`, `cer plan`, `cer tasks` — on the database, or on a server's API when
+`CER_SERVER_URL` is set (cer.cli.backend)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import quote
 
 import typer
 
-from cer.cli.app import JsonOpt, WorkstreamOpt, _content, _print, app, cli_errors
-from cer.cli.diagnose import _date, _invalid
-from cer.cli.remote import Remote, as_tasks, no_acting_as, remote
-from cer.cli.remote import tasks as tasks_of
+from cer.cli.app import (
+    AsUser,
+    CountryArg,
+    JsonOpt,
+    WorkstreamOpt,
+    app,
+    cli_errors,
+    content,
+    day,
+    emit,
+    invalid,
+)
+from cer.cli.backend import TaskQuery
+from cer.cli.backends import backend
 
 if TYPE_CHECKING:
+    from cer.services.tasks import TaskChange
     from workstreams.status import TaskStatus
 
 db_app = typer.Typer(help="Set up the database.", no_args_is_help=True)
-plan_app = typer.Typer(help="Country plans: create from answers, show.", no_args_is_help=True)
+plan_app = typer.Typer(help="Country plans: create from answers, show, re-diagnose.", no_args_is_help=True)
 tasks_app = typer.Typer(help="Tracked tasks: list, update, history.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(plan_app, name="plan")
 app.add_typer(tasks_app, name="tasks")
-AsUser = Annotated[str | None, typer.Option("--as", help="Who makes the change (default: your login name).")]
-
-
-def _user(name: str | None) -> str:
-    return name or os.environ.get("CER_USER") or getpass.getuser()
+AnswersArg = Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")]
 
 
 @db_app.command("upgrade")
@@ -40,61 +44,48 @@ def db_upgrade(json_: JsonOpt = False) -> None:
     from cer.services.setup import prepare_database
 
     url = get_settings().database_url
-    schema = prepare_database(url=url, questionnaire=_content().questionnaire)
-    _print(
-        lambda: {"database": url, "schema": schema},
-        json_,
-        lambda: f"Database ready at schema {schema}: {url}\n",
-    )
+    schema = prepare_database(url=url, questionnaire=content().questionnaire)
+    emit({"database": url, "schema": schema}, json_, lambda: f"Database ready at schema {schema}: {url}\n")
 
 
 @plan_app.command("create")
 @cli_errors
 def plan_create(
-    answers: Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")],
+    answers: AnswersArg,
     country: Annotated[str | None, typer.Option(help="ISO 3166 code (default: the file's).")] = None,
     start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
     as_: AsUser = None,
     json_: JsonOpt = False,
 ) -> None:
     """Diagnose the answers and store the plan with all its tasks (one transaction)."""
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services import diagnosis
-    from cer.services.plans import create_plan, plan_tasks
+    from cer.services.diagnosis import read_answers
     from cer.views import render_tracking as rt
 
-    answer_set = diagnosis.read_answers(answers)
-    report = diagnosis.run(_content(), answer_set, country=country, start=_date(start), draft=False)
-    with open_session(get_settings()) as session:
-        plan = create_plan(session=session, report=report, answer_set=answer_set, by=_user(as_))
-        tasks = plan_tasks(session=session, plan=plan)
-        _print(lambda: rt.plan_json(plan, tasks), json_, lambda: rt.plan_text(plan, tasks))
+    created = backend(as_).create_plan(read_answers(answers), country, day(start))
+    emit(created, json_, lambda: rt.plan_text(created))
 
 
 @plan_app.command("show")
 @cli_errors
-def plan_show(
-    country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")], json_: JsonOpt = False
-) -> None:
+def plan_show(country: CountryArg, json_: JsonOpt = False) -> None:
     """A country's plan: dates, workstreams, every task with its status, due date and lead."""
     from cer.views import render_tracking as rt
 
-    if (server := remote()) is not None:
-        brief = server.call("GET", f"/api/plans/{quote(country.strip(), safe='')}")
-        items = tasks_of(server, brief["country"])
-        text = f"Plan for {brief['country']}: {brief['start']} to {brief['end']} · {len(items)} tasks\n\n"
-        text += rt.tasks_table(as_tasks(items), brief["country"])
-        _print(lambda: {"plan": brief, "tasks": items}, json_, lambda: text)
-        return
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services.plans import get_plan, plan_tasks
+    found = backend().plan(country)
+    emit(found, json_, lambda: rt.plan_text(found))
 
-    with open_session(get_settings()) as session:
-        plan = get_plan(session=session, country=country)
-        tasks = plan_tasks(session=session, plan=plan)
-        _print(lambda: rt.plan_json(plan, tasks), json_, lambda: rt.plan_text(plan, tasks))
+
+@plan_app.command("rediagnose")
+@cli_errors
+def plan_rediagnose(
+    country: CountryArg, answers: AnswersArg, as_: AsUser = None, json_: JsonOpt = False
+) -> None:
+    """Re-diagnose from new answers and merge: kept tasks keep their work, unneeded ones are dropped."""
+    from cer.services.diagnosis import read_answers
+    from cer.views import render_tracking as rt
+
+    revision = backend(as_).rediagnose(country, read_answers(answers))
+    emit(revision, json_, lambda: rt.revision_text(revision))
 
 
 @tasks_app.command("list")
@@ -112,22 +103,9 @@ def tasks_list(
     from cer.views import render_tracking as rt
     from cer.views.facets import checked_workstream
 
-    if (server := remote()) is not None:
-        _remote_list(
-            server, country, checked_workstream(_content(), workstream), _status(status), overdue, json_
-        )
-        return
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services.plans import get_plan
-    from cer.services.tasks import list_tasks
-
-    workstream = checked_workstream(_content(), workstream)
-    with open_session(get_settings()) as session:
-        code = get_plan(session=session, country=country).country_code
-        found = list_tasks(session=session, country=code, workstream=workstream, status=_status(status),
-                           overdue_on=dt.date.today() if overdue else None)  # fmt: skip
-        _print(lambda: [rt.task_json(t, code) for t in found], json_, lambda: rt.tasks_table(found, code))
+    query = TaskQuery(country, checked_workstream(content(), workstream), _status(status), overdue)
+    found = backend().tasks(query)
+    emit(found, json_, lambda: rt.tasks_table(found))
 
 
 @tasks_app.command("update")
@@ -148,30 +126,11 @@ def tasks_update(
     json_: JsonOpt = False,
 ) -> None:
     """Change a task's status, owners or dates, or comment on it; every change is recorded."""
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services.tasks import TaskChange, get_task, reference, update_task
     from cer.views import render_tracking as rt
 
-    people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
-    dates = {"start": _date(start, "--start") if start else None, "due": _date(due, "--due") if due else None}
-    change = TaskChange(
-        status=_status(status), reason=reason, lead=lead, contributors=people, comment=comment, **dates
-    )
-    if (server := remote()) is not None:
-        no_acting_as(as_)
-        seen = version if version is not None else server.call("GET", f"/api/tasks/{quote(ref)}")["version"]
-        fields = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(change).items()}
-        body = {"version": seen, **{k: v for k, v in fields.items() if v is not None}}
-        data = server.call("PATCH", f"/api/tasks/{quote(ref)}", body=body)
-        code = data["ref"].split("-")[0]
-        _print(lambda: data, json_, lambda: rt.tasks_table(as_tasks([data]), code))
-        return
-    with open_session(get_settings()) as session:
-        seen = version if version is not None else get_task(session=session, ref=ref).version
-        task = update_task(session=session, ref=ref, expected_version=seen, change=change, by=_user(as_))
-        country = reference(session=session, task=task).split("-")[0]
-        _print(lambda: rt.task_json(task, country), json_, lambda: rt.tasks_table([task], country))
+    change = _change(status, reason, lead, contributors, start, due, comment)
+    task = backend(as_).change_task(ref, change, version)
+    emit(task, json_, lambda: rt.tasks_table([task]))
 
 
 @tasks_app.command("history")
@@ -180,41 +139,34 @@ def tasks_history(
     ref: Annotated[str, typer.Argument(help="Task number or reference.")], json_: JsonOpt = False
 ) -> None:
     """Every change to a task: who, when, what it was and what it became."""
-    from cer.db.tables import TaskEvent
     from cer.views import render_tracking as rt
 
-    if (server := remote()) is not None:
-        items = server.call("GET", f"/api/tasks/{quote(ref)}/history")["items"]
-        events = [TaskEvent.model_validate(item) for item in items]
-        _print(lambda: items, json_, lambda: rt.history_text(events))
-        return
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services.tasks import task_history
-
-    with open_session(get_settings()) as session:
-        events = task_history(session=session, ref=ref)
-        _print(lambda: [e.model_dump(mode="json") for e in events], json_, lambda: rt.history_text(events))
+    events = backend().history(ref)
+    emit(events, json_, lambda: rt.history_text(events))
 
 
-def _remote_list(
-    server: Remote,
-    country: str,
-    workstream: str | None,
-    status: TaskStatus | None,
-    overdue: bool,
-    json_: bool,
-) -> None:
-    from cer.views import render_tracking as rt
-    from workstreams.status import lateness
+def _change(
+    status: str | None,
+    reason: str | None,
+    lead: str | None,
+    contributors: str | None,
+    start: str | None,
+    due: str | None,
+    comment: str | None,
+) -> TaskChange:
+    """The command's options as a change: None leaves a field as it is."""
+    from cer.services.tasks import TaskChange
 
-    params = {"workstream": workstream, "status": status.value if status else None}
-    items = tasks_of(server, country.strip().upper(), **params)
-    if overdue:
-        today = dt.date.today()
-        items = [i for i in items if lateness(i["status"], dt.date.fromisoformat(i["due"]), today)[0]]
-    code = country.strip().upper()
-    _print(lambda: items, json_, lambda: rt.tasks_table(as_tasks(items), code))
+    people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
+    return TaskChange(
+        status=_status(status),
+        reason=reason,
+        lead=lead,
+        contributors=people,
+        start=day(start, "--start") if start else None,
+        due=day(due, "--due") if due else None,
+        comment=comment,
+    )
 
 
 def _status(text: str | None) -> TaskStatus | None:
@@ -225,34 +177,6 @@ def _status(text: str | None) -> TaskStatus | None:
     try:
         return TaskStatus(text.strip().lower().replace(" ", "_"))
     except ValueError:
-        raise _invalid(
+        raise invalid(
             f"unknown status {text!r}; use one of: {', '.join(s.value for s in TaskStatus)}"
         ) from None
-
-
-@plan_app.command("rediagnose")
-@cli_errors
-def plan_rediagnose(
-    country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")],
-    answers: Annotated[Path, typer.Argument(help="The new answers file.")],
-    as_: AsUser = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Re-diagnose from new answers and merge: kept tasks keep their work, unneeded ones are dropped."""
-    from cer.db.session import open_session
-    from cer.runtime.config import get_settings
-    from cer.services import diagnosis
-    from cer.services.access import local_operator
-    from cer.services.planning import rediagnose
-    from cer.views import render_tracking as rt
-
-    answer_set = diagnosis.read_answers(answers)
-    with open_session(get_settings()) as session:
-        revision = rediagnose(
-            session=session,
-            who=local_operator(_user(as_)),
-            country=country,
-            answer_set=answer_set,
-            content=_content(),
-        )
-        _print(lambda: revision.model_dump(mode="json"), json_, lambda: rt.revision_text(revision))

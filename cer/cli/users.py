@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cer.cli.app import JsonOpt, _print, app, cli_errors
+from cer.cli.app import JsonOpt, app, cli_errors, emit
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -31,10 +31,10 @@ def operator() -> str:
 
 
 def _session() -> Session:
-    from cer.db.session import open_session
     from cer.runtime.config import get_settings
+    from cer.services.database import session_for
 
-    return open_session(get_settings())
+    return session_for(get_settings())
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
@@ -59,6 +59,7 @@ def users_add(
 ) -> None:
     """Create a user. Without --password-stdin a password is generated and printed once."""
     from cer.services.users import create_user
+    from cer.views import render_accounts as ra
 
     password, generated = _password(password_stdin)
     with _session() as session:
@@ -66,15 +67,7 @@ def users_add(
             session=session, username=username, name=name, email=email, password=password, by=operator()
         )
     shown = password if generated else None
-    _print(
-        lambda: {"username": user.username, "name": user.name, "email": user.email, "password": shown},
-        json_,
-        lambda: (
-            f"Created {user.username} ({user.name}).\n"
-            + (f"Password (shown once): {shown}\n" if shown else "")
-            + f"Give them a role: cer users grant {user.username} COUNTRY ROLE\n"
-        ),
-    )
+    emit(lambda: ra.new_user_json(user, shown), json_, lambda: ra.new_user_text(user, shown))
 
 
 @users_app.command("grant")
@@ -92,7 +85,7 @@ def users_grant(
         m = grant(session=session, username=username, country=country, role=role, by=operator())
         data = {"username": username.strip().lower(), "country": m.country_code, "role": m.role}
     where = "every country" if data["country"] == "*" else data["country"]
-    _print(lambda: data, json_, lambda: f"{data['username']} is now {data['role']} in {where}.\n")
+    emit(lambda: data, json_, lambda: f"{data['username']} is now {data['role']} in {where}.\n")
 
 
 @users_app.command("revoke")
@@ -129,7 +122,7 @@ def users_list(json_: JsonOpt = False) -> None:
             )
         return "\n".join(lines) + "\n"
 
-    _print(lambda: [r.json() for r in rows], json_, text)
+    emit(lambda: [r.json() for r in rows], json_, text)
 
 
 @users_app.command("password")
@@ -186,7 +179,7 @@ def tokens_create(
     with _session() as session:
         token, secret = create_token(session=session, username=username, name=name, by=operator())
         data = {"id": token.id, "username": username.strip().lower(), "name": token.name, "token": secret}
-    _print(
+    emit(
         lambda: data,
         json_,
         lambda: f"Token {data['id']} for {data['username']} ({data['name']}), shown once:\n{secret}\n",
@@ -200,32 +193,11 @@ def tokens_list(
 ) -> None:
     """Tokens with their owner, first characters, creation, last use and revocation (never the token)."""
     from cer.services.users import list_tokens
+    from cer.views import render_accounts as ra
 
     with _session() as session:
-        rows = [
-            {
-                "id": t.id,
-                "username": owner,
-                "name": t.name,
-                "prefix": t.prefix,
-                "created_at": t.created_at.isoformat(),
-                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
-            }
-            for t, owner in list_tokens(session=session, username=username)
-        ]
-
-    def text() -> str:
-        lines = [f"{'ID':>4}  {'USER':<16} {'NAME':<20} {'STARTS':<12} {'CREATED':<10} STATE"]
-        for r in rows:
-            state = f"revoked {str(r['revoked_at'])[:10]}" if r["revoked_at"] else "live"
-            lines.append(
-                f"{r['id']:>4}  {r['username']:<16} {str(r['name'])[:20]:<20} {r['prefix']:<12} "
-                f"{str(r['created_at'])[:10]:<10} {state}"
-            )
-        return "\n".join(lines) + "\n" if rows else "No tokens.\n"
-
-    _print(lambda: rows, json_, text)
+        rows = ra.token_rows(list_tokens(session=session, username=username))
+    emit(rows, json_, lambda: ra.tokens_text(rows))
 
 
 @tokens_app.command("revoke")
@@ -250,21 +222,12 @@ def audit_trail(
     """Who did what and when: task changes, plans, sign-offs, flow starts, sign-ins, roles and tokens."""
     import datetime as dt
 
-    from cer.cli.diagnose import _date
+    from cer.cli.app import day
     from cer.services.audit import trail
+    from cer.views.render_accounts import audit_text
 
-    start = _date(since, "--since") if since else None
+    start = day(since, "--since") if since else None
     when = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) if start else None
     with _session() as session:
         entries = trail(session=session, country=country, since=when, limit=limit)
-
-    def text() -> str:
-        if not entries:
-            return "Nothing recorded" + (f" for {country.upper()}" if country else "") + ".\n"
-        lines = []
-        for e in entries:
-            detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items() if v not in (None, "", [], {}))
-            lines.append(f"{e.at:%Y-%m-%d %H:%M}  {e.actor:<18} {e.action:<17} {e.target}  {detail}".rstrip())
-        return "\n".join(lines) + "\n"
-
-    _print(lambda: [e.json() for e in entries], json_, text)
+    emit(lambda: [e.json() for e in entries], json_, lambda: audit_text(entries, country))

@@ -8,13 +8,13 @@ analytics are always off: cer-toolkit makes no outbound calls.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cer.runtime.config import get_settings
+from cer.runtime.config import Settings, get_settings
 
-DEFAULT_PORT = 4200
 # What `cer worker` serves (flows/deployments.py; a test keeps both lists equal): `cer up` waits for all.
 DEPLOYMENTS = [
     *(f"workstream-{c}/cer" for c in "abcdefg"),
@@ -32,27 +32,27 @@ class PrefectSettings:
     port: int
     database_url: str | None
     ui_url: str
+    elsewhere: bool = False  # PREFECT_API_URL names the server: `cer up` uses it and starts none
+    poll_seconds: int = 2
 
 
 def prefect_settings(env: Mapping[str, str] | None = None) -> PrefectSettings:
     """`PREFECT_API_URL` if set, else a local server on `CER_PREFECT_PORT` (4200); home under var/prefect."""
-    env = os.environ if env is None else env
-    port_text = env.get("CER_PREFECT_PORT") or str(DEFAULT_PORT)
-    if not (port_text.isascii() and port_text.isdigit()):
-        from workstreams.errors import InvalidRequest
+    return prefect_settings_from(get_settings(env))
 
-        raise InvalidRequest(f"CER_PREFECT_PORT must be a port number, got {port_text!r}")
-    port = int(port_text)
+
+def prefect_settings_from(settings: Settings) -> PrefectSettings:
     host = "127.0.0.1"
-    api_url = env.get("PREFECT_API_URL") or f"http://{host}:{port}/api"
-    home = Path(env.get("PREFECT_HOME") or get_settings(env).var_dir / "prefect")
+    api_url = settings.prefect_api_url or f"http://{host}:{settings.prefect_port}/api"
     return PrefectSettings(
-        api_url=api_url.rstrip("/"),
-        home=home,
+        api_url=api_url,
+        home=settings.prefect_home or settings.var_dir / "prefect",
         host=host,
-        port=port,
-        database_url=env.get("CER_PREFECT_DATABASE_URL") or None,
-        ui_url=api_url.rstrip("/").removesuffix("/api"),
+        port=settings.prefect_port,
+        database_url=settings.prefect_database_url,
+        ui_url=api_url.removesuffix("/api"),
+        elsewhere=settings.prefect_api_url is not None,
+        poll_seconds=settings.prefect_poll_seconds,
     )
 
 
@@ -63,7 +63,7 @@ def prefect_environment(settings: PrefectSettings, *, server: bool = False) -> d
         "PREFECT_API_URL": settings.api_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
-        "PREFECT_RUNNER_POLL_FREQUENCY": os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY", "2"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": str(settings.poll_seconds),
         "PREFECT_SERVER_EPHEMERAL_ENABLED": "false",  # never start a hidden server: use the one configured
     }
     if server:
@@ -80,6 +80,27 @@ def use_prefect(settings: PrefectSettings | None = None) -> PrefectSettings:
     settings = settings or prefect_settings()
     os.environ.update(prefect_environment(settings))
     return settings
+
+
+def child_environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """A copy of this process's environment with `variables` on top: for a child process (a Prefect server,
+    a worker, the website; a database migration)."""
+    return {**os.environ, **variables}
+
+
+@contextmanager
+def api_url_in_environment(api_url: str) -> Iterator[None]:
+    """`PREFECT_API_URL` set to `api_url` in this process's environment (its children inherit it) until the
+    block ends, then put back as it was."""
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
 
 
 def server_is_up(settings: PrefectSettings, timeout: float = 2.0) -> bool:

@@ -10,7 +10,6 @@ used as it is, not started.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from cer.runtime.prefect_env import DEPLOYMENTS, PrefectSettings, prefect_environment, server_is_up
+from cer.runtime.prefect_env import (
+    DEPLOYMENTS,
+    PrefectSettings,
+    child_environment,
+    prefect_environment,
+    server_is_up,
+)
 
 
 class StackError(RuntimeError):
@@ -42,7 +47,7 @@ class Stack:
         self.prefect.home.mkdir(parents=True, exist_ok=True)
         if server_is_up(self.prefect):
             self.say(f"Using the Prefect server already running at {self.prefect.api_url}")
-        elif os.environ.get("PREFECT_API_URL"):
+        elif self.prefect.elsewhere:
             raise StackError(
                 f"PREFECT_API_URL points at {self.prefect.api_url}, where no Prefect server answers: "
                 "start it, or unset PREFECT_API_URL to have cer up start a local one"
@@ -92,7 +97,7 @@ class Stack:
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log = (self.log_dir / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, env=child_environment(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.processes.append((name, process))
 

@@ -13,7 +13,7 @@ from cer.content import Content
 from cer.db.tables import Diagnosis
 from cer.services.access import Action, Principal, require
 from cer.services.diagnosis import Report, run
-from cer.services.drafts import record_diagnosis
+from cer.services.drafts import diagnosis_report, record_diagnosis
 from cer.services.errors import InvalidFields
 from cer.services.plans import stored_answers
 from diagnostics.answers import AnswerSet, Override
@@ -67,3 +67,11 @@ def override_decision(
     new_set = answer_set.model_copy(update={"overrides": [*answer_set.overrides, override]})
     stored, _ = diagnose(session=session, who=who, content=content, answer_set=new_set, country=country)
     return stored
+
+
+def stored_diagnosis(
+    *, session: Session, who: Principal, diagnosis_id: int, content: Content, today: dt.date
+) -> tuple[Diagnosis, Report]:
+    """A stored diagnosis and its report (made again from its answers), if `who` may read the plan."""
+    diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.read_plan)
+    return diagnosis_report(session=session, content=content, diagnosis_id=diagnosis_id, today=today)

@@ -84,6 +84,11 @@ def recent_drafts(*, session: Session, limit: int = 20) -> list[DiagnosisDraft]:
     return list(session.exec(query.order_by(col(DiagnosisDraft.updated_at).desc()).limit(limit)).all())
 
 
+def readable_drafts(*, session: Session, who: Principal, limit: int = 100) -> list[DiagnosisDraft]:
+    """The newest drafts `who` may open (see `may_open`), at most `limit`, among the 500 newest."""
+    return [d for d in recent_drafts(session=session, limit=500) if may_open(who, d)][:limit]
+
+
 def record_diagnosis(
     *, session: Session, report: Report, answer_set: AnswerSet, by: str, draft_id: str | None = None
 ) -> Diagnosis:

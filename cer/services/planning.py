@@ -7,6 +7,8 @@ merge), which import nothing from here: no import circle.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlmodel import Session, select
 
@@ -28,19 +30,39 @@ def new_work_start(plan: Plan | None, start: dt.date | None) -> dt.date:
     return chosen if plan is None else max(plan.start, chosen)
 
 
+@dataclass(frozen=True)
+class Adopted:
+    """A diagnosis taken into a country's plan: the plan as it now is, 'created' or 'merged', and for a
+    merge what it changed."""
+
+    plan: Plan
+    what: Literal["created", "merged"]
+    revision: PlanRevision | None = None
+
+
 def plan_from_answers(
     *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
 ) -> tuple[Plan, str]:
     """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has.
 
     Returns the plan and what happened: 'created' or 'merged'. New work starts as `new_work_start` says."""
+    adopted = adopt_answers(
+        session=session, content=content, answer_set=answer_set, country=country, start=start, by=by
+    )
+    return adopted.plan, adopted.what
+
+
+def adopt_answers(
+    *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
+) -> Adopted:
+    """`plan_from_answers`, answering what a merge changed too."""
     existing = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
     report = run(content, answer_set, country=country, start=new_work_start(existing, start), draft=False)
     if existing is None:
-        return create_plan(session=session, report=report, answer_set=answer_set, by=by), "created"
-    rediagnose_plan(session=session, report=report, answer_set=answer_set, by=by)
+        return Adopted(create_plan(session=session, report=report, answer_set=answer_set, by=by), "created")
+    revision = rediagnose_plan(session=session, report=report, answer_set=answer_set, by=by)
     session.refresh(existing)
-    return existing, "merged"
+    return Adopted(existing, "merged", revision)
 
 
 def plan_from_diagnosis(
@@ -48,11 +70,21 @@ def plan_from_diagnosis(
 ) -> tuple[Plan, str]:
     """Create the country's plan from a stored, complete diagnosis, or merge it into the plan it has
     (coordinator); signed by `who`."""
+    adopted = adopt_diagnosis(
+        session=session, who=who, diagnosis_id=diagnosis_id, content=content, start=start
+    )
+    return adopted.plan, adopted.what
+
+
+def adopt_diagnosis(
+    *, session: Session, who: Principal, diagnosis_id: int, content: Content, start: dt.date | None
+) -> Adopted:
+    """`plan_from_diagnosis`, answering what a merge changed too."""
     row = diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.manage_plan)
     if not row.complete:
         raise InvalidRequest("the diagnosis is a draft: answer every required question first")
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
-    return plan_from_answers(
+    return adopt_answers(
         session=session, content=content, answer_set=answer_set, country=country, start=start, by=who.username
     )
 
@@ -65,3 +97,19 @@ def rediagnose(
     plan = get_plan(session=session, country=country)
     report = run(content, answer_set, country=country, start=new_work_start(plan, None), draft=False)
     return rediagnose_plan(session=session, report=report, answer_set=answer_set, by=who.username)
+
+
+def new_plan(
+    *,
+    session: Session,
+    who: Principal,
+    content: Content,
+    answer_set: AnswerSet,
+    country: str | None,
+    start: dt.date | None,
+) -> Plan:
+    """Diagnose `answer_set` and store the country's first plan with all its tasks (coordinator); a country
+    that has a plan is refused (Conflict): re-diagnose it instead."""
+    report = run(content, answer_set, country=country, start=start or dt.date.today(), draft=False)
+    require(who, Action.manage_plan, report.country.code)
+    return create_plan(session=session, report=report, answer_set=answer_set, by=who.username)

@@ -13,6 +13,7 @@ from sqlalchemy import select as sa_select  # sqlmodel types select() for at mos
 from sqlmodel import Session, col, select
 
 from cer.db.tables import Plan, Task
+from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan, plan_tasks
 from workstreams.status import OPEN, Progress, lateness
 
@@ -126,3 +127,21 @@ def portfolio_grid(
         cell = grid.setdefault(code, {}).setdefault(workstream, {}).setdefault(step, Progress())
         cell.add(status, due, today, count=count, soon_days=soon_days)
     return dict(sorted(grid.items()))
+
+
+def plan_progress(*, session: Session, who: Principal, country: str, today: dt.date) -> CountryProgress:
+    """A country's plan, its tasks and its progress, if `who` may read it."""
+    require(who, Action.read_plan, country)
+    return country_progress(session=session, country=country, today=today)
+
+
+def plans_progress(
+    *, session: Session, who: Principal, today: dt.date, offset: int = 0, limit: int | None = None
+) -> tuple[int, list[CountryProgress]]:
+    """How many plans `who` may read, and a page of them (by country code) with their progress."""
+    mine = among(who.readable())
+    total = session.exec(select(func.count()).select_from(Plan).where(*mine)).one()
+    codes = session.exec(
+        select(Plan.country_code).where(*mine).order_by(col(Plan.country_code)).offset(offset).limit(limit)
+    ).all()
+    return total, [country_progress(session=session, country=code, today=today) for code in codes]

@@ -7,15 +7,20 @@ The website, the JSON API and the command line each call these once. Prefect is 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from cer.content import Content
+from cer.db.tables import FlowRunLink
 from cer.services.access import Action, Principal, require
+from cer.services.diagnosis import run
 from cer.services.plans import get_plan
-from cer.services.workflow import SignOff, check_selected, link_flow_run, sign_off
+from cer.services.workflow import SignOff, check_selected, flow_runs, link_flow_run, sign_off
+from diagnostics.answers import AnswerSet
 from workstreams.framework import Framework
 from workstreams.parameters import FLOW_NAMES, run_parameters
 
@@ -75,12 +80,29 @@ def start_workstream_run(
 
 
 def start_change_process(
-    *, session: Session, who: Principal, country: str, parameters: dict[str, Any], launcher: Launcher
+    *,
+    session: Session,
+    who: Principal,
+    content: Content,
+    answer_set: AnswerSet,
+    country: str | None,
+    start: dt.date | None,
+    launcher: Launcher,
 ) -> StartedRun:
-    """Start the change-process flow (diagnose, plan, start the workstreams) for a country (coordinator)."""
-    require(who, Action.manage_plan, country)
+    """Start the change-process flow (diagnose, create or merge the plan, start the workstreams) for a
+    country (coordinator). The answers are diagnosed first: bad ones are refused, every problem listed, and
+    no run is created."""
+    report = run(content, answer_set, country=country, start=start or dt.date.today(), draft=False)
+    code = report.country.code
+    require(who, Action.manage_plan, code)
+    parameters = {
+        "country": code,
+        "answers": answer_set.model_dump(mode="json"),
+        "start": start.isoformat() if start else None,
+        "by": who.username,
+    }
     launched = launcher.start("change-process", {"params": parameters})
-    return _record(session, who, launched, "change-process", country.strip().upper(), None, parameters)
+    return _record(session, who, launched, "change-process", code, None, parameters)
 
 
 def _record(
@@ -145,3 +167,37 @@ def sign_off_step(
             f"the waiting run could not be resumed now ({exc}); monitor-plans will resume it",
         )
     return SignedOff(done, where, resumed, why_not)
+
+
+@dataclass(frozen=True)
+class RunsOfCountry:
+    """A page of the flow runs started for a country (newest first) and how many there are; `states` holds
+    Prefect's (state, step waited for) of each run shown, None when not asked or Prefect did not answer."""
+
+    total: int
+    links: list[FlowRunLink]
+    states: dict[str, tuple[str, int | None]] | None
+
+
+def runs_of_country(
+    *,
+    session: Session,
+    who: Principal,
+    country: str,
+    launcher: Launcher | None,
+    workstream: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> RunsOfCountry:
+    """The runs `who` may see (the country's readers), asking `launcher` for their states when given one:
+    an unreachable Prefect leaves them unknown, never fails the answer."""
+    require(who, Action.read_plan, country)
+    links = list(reversed(flow_runs(session=session, country=country, workstream=workstream)))
+    shown = links[offset : None if limit is None else offset + limit]
+    states = None
+    if launcher is not None and shown:
+        try:
+            states = launcher.states([link.flow_run_id for link in shown])
+        except Exception:  # noqa: BLE001  (Prefect unreachable mid-way: the states are unknown)
+            states = None
+    return RunsOfCountry(len(links), shown, states)

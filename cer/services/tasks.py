@@ -17,6 +17,7 @@ from cer.db.tables import Plan, PlanRevision, Task, TaskEvent, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan
+from cer.services.progress import among
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.status import OPEN, TaskStatus, check_text, check_transition, parse_reference, task_reference
 
@@ -79,27 +80,88 @@ def get_task(*, session: Session, ref: str) -> Task:
     return task
 
 
-def list_tasks(
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which tasks: of one country or of every plan the person may read; narrowed by workstream, step, status
+    and lateness (open tasks due before `overdue_on`)."""
+
+    country: str | None = None
+    workstream: str | None = None
+    step: int | None = None
+    status: TaskStatus | None = None
+    overdue_on: dt.date | None = None
+
+    def where(self, who: Principal) -> list[Any]:
+        where: list[Any] = list(among(who.readable()))
+        if self.country:
+            require(who, Action.read_plan, self.country.strip())
+            where.append(col(Plan.country_code) == self.country.strip().upper())
+        if self.workstream:
+            where.append(col(Task.workstream) == self.workstream.strip().upper())
+        if self.step is not None:
+            where.append(col(Task.step) == self.step)
+        if self.status is not None:
+            where.append(col(Task.status) == self.status.value)
+        if self.overdue_on is not None:
+            where += [col(Task.due) < self.overdue_on, col(Task.status).in_([s.value for s in OPEN])]
+        return where
+
+
+def find_tasks(
+    *, session: Session, who: Principal, which: TaskFilter, offset: int = 0, limit: int | None = None
+) -> tuple[int, list[tuple[Task, str]]]:
+    """How many tasks match, and a page of them with their country, by country, start date and key."""
+    where = which.where(who)
+    if which.country:
+        get_plan(session=session, country=which.country)  # an unknown country or one without a plan: NotFound
+    total = session.exec(select(func.count()).select_from(Task).join(Plan).where(*where)).one()
+    rows = session.exec(
+        select(Task, Plan.country_code)
+        .join(Plan)
+        .where(*where)
+        .order_by(col(Plan.country_code), col(Task.start), col(Task.key))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return total, [(t, code) for t, code in rows]
+
+
+def change_task(
     *,
     session: Session,
-    country: str,
-    workstream: str | None = None,
-    status: TaskStatus | None = None,
-    overdue_on: dt.date | None = None,
-) -> list[Task]:
-    query = select(Task).join(Plan).where(Plan.country_code == country.strip().upper())
-    if workstream is not None:
-        query = query.where(Task.workstream == workstream.strip().upper())
-    if status is not None:
-        query = query.where(Task.status == status.value)
-    if overdue_on is not None:
-        query = query.where(Task.due < overdue_on, col(Task.status).in_([s.value for s in OPEN]))
-    return list(session.exec(query.order_by(col(Task.start), col(Task.key))).all())
+    who: Principal,
+    task: int | str,
+    change: TaskChange,
+    expected_version: int | None = None,
+    country: str | None = None,
+) -> tuple[Task, str]:
+    """Change a task, by number or reference, if `who` may change tasks in its country, on the version they
+    saw (None: the current one); answers the task as it now is and its country. With `country`, a task of
+    another country's plan is not found."""
+    row, code = task_for(session=session, ref=str(task), who=who, action=Action.change_task)
+    if country is not None and code != country.strip().upper():
+        raise NotFound(
+            "task", f"{country.strip().upper()} #{task}", ["a task number from the country's plan"]
+        )
+    seen = row.version if expected_version is None else expected_version
+    ref = task_reference(code, row.key)
+    return apply_change(
+        session=session, task=row, ref=ref, expected_version=seen, change=change, by=who.username
+    ), code
 
 
 def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> Task:
-    """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
+    """Apply `change` to the task `ref` names (no access check: for the demo and the flows)."""
     task = get_task(session=session, ref=ref)
+    return apply_change(
+        session=session, task=task, ref=ref, expected_version=expected_version, change=change, by=by
+    )
+
+
+def apply_change(
+    *, session: Session, task: Task, ref: str, expected_version: int, change: TaskChange, by: str
+) -> Task:
+    """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
     check_text(by=by, lead=change.lead, reason=change.reason, comment=change.comment)
     check_text(**{f"contributor {i + 1}": name for i, name in enumerate(change.contributors or [])})
     # A shared lock on the plan: a re-diagnosis (which locks it for update) and this change do not interleave.
@@ -182,6 +244,12 @@ def _diffs(task: Task, change: TaskChange) -> dict[str, tuple[Any, Any]]:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def history_for(*, session: Session, who: Principal, ref: str) -> list[TaskEvent]:
+    """Every change to a task, oldest first, if `who` may read its country's plan."""
+    task_for(session=session, ref=ref, who=who, action=Action.read_plan)
+    return task_history(session=session, ref=ref)
 
 
 def task_history(*, session: Session, ref: str) -> list[TaskEvent]:

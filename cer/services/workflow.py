@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, utcnow
+from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan
 from diagnostics.calendar import add_working_days, first_working_day
 from workstreams.errors import InvalidRequest, NotFound
@@ -258,6 +259,12 @@ class StepState:
     open: int
     opened: bool
     signed_off: StepSignOff | None
+
+
+def steps_for(*, session: Session, who: Principal, country: str, code: str) -> list[StepState]:
+    """Steps 1–6 of a country's workstream as `workstream_steps` says, if `who` may read the plan."""
+    require(who, Action.read_plan, country)
+    return workstream_steps(session=session, country=country, code=code.strip().upper())
 
 
 def workstream_steps(*, session: Session, country: str, code: str) -> list[StepState]:

@@ -132,3 +132,12 @@ def _fold(line: str, limit: int = 75) -> str:
         current += encoded
     parts.append(current.decode())
     return "\r\n ".join(parts)
+
+
+def plan_file(
+    fmt: str, plan: Plan, tasks: Sequence[Task], workstream_names: dict[str, str], now: dt.datetime
+) -> bytes:
+    """A plan as a file's bytes: 'csv', 'xlsx' (a sheet per workstream) or 'ics' (an event per due date)."""
+    if fmt == "xlsx":
+        return to_xlsx(plan, tasks, workstream_names)
+    return (to_csv(plan, tasks) if fmt == "csv" else to_ics(plan, tasks, now)).encode()

@@ -13,8 +13,9 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from cer.db.records import ReasonRecord, WorkstreamChoice
-from cer.db.tables import FlowRunLink, Plan, Task, TaskEvent
+from cer.db.tables import FlowRunLink, PlanRevision, Task, TaskEvent
 from cer.services.diagnosis import Report, reasons, workstream_choices
+from cer.services.planning import Adopted
 from cer.services.progress import CountryProgress
 from cer.services.runs import SignedOff, StartedRun
 from cer.services.workflow import StepState
@@ -167,27 +168,31 @@ class PlanPublic(Public):
     end: dt.date
     workstreams: list[str] = Field(description="The workstreams the plan runs")
     diagnosis_id: int
+    questionnaire_version: str
+    content_version: str
     created_by: str
+    created_at: dt.datetime
     progress: ProgressPublic
     by_workstream: dict[str, ProgressPublic]
 
     @classmethod
-    def of(cls, plan: Plan, progress: CountryProgress) -> PlanPublic:
+    def of(cls, progress: CountryProgress, **more: Any) -> PlanPublic:
+        plan = progress.plan
         return cls(
+            **more,
             country=plan.country_code,
             id=plan.id or 0,
             start=plan.start,
             end=plan.end,
             workstreams=plan.selected,
             diagnosis_id=plan.diagnosis_id,
+            questionnaire_version=plan.questionnaire_version,
+            content_version=plan.content_version,
             created_by=plan.created_by,
+            created_at=plan.created_at,
             progress=ProgressPublic.of(progress.overall),
             by_workstream={k: ProgressPublic.of(v) for k, v in sorted(progress.by_workstream.items())},
         )
-
-
-class CreatedPlan(PlanPublic):
-    result: Literal["created", "merged"]
 
 
 class TaskPublic(Public):
@@ -227,6 +232,44 @@ class TaskPublic(Public):
 class PlanWithTasks(Public):
     plan: PlanPublic
     tasks: list[TaskPublic]
+
+    @classmethod
+    def of(cls, progress: CountryProgress) -> PlanWithTasks:
+        code = progress.plan.country_code
+        return cls(plan=PlanPublic.of(progress), tasks=[TaskPublic.of(t, code) for t in progress.tasks])
+
+
+class RevisionPublic(Public):
+    """A re-diagnosis merged into a plan: the task keys it added, reinstated, dropped and re-planned."""
+
+    id: int
+    plan_id: int
+    diagnosis_id: int
+    at: dt.datetime
+    by: str
+    added: list[str]
+    reinstated: list[str]
+    dropped: list[str]
+    changed: list[str]
+    completed_not_needed: list[str] = Field(description="Done work the new answers no longer call for")
+
+    @classmethod
+    def of(cls, revision: PlanRevision) -> RevisionPublic:
+        return cls.model_validate(revision.model_dump())
+
+
+class CreatedPlan(PlanPublic):
+    """The plan a diagnosis was taken into: 'created', or 'merged' into the plan the country had."""
+
+    result: Literal["created", "merged"]
+    revision: RevisionPublic | None = Field(default=None, description="What a merge changed")
+
+    @classmethod
+    def of_adopted(cls, adopted: Adopted, progress: CountryProgress) -> CreatedPlan:
+        revision = RevisionPublic.of(adopted.revision) if adopted.revision else None
+        return cls.model_validate(
+            PlanPublic.of(progress).model_dump() | {"result": adopted.what, "revision": revision}
+        )
 
 
 class TaskEventPublic(Public):

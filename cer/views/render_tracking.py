@@ -1,64 +1,44 @@
-"""Tracked plans and tasks as terminal text and JSON."""
+"""Tracked plans, tasks, runs and sign-offs as terminal text (their JSON is cer.views.public's models)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
-from cer.services.runs import SignedOff
-from workstreams.status import task_reference
-
-
-def task_json(task: Task, country: str) -> dict[str, Any]:
-    return {"ref": task_reference(country, task.key), **task.model_dump(mode="json")}
-
-
-def signoff_json(signed: SignedOff) -> dict[str, Any]:
-    """A sign-off as the CLI and the API report it, with the runs it resumed (or why none could be)."""
-    row = signed.done.row
-    return {
-        "country": signed.country,
-        "workstream": row.workstream,
-        "step": row.step,
-        "signed_by": row.signed_by,
-        "signed_at": row.signed_at.isoformat(),
-        "note": row.note,
-        "open_tasks": row.open_tasks,
-        "already_signed": signed.done.already,
-        "resumed_runs": signed.resumed_runs,
-        "prefect": signed.prefect,
-    }
+from cer.views.public import (
+    FlowRunPublic,
+    PlanWithTasks,
+    RevisionPublic,
+    SignOffPublic,
+    StartedRunPublic,
+    StepPublic,
+    TaskEventPublic,
+    TaskPublic,
+)
 
 
-def plan_json(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
-    return {"plan": plan.model_dump(mode="json"), "tasks": [task_json(t, plan.country_code) for t in tasks]}
-
-
-def tasks_table(tasks: list[Task], country: str) -> str:
+def tasks_table(tasks: list[TaskPublic]) -> str:
     if not tasks:
         return "No tasks match.\n"
     lines = [f"{'TASK':<12} {'VER':>3}  {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)"]
     for t in tasks:
         mark = "  *" if t.critical else ""
-        ref = task_reference(country, t.key)
-        lines.append(f"{ref:<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}")
+        lines.append(f"{t.ref:<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}")
     return "\n".join(lines) + "\n"
 
 
-def plan_text(plan: Plan, tasks: list[Task]) -> str:
+def plan_text(found: PlanWithTasks) -> str:
+    plan, tasks = found.plan, found.tasks
     counts = Counter(t.status for t in tasks)
     summary = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items()))
-    selected = " ".join(plan.selected)
     head = (
-        f"Plan for {plan.country_code}: {plan.start} to {plan.end} · workstreams {selected} · "
+        f"Plan for {plan.country}: {plan.start} to {plan.end} · workstreams {' '.join(plan.workstreams)} · "
         f"{len(tasks)} tasks ({summary})\nQuestionnaire {plan.questionnaire_version} · content "
         f"{plan.content_version} · created by {plan.created_by} on {plan.created_at:%Y-%m-%d}\n\n"
     )
-    return head + tasks_table(tasks, plan.country_code)
+    return head + tasks_table(tasks)
 
 
-def history_text(events: list[TaskEvent]) -> str:
+def history_text(events: list[TaskEventPublic]) -> str:
     if not events:
         return "No changes yet.\n"
     lines = []
@@ -69,7 +49,7 @@ def history_text(events: list[TaskEvent]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def revision_text(revision: PlanRevision) -> str:
+def revision_text(revision: RevisionPublic) -> str:
     parts = [
         ("Added", revision.added),
         ("Reinstated", revision.reinstated),
@@ -78,3 +58,51 @@ def revision_text(revision: PlanRevision) -> str:
     ]
     lines = [f"{label} ({len(keys)}): {', '.join(keys) if keys else '–'}" for label, keys in parts]
     return "Re-diagnosis recorded.\n" + "\n".join(lines) + "\n"
+
+
+def started_text(started: StartedRunPublic) -> str:
+    return (
+        f"Started {started.flow} for {started.country}: run {started.name} ({started.flow_run_id})\n"
+        f"  follow it: cer runs {started.country}   or in Prefect's UI: {started.url}\n"
+    )
+
+
+def signoff_text(signed: SignOffPublic) -> str:
+    head = "was already signed off" if signed.already_signed else "signed off"
+    lines = [
+        f"{signed.country} {signed.workstream} step {signed.step} {head} by {signed.signed_by} "
+        f"on {signed.signed_at:%Y-%m-%d %H:%M} UTC"
+    ]
+    if signed.note:
+        lines.append(f"  note: {signed.note}")
+    if signed.open_tasks:
+        lines.append(f"  open at sign-off: {', '.join(signed.open_tasks)}")
+    lines += [f"  resumed run {run_id}" for run_id in signed.resumed_runs]
+    if signed.prefect:
+        lines.append(f"  {signed.prefect}")
+    return "\n".join(lines) + "\n"
+
+
+def steps_text(country: str, workstream: str, steps: list[StepPublic]) -> str:
+    out = [
+        f"{country.upper()} {workstream.upper()}: steps 1–6",
+        f"  {'step':<6}{'tasks':>6}{'open':>6}  state",
+    ]
+    for s in steps:
+        if s.signed_by:
+            state = f"signed off by {s.signed_by} on {s.signed_at:%Y-%m-%d}"
+        else:
+            state = "open, waiting for sign-off" if s.opened else "not opened yet"
+        out.append(f"  {s.step:<6}{s.tasks:>6}{s.open:>6}  {state}")
+    return "\n".join(out) + "\n"
+
+
+def runs_text(country: str, runs: list[FlowRunPublic]) -> str:
+    if not runs:
+        return f"No flow runs for {country.upper()} yet (cer run workstream …, cer run change-process …)\n"
+    out = []
+    for r in runs:
+        waiting = f", waiting for step {r.waiting_for_step}" if r.waiting_for_step else ""
+        state = r.state or "state unknown (Prefect server not reachable)"
+        out.append(f"{r.created_at:%Y-%m-%d %H:%M}  {r.flow:<16} {state}{waiting}  {r.flow_run_id}")
+    return "\n".join(out) + "\n"

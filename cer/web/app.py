@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cer.runtime.config import Settings, get_settings
 from cer.services.errors import Conflict, Forbidden, Unauthenticated
 from cer.views.i18n import LANGUAGES
-from cer.web import account_pages, api, browse_pages, diagnose_pages, plan_pages
+from cer.web import api, pages
 from cer.web.deps import LANG_COOKIE
 from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
@@ -33,7 +33,7 @@ from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest, NotFound, field_errors
 
 __all__ = ["MODULES", "SECTIONS", "create_app"]
-MODULES = (browse_pages, account_pages, diagnose_pages, plan_pages, api)  # each has its `router`
+MODULES = (*pages.MODULES, *api.MODULES)  # each has its `router`
 
 
 def create_app(content_root: Path | None = None, settings: Settings | None = None) -> FastAPI:

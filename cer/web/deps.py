@@ -1,5 +1,5 @@
 """Every `Annotated` dependency of the routes: the content, the settings, the language, a database session,
-who is asking (set by cer.web.security.Guard for every request), and Prefect.
+who is asking (set by cer.web.security.Guard for every request), Prefect, and today's date.
 
 `MaybeUser` is the signed-in user or None (public pages); `CurrentUser` is the signed-in user, or a 401:
 the JSON API answers `{"errors": …}` with `WWW-Authenticate: Bearer`, a page sends the browser to sign in.
@@ -8,10 +8,12 @@ What the user may do is checked by the services against their roles (`cer.servic
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi import Path as PathParameter
 from sqlmodel import Session
 
@@ -22,6 +24,7 @@ from cer.services.database import session_for
 from cer.services.errors import Unauthenticated
 from cer.services.runs import Launcher
 from cer.views.i18n import negotiate
+from tools_catalog.models import ToolType
 
 LANG_COOKIE = "cer_lang"
 
@@ -76,3 +79,35 @@ def launcher(request: Request) -> Launcher:
 
 
 Launch = Annotated[Launcher, Depends(launcher)]
+
+
+async def today() -> dt.date:
+    """The date the pages count from (overdue marks, new work, file names): today, on the server's clock."""
+    return dt.date.today()
+
+
+Today = Annotated[dt.date, Depends(today)]
+
+
+@dataclass(frozen=True)
+class ToolSearch:
+    """The catalogue's search words and facets, as the tools page and the API take them from the URL."""
+
+    q: str | None
+    workstream: str | None
+    step: int | None
+    type: ToolType | None
+    country: str | None
+
+
+def tool_search(
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    type: Annotated[ToolType | None, Query()] = None,  # noqa: A002  (the facet's name in the URL)
+    country: Annotated[str | None, Query(max_length=80)] = None,
+) -> ToolSearch:
+    return ToolSearch(q, workstream or None, step, type, country or None)
+
+
+Tools = Annotated[ToolSearch, Depends(tool_search)]

@@ -51,11 +51,11 @@ HEADERS = [
 
 
 def _look_up(settings: Settings, kind: str, secret: str) -> Known:
-    from cer.db.session import open_session
+    from cer.services.database import session_for
     from cer.services.sessions import principal_for_session
     from cer.services.users import user_for_token
 
-    with open_session(settings) as session:
+    with session_for(settings) as session:
         try:
             if kind == "bearer":
                 who = user_for_token(session=session, secret=secret)

@@ -19,7 +19,7 @@ from typer.testing import Result
 from cer.content import Content
 from cer.db.migrate import upgrade
 from cer.db.session import engine_for
-from cer.db.tables import Plan, Task, TaskEvent
+from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
 from cer.runtime.config import Settings
 from cer.services import users
 from cer.services.plans import create_plan
@@ -27,6 +27,7 @@ from cer.web.app import create_app
 from tests.factories import make_report
 
 PASSWORD = "correct horse battery"
+MALAWI = Path(__file__).resolve().parents[2] / "examples" / "malawi.yaml"
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def server(tmp_path: Path, content: Content) -> Iterator[tuple[str, dict[str, st
         task = session.exec(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)).first()
         assert task is not None
         ref = f"{plan.country_code}-{task.key}"
-        for name, role in (("amina", "member"), ("vic", "viewer")):
+        for name, role in (("amina", "member"), ("vic", "viewer"), ("cora", "coordinator")):
             users.create_user(session=session, username=name, name=name.title(), password=PASSWORD, by="t")
             users.grant(session=session, username=name, country="MWI", role=role, by="t")
             tokens[name] = users.create_token(session=session, username=name, name="cli", by="t")[1]
@@ -109,6 +110,45 @@ def test_the_servers_refusals_are_told_and_nothing_changes(
     with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
         assert session.exec(select(TaskEvent)).all() == []
         assert session.exec(select(Plan)).one().country_code == "MWI"
+
+
+def test_each_command_prints_the_same_from_the_database_and_from_the_server(
+    cer: Callable[..., Result], server: tuple[str, dict[str, str], str], tmp_path: Path
+) -> None:
+    url, tokens, ref = server
+    amina = remote(cer, url, tokens["amina"])
+    assert amina("tasks", "update", ref, "--status", "in_progress", "--comment", "kick-off").exit_code == 0
+    local = {"CER_DATABASE_URL": f"sqlite:///{tmp_path / 'cer.db'}"}
+    for command in (
+        ("plan", "show", "MWI"),
+        ("tasks", "list", "--country", "MWI", "--workstream", "B"),
+        ("tasks", "list", "--country", "MWI", "--overdue"),
+        ("tasks", "history", ref),
+        ("signoffs", "MWI", "B"),
+        ("runs", "MWI"),
+    ):
+        for json_ in ((), ("--json",)):
+            here, there = cer(*command, *json_, env=local), amina(*command, *json_)
+            assert here.exit_code == there.exit_code == 0, (command, here.stderr, there.stderr)
+            assert here.stdout == there.stdout, command
+
+
+def test_a_coordinator_creates_and_rediagnoses_plans_on_the_server(
+    cer: Callable[..., Result], server: tuple[str, dict[str, str], str], tmp_path: Path
+) -> None:
+    url, tokens, _ = server
+    cora, amina = remote(cer, url, tokens["cora"]), remote(cer, url, tokens["amina"])
+    again = cora("plan", "create", str(MALAWI))
+    assert again.exit_code == 3 and "already has a plan" in again.stderr
+    assert amina("plan", "rediagnose", "MWI", str(MALAWI)).exit_code == 4  # a member may not
+    merged = cora("plan", "rediagnose", "MWI", str(MALAWI), "--json")
+    assert merged.exit_code == 0, merged.stderr
+    assert json.loads(merged.stdout)["by"] == "cora"
+    assert cora("plan", "rediagnose", "MWI", str(MALAWI)).stdout.startswith("Re-diagnosis recorded.")
+    started = cora("run", "change-process", "MWI", str(MALAWI))
+    assert started.exit_code == 2 and "works on the database only" in started.stderr
+    with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
+        assert [r.by for r in session.exec(select(PlanRevision)).all()] == ["cora", "cora"]
 
 
 def test_a_redirect_is_refused_and_the_token_goes_nowhere_else(cer: Callable[..., Result]) -> None:

@@ -31,7 +31,7 @@ def test_commands_on_a_database_without_tables_say_to_upgrade(
 
 def test_a_plan_is_created_shown_and_its_tasks_listed(db: Callable[..., Result]) -> None:
     created = as_json(db("plan", "create", MALAWI, "--start", "2027-01-15", "--json"))
-    assert created["plan"]["country_code"] == "MWI" and created["plan"]["created_by"] == "tester"
+    assert created["plan"]["country"] == "MWI" and created["plan"]["created_by"] == "tester"
     shown = as_json(db("plan", "show", "mwi", "--json"))
     assert [t["ref"] for t in shown["tasks"]] == [t["ref"] for t in created["tasks"]]
     text = db("plan", "show", "MWI").stdout
@@ -140,3 +140,19 @@ def test_cli_refuses_unknown_workstreams_and_reports_references_for_numbered_tas
     assert task["ref"] == created["tasks"][0]["ref"]
     late = db("tasks", "update", "MWI-B-4.1", "--due", "2027-02-30")
     assert late.exit_code == 2 and "--due '2027-02-30' is not a date" in late.stderr
+
+
+def test_a_mistyped_country_workstream_or_step_is_named_in_words_before_anything_runs(
+    db: Callable[..., Result],
+) -> None:
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    for args, words in (
+        (("signoff", "Malawi", "B", "--step", "1"), "country: Give the country's three-letter ISO code"),
+        (("signoff", "MWI", "Q", "--step", "1"), "workstream: Choose a workstream: a letter from A to G."),
+        (("signoff", "MWI", "B", "--step", "9"), "step: Enter 6 or less."),
+        (("run", "workstream", "B", "--country", "Malawi"), "country: Give the country's three-letter ISO"),
+    ):
+        refused = db(*args)
+        assert (refused.exit_code, refused.stdout) == (2, ""), args
+        assert refused.stderr.startswith(f"Error: {words}"), (args, refused.stderr)
+    assert "not opened yet" in db("signoffs", "MWI", "B").stdout  # nothing was signed off

@@ -13,8 +13,8 @@ from cer.db.tables import PlanRevision
 from cer.services.errors import Conflict
 from cer.services.plans import create_plan
 from cer.services.rediagnosis import rediagnose_plan
-from cer.services.tasks import TaskChange, get_task, list_tasks, task_history, update_task
-from tests.factories import advance, make_report
+from cer.services.tasks import TaskChange, get_task, task_history, update_task
+from tests.factories import advance, list_tasks, make_report
 from workstreams.status import OPEN, TaskStatus
 
 

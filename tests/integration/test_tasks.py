@@ -12,8 +12,8 @@ from sqlmodel import Session
 from cer.content import Content
 from cer.services.errors import Conflict
 from cer.services.plans import create_plan
-from cer.services.tasks import TaskChange, get_task, list_tasks, task_history, update_task
-from tests.factories import make_report
+from cer.services.tasks import TaskChange, get_task, task_history, update_task
+from tests.factories import list_tasks, make_report
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.status import IllegalTransition, TaskStatus
 

@@ -161,3 +161,57 @@ def test_overrides_sent_to_the_api_need_a_coordinator_and_are_signed_by_them(
     with db_session(coordinator) as session:
         row = session.exec(select(Diagnosis)).one()
     assert [o["by"] for o in row.overrides] == ["co"]
+
+
+def test_the_openapi_document_describes_every_answer(site: TestClient) -> None:
+    """Each /api operation names the shape of its success answer (a pydantic model), so a client generated
+    from the document can read every answer."""
+    document = site.get("/api/openapi.json").json()
+    vague = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            ok = next(v for k, v in operation["responses"].items() if k.startswith("2"))
+            schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            if path not in ("/api/tools/{tool_id}", "/api/questionnaire") and "$ref" not in str(schema):
+                vague.append(f"{method.upper()} {path}: {schema}")
+    assert vague == []
+    shapes = document["components"]["schemas"]
+    assert {"TaskPublic", "PlanPublic", "DiagnosisPublic", "SignOffPublic", "StepPublic"} <= set(shapes)
+    assert "ref" in shapes["TaskPublic"]["required"] and "revision" in shapes["CreatedPlan"]["properties"]
+
+
+def test_a_country_s_flow_runs_come_newest_first_as_the_api_says(site: TestClient, content: Content) -> None:
+    code = seed_plan(site, content)
+    with db_session(site) as session:
+        for n in range(3):
+            session.add(
+                FlowRunLink(flow_run_id=f"run-{n}", country_code=code, flow="workstream-b", started_by="t")
+            )
+        session.commit()
+    runs = site.get("/api/flow-runs", params={"country": code, "per_page": 2}).json()
+    assert (runs["total"], [r["flow_run_id"] for r in runs["items"]]) == (3, ["run-2", "run-1"])
+    rest = site.get("/api/flow-runs", params={"country": code, "page": 2, "per_page": 2}).json()
+    assert [r["flow_run_id"] for r in rest["items"]] == ["run-0"]
+
+
+def test_steps_overdue_tasks_and_what_a_merge_changed_are_answered(
+    site: TestClient, content: Content
+) -> None:
+    code = seed_plan(site, content)
+    steps = site.get("/api/signoffs", params={"country": code, "workstream": "b"})
+    assert steps.status_code == 200
+    assert [s["step"] for s in steps.json()] == [1, 2, 3, 4, 5, 6] and not any(
+        s["signed_by"] for s in steps.json()
+    )
+    assert site.get("/api/signoffs", params={"country": code, "workstream": "Z"}).status_code == 422
+    assert site.get("/api/tasks", params={"country": code, "overdue": "true"}).json()["total"] == 0
+    ref = site.get("/api/tasks", params={"country": code, "per_page": 1}).json()["items"][0]["ref"]
+    past = {"version": 1, "start": "2026-01-05", "due": "2026-02-06"}
+    assert site.patch(f"/api/tasks/{ref}", json=past).status_code == 200
+    overdue = site.get("/api/tasks", params={"country": code, "overdue": "true"}).json()
+    assert [t["ref"] for t in overdue["items"]] == [ref]
+    made = site.post("/api/diagnoses", json=answer_set(content)).json()
+    merged = site.post("/api/plans", json={"diagnosis_id": made["id"]})
+    assert merged.status_code == 200 and merged.json()["result"] == "merged"
+    revision = merged.json()["revision"]
+    assert revision["by"] == "tester" and set(revision) >= {"added", "dropped", "reinstated", "changed"}

@@ -18,8 +18,8 @@ from cer.content import Content
 from cer.db.tables import AuditEvent, Country, Plan, Task, TaskEvent, User, WebSession
 from cer.runtime.config import get_settings
 from cer.services import users
-from cer.web.account_pages import PER_USER, Throttle
 from cer.web.identities import IDENTITIES
+from cer.web.pages.throttle import PER_USER, Throttle
 from tests.web.conftest import (
     PASSWORD,
     _client,

@@ -1,73 +1,27 @@
 """Signing in and out, and one's own account: roles and personal API tokens.
 
-Sign-in is limited: after 5 failures for a username from one address, or 20 from one address, within 15
-minutes, further attempts are refused (429, `Retry-After`) without checking the password. The counts are
-kept in this process.
+Sign-in attempts are limited (cer.web.pages.throttle): too many failures are refused (429, `Retry-After`)
+without checking the password.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cer.services import users
-from cer.services.access import Action, Role
-from cer.services.errors import Forbidden, InvalidFields, Unauthenticated
-from cer.services.sessions import end_session, start_session
+from cer.services import accounts, users
+from cer.services.access import Principal, Role
+from cer.services.errors import InvalidFields, Unauthenticated
+from cer.services.sessions import end_session
 from cer.web.csrf import rotate_csrf, secure_cookies
-from cer.web.deps import DB, CurrentUser, RowId
+from cer.web.deps import DB, CurrentUser, MaybeUser, RowId, settings
+from cer.web.pages.throttle import THROTTLE
 from cer.web.security import SESSION_COOKIE
 from cer.web.templating import local_path, render, tr
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
-WINDOW = 15 * 60
-PER_USER, PER_ADDRESS = 5, 20
-
-
-class Throttle:
-    """Failed sign-ins per (address, username) and per address, in a sliding window."""
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - WINDOW:
-            times.popleft()
-        return times
-
-    def attempt(self, address: str, username: str) -> int:
-        """Seconds until a sign-in may be tried again (0: now, and this attempt is counted as a failure
-        until it `succeeded`: attempts made at the same moment cannot all slip under the limit)."""
-        now = time.monotonic()
-        keys = ((address, username), (address, ""))
-        with self._lock:
-            waits = [
-                int(times[0] + WINDOW - now) + 1
-                for key, limit in zip(keys, (PER_USER, PER_ADDRESS), strict=True)
-                if len(times := self._recent(key, now)) >= limit
-            ]
-            if not waits:
-                if len(self._failures) > 100_000:
-                    self._failures.clear()
-                for key in keys:
-                    self._recent(key, now).append(now)
-        return max(waits, default=0)
-
-    def succeeded(self, address: str, username: str) -> None:
-        with self._lock:
-            self._failures.pop((address, username), None)
-            if times := self._failures.get((address, "")):
-                times.pop()
-
-
-THROTTLE = Throttle()
 
 
 def _address(request: Request) -> str:
@@ -87,6 +41,30 @@ def _login_page(request: Request, next_: str, username: str = "", error: str | N
     )
 
 
+def _throttled(request: Request, next_: str, username: str, wait: int) -> HTMLResponse:
+    """The sign-in form again, refused for `wait` seconds."""
+    message = tr(
+        request, "Too many failed sign-ins: try again in %(minutes)s minutes.", minutes=wait // 60 + 1
+    )
+    response = _login_page(request, next_, username, message)
+    response.status_code, response.headers["Retry-After"] = 429, str(wait)
+    return response
+
+
+def _signed_in(request: Request, next_: str, token: str) -> Response:
+    """Back where one was, with the new session's cookie (and a new CSRF cookie)."""
+    redirect = RedirectResponse(next_, status_code=303)
+    redirect.set_cookie(
+        SESSION_COOKIE,
+        token,  # no Max-Age: the server ends the session after CER_SESSION_HOURS without use
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+    )
+    rotate_csrf(request)
+    return redirect
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
     return _login_page(request, local_path(next))
@@ -103,35 +81,24 @@ def login(
     """Check the password; on success a new session cookie (and CSRF cookie), then back where one was."""
     name, address, target = username.strip().lower()[:60], _address(request), local_path(next)
     if wait := THROTTLE.attempt(address, name):
-        message = tr(
-            request, "Too many failed sign-ins: try again in %(minutes)s minutes.", minutes=wait // 60 + 1
-        )
-        response = _login_page(request, target, username[:60], message)
-        response.status_code, response.headers["Retry-After"] = 429, str(wait)
-        return response
+        return _throttled(request, target, username[:60], wait)
     try:
-        who = users.authenticate(session=session, username=name, password=password, source=f"web {address}")
+        token = accounts.sign_in(
+            session=session,
+            username=name,
+            password=password,
+            source=f"web {address}",
+            hours=settings(request).session_hours,
+        )
     except Unauthenticated:
         return _login_page(request, target, username[:60], tr(request, "Wrong username or password."))
     THROTTLE.succeeded(address, name)
-    settings = request.app.state.settings
-    token = start_session(session=session, who=who, hours=settings.session_hours)
-    redirect = RedirectResponse(target, status_code=303)
-    redirect.set_cookie(
-        SESSION_COOKIE,
-        token,  # no Max-Age: the server ends the session after CER_SESSION_HOURS without use
-        httponly=True,
-        samesite="lax",
-        secure=secure_cookies(request),
-    )
-    rotate_csrf(request)
-    return redirect
+    return _signed_in(request, target, token)
 
 
 @router.post("/logout")
-def logout(request: Request, session: DB) -> Response:
+def logout(request: Request, session: DB, who: MaybeUser) -> Response:
     """Sign out: the session is deleted on the server, the cookies in the browser."""
-    who = request.scope["state"].get("principal")
     if token := request.cookies.get(SESSION_COOKIE):
         end_session(session=session, token=token, actor=who.username if who else "?", source="web")
     response = RedirectResponse("/", status_code=303)
@@ -141,7 +108,7 @@ def logout(request: Request, session: DB) -> Response:
 
 
 def _account_page(
-    request: Request, session: DB, who: CurrentUser, new_token: str | None = None, error: str | None = None
+    request: Request, session: DB, who: Principal, new_token: str | None = None, error: str | None = None
 ) -> HTMLResponse:
     tokens = [t for t, _ in users.list_tokens(session=session, username=who.username)]
     roles = sorted(who.roles.items(), key=lambda item: (-item[1], item[0]))
@@ -161,6 +128,7 @@ def _account_page(
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
+    """One's roles and API tokens."""
     return _account_page(request, session, who)
 
 
@@ -177,10 +145,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: RowId, session: DB, who: CurrentUser) -> Response:  # noqa: ARG001
+def revoke_token(token_id: RowId, session: DB, who: CurrentUser) -> Response:
     """Revoke one of one's own tokens (an admin may revoke anyone's)."""
-    _, owner = users.get_token(session=session, token_id=token_id)
-    if owner != who.username and not who.can(Action.manage_users):
-        raise Forbidden(f"token {token_id} is not yours")
-    users.revoke_token(session=session, token_id=token_id, by=who.username)
+    accounts.revoke_own_token(session=session, who=who, token_id=token_id)
     return RedirectResponse("/account", status_code=303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -12,6 +12,7 @@ from cer.views.facets import tool_filter
 from cer.web.deps import content
 from cer.web.page_cache import content_page
 from cer.web.templating import render, tr
+from tools_catalog.catalogue import ToolFilter
 from tools_catalog.models import ToolType
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
@@ -78,23 +79,24 @@ def tools(
     type: Annotated[ToolType | None, Query()] = None,  # noqa: A002  (the facet's name in the URL)
     country: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
-    c = content(request)
-    facets = tool_filter(c, workstream or None, step, type.value if type else None, country or None)
-    found, corrections = browse.find_tools(c, facets, q)
+    """The catalogue's tools, searched (`q`, its spelling corrected) and narrowed by the facets chosen."""
+    kind = type.value if type else None
+    chosen = {"workstream": workstream or "", "step": step, "type": kind or "", "country": country or ""}
+    facets = tool_filter(content(request), workstream or None, step, kind, country or None)
+    return _tools_page(request, q, chosen, facets)
+
+
+def _tools_page(request: Request, q: str | None, chosen: dict[str, Any], facets: ToolFilter) -> HTMLResponse:
+    found, corrections = browse.find_tools(content(request), facets, q)
     return render(
         request,
         "tools.html",
         title=tr(request, "Browse / search for tools"),
         tools=found,
         q=q or "",
-        facets={
-            "workstream": workstream or "",
-            "step": step,
-            "type": type.value if type else "",
-            "country": country or "",
-        },
+        facets=chosen,
         types=[t.value for t in ToolType],
-        countries=c.catalogue.countries,
+        countries=content(request).catalogue.countries,
         corrections=corrections,
     )
 

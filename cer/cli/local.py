@@ -1,0 +1,142 @@
+"""The command line on the database: each request is one service call in its own session, made by the local
+operator (who holds the database, so every role), signed with `--as`, `CER_USER` or the login name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from cer.cli.app import content
+from cer.runtime.config import Settings
+from cer.services import planning, runs, tasks, workflow
+from cer.services.access import local_operator
+from cer.services.database import session_for
+from cer.services.progress import plan_progress
+from cer.views.public import (
+    FlowRunPublic,
+    PlanWithTasks,
+    RevisionPublic,
+    SignOffPublic,
+    StartedRunPublic,
+    StepPublic,
+    TaskEventPublic,
+    TaskPublic,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from cer.cli.backend import TaskQuery
+    from cer.services.runs import Launcher
+    from cer.services.tasks import TaskChange
+    from cer.views.requests import FlowRunRequest, SignOffRequest
+    from diagnostics.answers import AnswerSet
+
+T = TypeVar("T")
+
+
+class Local:
+    def __init__(self, settings: Settings, acting_as: str | None) -> None:
+        self.settings = settings
+        self.who = local_operator(acting_as or settings.user or getpass.getuser())
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with session_for(self.settings) as session:
+            yield session
+
+    def _plan(self, session: Session, country: str) -> PlanWithTasks:
+        return PlanWithTasks.of(
+            plan_progress(session=session, who=self.who, country=country, today=dt.date.today())
+        )
+
+    def create_plan(self, answers: AnswerSet, country: str | None, start: dt.date) -> PlanWithTasks:
+        with self._session() as session:
+            plan = planning.new_plan(
+                session=session,
+                who=self.who,
+                content=content(),
+                answer_set=answers,
+                country=country,
+                start=start,
+            )
+            return self._plan(session, plan.country_code)
+
+    def rediagnose(self, country: str, answers: AnswerSet) -> RevisionPublic:
+        with self._session() as session:
+            revision = planning.rediagnose(
+                session=session, who=self.who, country=country, answer_set=answers, content=content()
+            )
+            return RevisionPublic.of(revision)
+
+    def plan(self, country: str) -> PlanWithTasks:
+        with self._session() as session:
+            return self._plan(session, country)
+
+    def tasks(self, query: TaskQuery) -> list[TaskPublic]:
+        late = dt.date.today() if query.overdue else None
+        which = tasks.TaskFilter(query.country, query.workstream, None, query.status, late)
+        with self._session() as session:
+            _, found = tasks.find_tasks(session=session, who=self.who, which=which)
+            return [TaskPublic.of(t, code) for t, code in found]
+
+    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskPublic:
+        with self._session() as session:
+            task, country = tasks.change_task(
+                session=session, who=self.who, task=ref, change=change, expected_version=version
+            )
+            return TaskPublic.of(task, country)
+
+    def history(self, ref: str) -> list[TaskEventPublic]:
+        with self._session() as session:
+            return [TaskEventPublic.of(e) for e in tasks.history_for(session=session, who=self.who, ref=ref)]
+
+    def start_workstream(self, request: FlowRunRequest) -> StartedRunPublic:
+        return self._started(
+            lambda session, launcher: runs.start_workstream_run(
+                session=session, who=self.who, country=request.country, workstream=request.workstream,
+                values=request.parameters, launcher=launcher,
+            )
+        )  # fmt: skip
+
+    def start_change_process(
+        self, answers: AnswerSet, country: str, start: dt.date | None
+    ) -> StartedRunPublic:
+        return self._started(
+            lambda session, launcher: runs.start_change_process(
+                session=session, who=self.who, content=content(), answer_set=answers, country=country,
+                start=start, launcher=launcher,
+            )
+        )  # fmt: skip
+
+    def _started(self, start: Callable[[Session, Launcher], runs.StartedRun]) -> StartedRunPublic:
+        with self._session() as session:
+            return StartedRunPublic.of(start(session, _launcher()))
+
+    def sign_off(self, request: SignOffRequest) -> SignOffPublic:
+        with self._session() as session:
+            signed = runs.sign_off_step(
+                session=session, who=self.who, country=request.country, workstream=request.workstream,
+                step=request.step, note=request.note, framework=content().framework, launcher=_launcher(),
+            )  # fmt: skip
+            return SignOffPublic.of(signed)
+
+    def steps(self, country: str, workstream: str) -> list[StepPublic]:
+        with self._session() as session:
+            found = workflow.steps_for(session=session, who=self.who, country=country, code=workstream)
+            return [StepPublic.of(s) for s in found]
+
+    def runs(self, country: str) -> list[FlowRunPublic]:
+        with self._session() as session:
+            found = runs.runs_of_country(session=session, who=self.who, country=country, launcher=_launcher())
+            return [FlowRunPublic.of(link, found.states) for link in found.links]
+
+
+def _launcher() -> Launcher:
+    """Prefect, as the services reach it (imported only when a command needs it: `cer --help` stays fast)."""
+    from flows.launch import PrefectLauncher
+
+    return PrefectLauncher()

@@ -1,0 +1,119 @@
+"""Starting the product: `cer up` (everything, on embedded defaults), `cer serve` (the website alone) and
+`cer worker` (the flows, on a Prefect server)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cer.cli.app import JsonOpt, app, cli_errors, content, emit
+
+if TYPE_CHECKING:
+    from cer.runtime.config import Settings
+
+
+@app.command()
+@cli_errors
+def up(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check the content and migrate the database, then exit.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Start the product: check, migrate, run a Prefect server, a worker and the website (Ctrl-C stops)."""
+    from cer.cli.users import operator
+    from cer.runtime.config import get_settings
+    from cer.services.setup import ready_product
+    from cer.views.render_accounts import ready_text
+
+    c, settings = content(), get_settings()
+    ready = ready_product(settings=settings, content=c, by=operator())
+    emit(ready.json, json_, lambda: ready_text(c, ready))
+    if not check:
+        _run_stack(settings)
+
+
+def _run_stack(settings: Settings) -> None:
+    """A Prefect server, a worker and the website, until Ctrl-C; each stopped whatever happens."""
+    from cer.runtime.prefect_env import prefect_settings
+    from cer.runtime.stack import Stack, StackError
+    from cer.runtime.web import web_port
+
+    prefect = prefect_settings()
+    logs = settings.var_dir / "logs"
+    stack = Stack(
+        prefect=prefect, log_dir=logs, say=lambda line: typer.echo(line, err=True), web_port=web_port()
+    )
+    try:
+        stack.start()
+        typer.echo(
+            f"\ncer-toolkit is running.\n  Website:     {stack.web_url}\n  Prefect UI:  {prefect.ui_url}\n"
+            f"  Prefect API: {prefect.api_url}\n  Logs:        {logs}\n"
+            "Try: cer demo, then cer run workstream B --country MWI --param service_lines=procurement,ict\n"
+            "Ctrl-C stops everything.",
+            err=True,
+        )
+        stack.run_until_stopped()
+    except StackError as exc:
+        stack.stop()
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except BaseException:
+        stack.stop()
+        raise
+
+
+@app.command()
+@cli_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port (default: CER_WEB_PORT or 8000).")] = None,
+) -> None:
+    """Run the website (the toolkit's browse sections and the JSON API under /api) until Ctrl-C."""
+    import uvicorn
+
+    from cer.runtime.prefect_env import use_prefect
+    from cer.runtime.web import web_port
+
+    use_prefect()  # before any route imports Prefect, which reads its settings once
+    uvicorn.run(
+        "cer.web.app:create_app", factory=True, host=host, port=port or web_port(), log_level="warning"
+    )
+
+
+@app.command()
+@cli_errors
+def worker(
+    pool: Annotated[
+        str | None, typer.Option(help="Register on this Prefect process work pool and start a worker on it.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many flow runs at once.")] = None,
+) -> None:
+    """Serve every deployment (workstreams A–G, change-process, monitor-plans, progress-report)."""
+    from flows.launch import prefect_or_refuse
+
+    settings = prefect_or_refuse()
+    if pool is not None:
+        _pool_worker(pool, limit)
+    from flows.deployments import serve
+
+    typer.echo(f"Serving cer-toolkit's flows from {settings.api_url} (Ctrl-C stops)")
+    serve(limit=limit)
+
+
+def _pool_worker(pool: str, limit: int | None) -> None:
+    """Register the deployments on `pool` and become Prefect's worker on it (this process is replaced: a
+    signal sent to `cer worker` reaches the worker, and none is left behind)."""
+    import os
+    import sys
+
+    from flows.deployments import deploy_to_pool
+
+    names = deploy_to_pool(pool)
+    typer.echo(f"Registered {len(names)} deployments on work pool {pool}; starting a worker (Ctrl-C stops)")
+    command = [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--type", "process"]
+    if limit is not None:
+        command += ["--limit", str(limit)]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)

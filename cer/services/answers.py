@@ -1,0 +1,77 @@
+"""The questionnaire answered in the browser: answers kept as a draft and diagnosed when asked; a stored
+diagnosis shown with the plan its country has."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from cer.content import Content
+from cer.db.tables import Diagnosis, DiagnosisDraft, Plan
+from cer.services.access import Action, Principal, require
+from cer.services.diagnoses import diagnose, stored_diagnosis
+from cer.services.diagnosis import Report
+from cer.services.drafts import draft_for, save_draft
+from diagnostics.answers import AnswerSet
+
+
+@dataclass(frozen=True)
+class Answered:
+    draft: DiagnosisDraft
+    diagnosis: Diagnosis | None  # stored when asked to diagnose
+
+
+def answer_questionnaire(
+    *,
+    session: Session,
+    who: Principal,
+    content: Content,
+    draft_id: str | None,
+    country: str | None,
+    answers: dict[str, Any],
+    diagnose_them: bool,
+) -> Answered:
+    """Keep `answers` as a draft (a new one, or `draft_id`'s) and, with `diagnose_them`, diagnose them and
+    store the diagnosis. Answers for a country need the member role there (Forbidden, nothing written);
+    answers for no country yet are a draft of one's own."""
+    version = content.questionnaire.version
+    if draft_id:
+        draft_for(session=session, draft_id=draft_id, who=who, action=Action.diagnose)
+    if country:
+        require(who, Action.diagnose, country)
+    draft = save_draft(
+        session=session,
+        draft_id=draft_id,
+        questionnaire_version=version,
+        country=country,
+        answers=answers,
+        by=who.username,
+    )
+    if not diagnose_them:
+        return Answered(draft, None)
+    answer_set = AnswerSet(questionnaire_version=version, country=country, answers=answers)
+    stored, _ = diagnose(
+        session=session, who=who, content=content, answer_set=answer_set, country=country, draft_id=draft.id
+    )
+    return Answered(draft, stored)
+
+
+@dataclass(frozen=True)
+class ShownDiagnosis:
+    row: Diagnosis
+    report: Report  # made again from its answers
+    plan: Plan | None  # the plan its country has, if any
+
+
+def diagnosis_with_plan(
+    *, session: Session, who: Principal, content: Content, diagnosis_id: int, today: dt.date
+) -> ShownDiagnosis:
+    """A stored diagnosis, its report and its country's plan, if `who` may read that country's plan."""
+    row, report = stored_diagnosis(
+        session=session, who=who, diagnosis_id=diagnosis_id, content=content, today=today
+    )
+    plan = session.exec(select(Plan).where(Plan.country_code == row.country_code)).first()
+    return ShownDiagnosis(row, report, plan)

@@ -1,0 +1,41 @@
+"""The website's pages, one module per area, each with its `router`: a route parses its input, calls one
+service and renders a template (helpers beside it shape what the template shows).
+
+browse: the toolkit's sections · account: signing in and out, one's API tokens · diagnose: the questionnaire
+(answer_form: the form made from the content) · drafts: saved answers · diagnoses: a diagnosis' result, its
+overrides, the plan made from it · portfolio: the countries and their progress together · plan: a country's
+plan · tasks: one task, its inline status form · timeline · history · exports: files and progress reports ·
+runs: workstream flows and step sign-offs (run_forms: the form made from a workstream's parameters).
+"""
+
+from __future__ import annotations
+
+from cer.web.pages import (
+    account,
+    browse,
+    diagnose,
+    diagnoses,
+    drafts,
+    exports,
+    history,
+    plan,
+    portfolio,
+    runs,
+    tasks,
+    timeline,
+)
+
+MODULES = (
+    browse,
+    account,
+    diagnose,
+    drafts,
+    diagnoses,
+    portfolio,
+    plan,
+    tasks,
+    timeline,
+    history,
+    exports,
+    runs,
+)

@@ -1,0 +1,95 @@
+"""A country's plan: its tasks by step or by workstream, narrowed by workstream, step and status, each with
+its owner, dates and status, the late ones marked.
+
+A status change (cer.web.pages.tasks) says which version of the task it was made on; when someone changed
+the task meanwhile the change is refused (409) and the current state is shown beside what the person typed,
+never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from cer.services import country_plans, stamps
+from cer.web.deps import DB, CurrentUser, Today, content
+from cer.web.page_cache import Stamp, cached_page
+from cer.web.templating import render, tr
+from workstreams.status import TaskStatus, task_reference
+
+router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
+
+PLAN_STAMP = Stamp(  # a plan page changes with its tasks, its diagnosis and the day (overdue marks)
+    scope=lambda arguments: str(arguments["code"]).strip().upper(),
+    read=lambda session, code: (dt.date.today(), stamps.plan_stamp(session=session, country=code)),
+)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Which of the plan's tasks the page shows, and how it groups them."""
+
+    group: str  # step or workstream
+    workstream: str  # "" for every one
+    step: int | None
+    status: str  # "" for every one
+
+    def shows(self, workstream: str, step: int, status: str) -> bool:
+        return (
+            (not self.workstream or workstream == self.workstream)
+            and (self.step is None or step == self.step)
+            and (not self.status or status == self.status)
+        )
+
+
+def _plan_context(request: Request, found: country_plans.PlanOverview, facets: Facets) -> dict[str, Any]:
+    """What plan.html shows: the tasks the facets keep, in the page's order, and how to mark each one."""
+    p = found.progress
+    shown = [t for t in p.tasks if facets.shows(t.workstream, t.step, t.status)]
+    by_step = facets.group == "step"
+    shown.sort(key=lambda t: ((t.step, t.workstream) if by_step else (t.workstream, t.step), t.start, t.key))
+    return {
+        "p": p,
+        "plan": p.plan,
+        "tasks": shown,
+        "group": facets.group,
+        "facets": {"workstream": facets.workstream, "step": facets.step, "status": facets.status},
+        "statuses": [s.value for s in TaskStatus],
+        "created": request.query_params.get("created"),
+        "merged": request.query_params.get("merged"),
+        "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
+        "late": {t.id for t in p.overdue},
+        "framework": content(request).framework,
+    }
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse)
+@cached_page(PLAN_STAMP)
+def country_plan(
+    request: Request,
+    code: str,
+    session: DB,
+    who: CurrentUser,
+    today: Today,
+    group: Annotated[str, Query(pattern="^(step|workstream)$")] = "step",
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    status: Annotated[TaskStatus | None, Query()] = None,
+    changed: Annotated[str | None, Query(max_length=80)] = None,
+) -> HTMLResponse:
+    """The country's plan, if the user may read it."""
+    found = country_plans.plan_overview(session=session, who=who, country=code, today=today)
+    facets = Facets(group, (workstream or "").upper(), step, status.value if status else "")
+    title = tr(request, "%(country)s: the plan", country=found.name)
+    return render(
+        request,
+        "plan.html",
+        title=title,
+        today=today,
+        changed=changed,
+        **_plan_context(request, found, facets),
+    )

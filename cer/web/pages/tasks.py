@@ -1,0 +1,159 @@
+"""One task of a country's plan: its page (dates, owners, what it depends on, its history), its row alone or
+its inline status form for htmx, and a change of its status or a comment.
+
+A change says which version of the task it was made on; when someone changed the task meanwhile it is
+refused (409) and the task's current state is shown beside what the person typed, never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cer.services import country_plans
+from cer.services.access import Action, Principal
+from cer.services.errors import Conflict
+from cer.web.deps import DB, CurrentUser, RowId, Today, content
+from cer.web.templating import is_fragment, render, tr
+from workstreams.errors import InvalidRequest
+from workstreams.status import NEEDS_REASON, TaskStatus, lateness, next_statuses, task_reference
+
+router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
+
+
+def _task_context(found: country_plans.PlanTask, today: dt.date) -> dict[str, Any]:
+    plan, task = found.plan, found.task
+    return {
+        "plan": plan,
+        "task": task,
+        "ref": task_reference(plan.country_code, task.key),
+        "next_statuses": [s.value for s in next_statuses(TaskStatus(task.status))],
+        "needs_reason": sorted(s.value for s in NEEDS_REASON),
+        "late": lateness(task.status, task.due, today)[0],
+    }
+
+
+def _task_page(
+    request: Request,
+    found: country_plans.TaskDetail,
+    today: dt.date,
+    status_code: int = 200,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    context = _task_context(found, today)
+    return render(
+        request,
+        "task.html",
+        status_code,
+        title=f"{context['ref']} {found.task.title}",
+        history=found.history,
+        deps=found.depends_on,
+        catalogue=content(request).catalogue,
+        form=form or {},
+        error=error,
+        **context,
+    )
+
+
+def _row(
+    request: Request,
+    found: country_plans.PlanTask,
+    today: dt.date,
+    status_code: int = 200,
+    *,
+    editing: bool = False,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    saved: str | None = None,
+) -> HTMLResponse:
+    """The task's row alone (`editing`: its inline status form), for htmx to swap in."""
+    context = _task_context(found, today)
+    return render(
+        request, "_task_row.html", status_code, title="", editing=editing, form=form or {}, error=error,
+        saved=saved, **context,
+    )  # fmt: skip
+
+
+@router.get("/countries/{code}/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(
+    request: Request, code: str, task_id: RowId, session: DB, who: CurrentUser, today: Today
+) -> HTMLResponse:
+    """A task of the plan, if the user may read the plan."""
+    found = country_plans.task_detail(session=session, who=who, country=code, task_id=task_id)
+    return _task_page(request, found, today)
+
+
+@router.get("/countries/{code}/tasks/{task_id}/{part}", response_class=HTMLResponse)
+def task_row(
+    request: Request,
+    code: str,
+    task_id: RowId,
+    part: Annotated[str, Path(pattern="^(edit|row)$")],
+    session: DB,
+    who: CurrentUser,
+    today: Today,
+) -> HTMLResponse:
+    """The task's row alone (`row`), or the inline status form in its place (`edit`), for htmx to swap."""
+    action = Action.change_task if part == "edit" else Action.read_plan
+    found = country_plans.task_on_plan(session=session, who=who, country=code, task_id=task_id, action=action)
+    return _row(request, found, today, editing=part == "edit")
+
+
+def _status(request: Request, status: str) -> TaskStatus | None:
+    try:
+        return TaskStatus(status) if status else None
+    except ValueError:
+        raise InvalidRequest(tr(request, "unknown status %(status)s", status=status)) from None
+
+
+def _refused(
+    request: Request,
+    session: DB,
+    who: Principal,
+    code: str,
+    task_id: int,
+    today: dt.date,
+    form: dict[str, str],
+    exc: Exception,
+) -> HTMLResponse:
+    """The task as it now is, beside the change that was refused and why (409: changed meanwhile); for
+    someone who may not change the task, Forbidden."""
+    found = country_plans.task_detail(
+        session=session, who=who, country=code, task_id=task_id, action=Action.change_task
+    )
+    status_code = 409 if isinstance(exc, Conflict) else 422
+    if is_fragment(request):
+        return _row(request, found, today, status_code, editing=True, form=form, error=str(exc))
+    return _task_page(request, found, today, status_code, form, str(exc))
+
+
+@router.post("/countries/{code}/tasks/{task_id}", response_class=HTMLResponse)
+def change_task(
+    request: Request,
+    code: str,
+    task_id: RowId,
+    session: DB,
+    who: CurrentUser,
+    today: Today,
+    version: Annotated[int, Form(ge=1)],
+    status: Annotated[str, Form(max_length=20)] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Change a task's status and/or add a comment, on the version the person saw."""
+    try:
+        found = country_plans.change_plan_task(
+            session=session, who=who, country=code, task_id=task_id, version=version,
+            status=_status(request, status), comment=comment,
+        )  # fmt: skip
+    except (Conflict, InvalidRequest) as exc:
+        return _refused(
+            request, session, who, code, task_id, today, {"status": status, "comment": comment}, exc
+        )
+    if is_fragment(request):
+        return _row(request, found, today, saved=tr(request, "Saved."))
+    ref = task_reference(found.plan.country_code, found.task.key)
+    return RedirectResponse(f"/countries/{found.plan.country_code}?changed={ref}#t-{found.task.id}", 303)

@@ -1,0 +1,72 @@
+"""A country's plan on a timeline: each task a bar from its start to its due date, arrows to what it depends
+on, the critical path marked; as a page and as an SVG image."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from cer.services import country_plans
+from cer.web.charts import Bar, timeline_svg
+from cer.web.deps import DB, CurrentUser, Today
+from cer.web.templating import render, tr
+from workstreams.status import OPEN, TaskStatus, task_reference
+
+router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
+
+
+def bars(found: country_plans.PlanTasks) -> list[Bar]:
+    """The tasks not dropped, by start date, each linking to its page and to the tasks it depends on."""
+    code = found.plan.country_code
+    refs = {t.key: task_reference(code, t.key) for t in found.tasks}
+    ordered = sorted(
+        (t for t in found.tasks if t.status != TaskStatus.dropped), key=lambda t: (t.start, t.step, t.key)
+    )
+    return [
+        Bar(
+            ref=refs[t.key],
+            label=t.title,
+            start=t.start,
+            due=t.due,
+            status=t.status,
+            critical=t.critical and t.status in OPEN | {TaskStatus.completed},
+            depends_on=tuple(refs[d] for d in t.depends_on if d in refs),
+            href=f"/countries/{code}/tasks/{t.id}",
+        )
+        for t in ordered
+    ]
+
+
+@router.get("/countries/{code}/timeline", response_class=HTMLResponse)
+def timeline(
+    request: Request,
+    code: str,
+    session: DB,
+    who: CurrentUser,
+    today: Today,
+    workstream: Annotated[str | None, Query(max_length=1)] = None,
+) -> HTMLResponse:
+    """The plan's timeline (of one workstream, when asked), with the critical path listed below it."""
+    found = country_plans.readable_tasks(session=session, who=who, country=code, workstream=workstream)
+    shown = bars(found)
+    svg = timeline_svg(shown, today, tr(request, "Timeline of %(country)s's plan", country=found.name))
+    return render(
+        request,
+        "timeline.html",
+        title=tr(request, "%(country)s: timeline", country=found.name),
+        plan=found.plan,
+        svg=svg,
+        bars=shown,
+        critical=[b for b in shown if b.critical],
+        facets={"workstream": (workstream or "").upper()},
+    )
+
+
+@router.get("/countries/{code}/timeline.svg")
+def timeline_image(request: Request, code: str, session: DB, who: CurrentUser, today: Today) -> Response:
+    """The whole plan's timeline as an image."""
+    found = country_plans.readable_tasks(session=session, who=who, country=code)
+    title = tr(request, "Timeline of %(country)s's plan", country=found.name)
+    return Response(timeline_svg(bars(found), today, title), media_type="image/svg+xml")
