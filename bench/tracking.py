@@ -132,10 +132,10 @@ def raw_insert(engine: Engine, batch: list[tuple[Report, AnswerSet]]) -> float:
         d["answers"] = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in d["answers"].items()}
     start = time.perf_counter()
     with engine.begin() as connection:
-        connection.execute(insert(tables.Country), countries)
-        connection.execute(insert(tables.Diagnosis), diagnoses)
-        connection.execute(insert(tables.Plan), plans)
-        connection.execute(insert(tables.Task), tasks)
+        connection.execute(insert(tables.CountryRow), countries)
+        connection.execute(insert(tables.DiagnosisRow), diagnoses)
+        connection.execute(insert(tables.PlanRow), plans)
+        connection.execute(insert(tables.TaskRow), tasks)
     return time.perf_counter() - start
 
 

@@ -43,7 +43,7 @@ from sqlmodel import Session, select
 
 from cer.content import get_content
 from cer.db.engine import make_engine
-from cer.db.tables import Task
+from cer.db.tables import TaskRow
 from cer.services import users
 from cer.services.diagnosis import read_answers, run
 from cer.services.plans import TASKS, create_plan, task_values
@@ -83,7 +83,9 @@ def prepare_database(env: dict[str, str], tasks: int) -> tuple[str, int, dict[st
         if rows := copies(plan.id or 0, planned, tasks - len(planned)):
             session.execute(insert(TASKS), rows)  # one transaction, one executemany, as create_plan does
             session.commit()
-        count = session.exec(select(func.count()).select_from(Task).where(Task.plan_id == plan.id)).one()
+        count = session.exec(
+            select(func.count()).select_from(TaskRow).where(TaskRow.plan_id == plan.id)
+        ).one()
         users.create_user(session=session, username="reader", name="Reader", password="a" * 16, by="bench")
         users.grant(session=session, username="reader", country="*", role="viewer", by="bench")
         who = users.authenticate(session=session, username="reader", password="a" * 16)

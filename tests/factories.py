@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cer.content import Content
-from cer.db.tables import Task
+from cer.db.tables import TaskRow
 from cer.services.access import local_operator
 from cer.services.diagnosis import Report, read_answers, run
 from cer.services.tasks import TaskChange, TaskFilter, find_tasks, get_task, update_task
@@ -117,7 +117,7 @@ def list_tasks(
     workstream: str | None = None,
     status: TaskStatus | None = None,
     overdue_on: dt.date | None = None,
-) -> list[Task]:
+) -> list[TaskRow]:
     """A country's tasks as an operator of the database sees them (cer.services.tasks.find_tasks)."""
     which = TaskFilter(country, workstream, None, status, overdue_on)
     return [t for t, _ in find_tasks(session=session, who=local_operator("tests"), which=which)[1]]

@@ -25,19 +25,22 @@ def _json(nullable: bool = False) -> Any:
     return Field(default=None if nullable else [], sa_column=Column(JSON, nullable=nullable))
 
 
-class Country(SQLModel, table=True):
+class CountryRow(SQLModel, table=True):
+    __tablename__ = "country"
     code: str = Field(primary_key=True, max_length=3, description="ISO 3166-1 alpha-3")
     name: str = Field(max_length=120)
     region: str | None = Field(default=None, max_length=80, description="UN M49 region, e.g. 'Africa'")
     subregion: str | None = Field(default=None, max_length=80, description="UN M49 sub-region")
 
 
-class Agency(SQLModel, table=True):
+class AgencyRow(SQLModel, table=True):
+    __tablename__ = "agency"
     acronym: str = Field(primary_key=True, max_length=20)
     name: str = Field(max_length=200)
 
 
-class Diagnosis(SQLModel, table=True):
+class DiagnosisRow(SQLModel, table=True):
+    __tablename__ = "diagnosis"
     id: int | None = Field(default=None, primary_key=True)
     country_code: str = Field(foreign_key="country.code", index=True, max_length=3)
     questionnaire_version: str = Field(max_length=20)
@@ -49,8 +52,10 @@ class Diagnosis(SQLModel, table=True):
     created_at: dt.datetime = _when()
 
 
-class DiagnosisDraft(SQLModel, table=True):
+class DiagnosisDraftRow(SQLModel, table=True):
     """Answers being given in the browser, saved as they are (even with mistakes) until diagnosed."""
+
+    __tablename__ = "diagnosisdraft"
 
     id: str = Field(primary_key=True, max_length=32, description="Unguessable token in the draft's URL")
     country_code: str | None = Field(default=None, max_length=3)
@@ -62,7 +67,8 @@ class DiagnosisDraft(SQLModel, table=True):
     diagnosis_id: int | None = Field(default=None, foreign_key="diagnosis.id", description="Once diagnosed")
 
 
-class Plan(SQLModel, table=True):
+class PlanRow(SQLModel, table=True):
+    __tablename__ = "plan"
     __table_args__ = (UniqueConstraint("country_code", name="uq_plan_country"),)  # one live plan per country
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,7 +93,8 @@ class Plan(SQLModel, table=True):
         return [w.code for w in self.workstreams if w.selected]
 
 
-class Task(SQLModel, table=True):
+class TaskRow(SQLModel, table=True):
+    __tablename__ = "task"
     __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_task_plan_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -126,7 +133,8 @@ class Task(SQLModel, table=True):
     updated_at: dt.datetime = _when()
 
 
-class TaskEvent(SQLModel, table=True):
+class TaskEventRow(SQLModel, table=True):
+    __tablename__ = "taskevent"
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     at: dt.datetime = _when()
@@ -137,8 +145,10 @@ class TaskEvent(SQLModel, table=True):
     comment: str | None = None
 
 
-class PlanRevision(SQLModel, table=True):
+class PlanRevisionRow(SQLModel, table=True):
     """A re-diagnosis of a plan: the new diagnosis and what it changed."""
+
+    __tablename__ = "planrevision"
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
@@ -152,8 +162,10 @@ class PlanRevision(SQLModel, table=True):
     completed_not_needed: list[str] = _json()  # done work the new answers no longer call for: kept completed
 
 
-class ProgressReport(SQLModel, table=True):
+class ProgressReportRow(SQLModel, table=True):
     """A progress report that was produced: the next one lists the changes made since."""
+
+    __tablename__ = "progressreport"
 
     id: int | None = Field(default=None, primary_key=True)
     country_code: str | None = Field(default=None, foreign_key="country.code", index=True, max_length=3)
@@ -165,7 +177,8 @@ class ProgressReport(SQLModel, table=True):
     )
 
 
-class StepSignOff(SQLModel, table=True):
+class StepSignOffRow(SQLModel, table=True):
+    __tablename__ = "stepsignoff"
     __table_args__ = (UniqueConstraint("plan_id", "workstream", "step", name="uq_signoff"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -179,8 +192,10 @@ class StepSignOff(SQLModel, table=True):
     flow_run_id: str | None = Field(default=None, max_length=36, description="The run it resumed, if any")
 
 
-class FlowRunLink(SQLModel, table=True):
+class FlowRunLinkRow(SQLModel, table=True):
     """A Prefect flow run started for a plan (and a workstream): the plan lists its runs and their states."""
+
+    __tablename__ = "flowrunlink"
 
     id: int | None = Field(default=None, primary_key=True)
     flow_run_id: str = Field(max_length=36, unique=True)
@@ -193,8 +208,10 @@ class FlowRunLink(SQLModel, table=True):
     created_at: dt.datetime = _when()
 
 
-class Notification(SQLModel, table=True):
+class NotificationRow(SQLModel, table=True):
     """A reminder or escalation about a task. `key` makes it once-only: a re-run writes no duplicate."""
+
+    __tablename__ = "notification"
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, unique=True)
@@ -212,8 +229,10 @@ class Notification(SQLModel, table=True):
     )
 
 
-class User(SQLModel, table=True):
+class UserRow(SQLModel, table=True):
     """A person who signs in. What they may do comes from their memberships (see cer.services.access)."""
+
+    __tablename__ = "user"
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60, unique=True, description="Lower case: letters, digits, . _ -")
@@ -225,8 +244,10 @@ class User(SQLModel, table=True):
     password_changed_at: dt.datetime = _when()
 
 
-class Membership(SQLModel, table=True):
+class MembershipRow(SQLModel, table=True):
     """A user's role in one country, or in every country ('*'); admin is only ever '*'."""
+
+    __tablename__ = "membership"
 
     __table_args__ = (UniqueConstraint("user_id", "country_code", name="uq_membership_user_country"),)
 
@@ -238,8 +259,10 @@ class Membership(SQLModel, table=True):
     granted_at: dt.datetime = _when()
 
 
-class ApiToken(SQLModel, table=True):
+class ApiTokenRow(SQLModel, table=True):
     """A personal token for the JSON API and a remote CLI. Only its SHA-256 is kept; it is shown once."""
+
+    __tablename__ = "apitoken"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -251,9 +274,11 @@ class ApiToken(SQLModel, table=True):
     revoked_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
-class WebSession(SQLModel, table=True):
+class WebSessionRow(SQLModel, table=True):
     """A browser's sign-in. The cookie holds a random token; only its SHA-256 is kept. Signing out deletes
     the row; an expired one is refused and removed."""
+
+    __tablename__ = "websession"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -262,9 +287,11 @@ class WebSession(SQLModel, table=True):
     expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEventRow(SQLModel, table=True):
     """Who did what, when, to what: sign-ins, refused sign-ins, accounts, roles, tokens, plans, flow starts,
     sign-offs. Task changes are TaskEvents; `cer audit` shows both together."""
+
+    __tablename__ = "auditevent"
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(

@@ -11,7 +11,7 @@ import smtplib
 from collections.abc import Iterable
 from email.message import EmailMessage
 
-from cer.db.tables import Notification
+from cer.db.tables import NotificationRow
 from cer.runtime.config import Settings
 
 
@@ -21,7 +21,7 @@ def address_for(recipient: str, settings: Settings) -> str | None:
     return settings.smtp_to
 
 
-def send(notifications: Iterable[Notification], settings: Settings) -> list[int]:
+def send(notifications: Iterable[NotificationRow], settings: Settings) -> list[int]:
     """E-mail each notification; returns the ids sent. Sends nothing without CER_SMTP_HOST."""
     if not settings.smtp_host:
         return []

@@ -13,7 +13,7 @@ from enum import IntEnum, StrEnum
 
 from sqlmodel import Session, select
 
-from cer.db.tables import Membership, User
+from cer.db.tables import MembershipRow, UserRow
 from cer.services.errors import Forbidden
 
 EVERY_COUNTRY = "*"
@@ -81,8 +81,8 @@ def local_operator(username: str) -> Principal:
     return Principal(id=0, username=username, name=username, roles={EVERY_COUNTRY: Role.admin})
 
 
-def principal(*, session: Session, user: User) -> Principal:
-    rows = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
+def principal(*, session: Session, user: UserRow) -> Principal:
+    rows = session.exec(select(MembershipRow).where(MembershipRow.user_id == user.id)).all()
     roles = {m.country_code: Role[m.role] for m in rows}
     return Principal(id=user.id or 0, username=user.username, name=user.name, roles=roles)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from cer.db.tables import ApiToken
+from cer.db.tables import ApiTokenRow
 from cer.services.access import Action, Principal
 from cer.services.errors import Forbidden
 from cer.services.sessions import start_session
@@ -20,7 +20,7 @@ def sign_in(*, session: Session, username: str, password: str, source: str, hour
     return start_session(session=session, who=who, hours=hours)
 
 
-def revoke_own_token(*, session: Session, who: Principal, token_id: int) -> ApiToken:
+def revoke_own_token(*, session: Session, who: Principal, token_id: int) -> ApiTokenRow:
     """Revoke one of `who`'s own tokens; an admin may revoke anyone's. Someone else's token is Forbidden;
     an unknown one is NotFound, naming only the tokens `who` may revoke."""
     admin = who.can(Action.manage_users)

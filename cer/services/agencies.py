@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from cer.db.tables import Agency
+from cer.db.tables import AgencyRow
 from diagnostics.questionnaire import Questionnaire
 
 
 def sync_agencies(*, session: Session, questionnaire: Questionnaire) -> int:
     """One row per agency of the questionnaire's `agencies` list, added or renamed; returns how many."""
-    existing = {a.acronym: a for a in session.exec(select(Agency)).all()}
+    existing = {a.acronym: a for a in session.exec(select(AgencyRow)).all()}
     changed = 0
     for choice in questionnaire.choice_lists.get("agencies", []):
         acronym, name = choice.label.en, choice.name or choice.label.en
         row = existing.get(acronym)
         if row is None or row.name != name:
-            session.add(Agency(acronym=acronym, name=name) if row is None else _renamed(row, name))
+            session.add(AgencyRow(acronym=acronym, name=name) if row is None else _renamed(row, name))
             changed += 1
     session.commit()
     return changed
 
 
-def _renamed(row: Agency, name: str) -> Agency:
+def _renamed(row: AgencyRow, name: str) -> AgencyRow:
     row.name = name
     return row

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cer.content import Content
-from cer.db.tables import Diagnosis, DiagnosisDraft, Plan
+from cer.db.tables import DiagnosisDraftRow, DiagnosisRow, PlanRow
 from cer.services.access import Action, Principal, require
 from cer.services.diagnoses import diagnose, stored_diagnosis
 from cer.services.diagnosis import Report
@@ -20,8 +20,8 @@ from diagnostics.answers import AnswerSet
 
 @dataclass(frozen=True)
 class Answered:
-    draft: DiagnosisDraft
-    diagnosis: Diagnosis | None  # stored when asked to diagnose
+    draft: DiagnosisDraftRow
+    diagnosis: DiagnosisRow | None  # stored when asked to diagnose
 
 
 def answer_questionnaire(
@@ -61,9 +61,9 @@ def answer_questionnaire(
 
 @dataclass(frozen=True)
 class ShownDiagnosis:
-    row: Diagnosis
+    row: DiagnosisRow
     report: Report  # made again from its answers
-    plan: Plan | None  # the plan its country has, if any
+    plan: PlanRow | None  # the plan its country has, if any
 
 
 def diagnosis_with_plan(
@@ -73,5 +73,5 @@ def diagnosis_with_plan(
     row, report = stored_diagnosis(
         session=session, who=who, diagnosis_id=diagnosis_id, content=content, today=today
     )
-    plan = session.exec(select(Plan).where(Plan.country_code == row.country_code)).first()
+    plan = session.exec(select(PlanRow).where(PlanRow.country_code == row.country_code)).first()
     return ShownDiagnosis(row, report, plan)

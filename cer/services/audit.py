@@ -14,14 +14,22 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cer.db.tables import AuditEvent, FlowRunLink, Plan, PlanRevision, StepSignOff, Task, TaskEvent
+from cer.db.tables import (
+    AuditEventRow,
+    FlowRunLinkRow,
+    PlanRevisionRow,
+    PlanRow,
+    StepSignOffRow,
+    TaskEventRow,
+    TaskRow,
+)
 
 
 def record(
     *, session: Session, actor: str, action: str, target: str = "", country: str | None = None, **detail: Any
 ) -> None:
     """Add an event to the session; the caller's commit writes it with the change it records."""
-    session.add(AuditEvent(actor=actor, action=action, country_code=country, target=target, detail=detail))
+    session.add(AuditEventRow(actor=actor, action=action, country_code=country, target=target, detail=detail))
 
 
 @dataclass(frozen=True)
@@ -55,25 +63,25 @@ def trail(
     code = country.strip().upper() if country else None
     entries: list[Entry] = []
 
-    events = select(AuditEvent).order_by(col(AuditEvent.at).desc()).limit(limit)
+    events = select(AuditEventRow).order_by(col(AuditEventRow.at).desc()).limit(limit)
     if code:
-        events = events.where(AuditEvent.country_code == code)
+        events = events.where(AuditEventRow.country_code == code)
     if since:
-        events = events.where(col(AuditEvent.at) >= since)
+        events = events.where(col(AuditEventRow.at) >= since)
     for e in session.exec(events).all():
         entries.append(Entry(_aware(e.at), e.actor, e.action, e.country_code, e.target, dict(e.detail)))
 
     changes = (
-        select(TaskEvent, Task.key, Plan.country_code)
-        .join(Task, col(Task.id) == col(TaskEvent.task_id))
-        .join(Plan, col(Plan.id) == col(Task.plan_id))
-        .order_by(col(TaskEvent.at).desc())
+        select(TaskEventRow, TaskRow.key, PlanRow.country_code)
+        .join(TaskRow, col(TaskRow.id) == col(TaskEventRow.task_id))
+        .join(PlanRow, col(PlanRow.id) == col(TaskRow.plan_id))
+        .order_by(col(TaskEventRow.at).desc())
         .limit(limit)
     )
     if code:
-        changes = changes.where(Plan.country_code == code)
+        changes = changes.where(PlanRow.country_code == code)
     if since:
-        changes = changes.where(col(TaskEvent.at) >= since)
+        changes = changes.where(col(TaskEventRow.at) >= since)
     for ev, key, cc in session.exec(changes).all():
         action = "task_commented" if ev.field == "comment" else "task_changed"
         detail: dict[str, Any] = (
@@ -83,28 +91,28 @@ def trail(
             detail["comment"] = ev.comment
         entries.append(Entry(_aware(ev.at), ev.by, action, cc, f"{cc}-{key}", detail))
 
-    plans = select(Plan)
+    plans = select(PlanRow)
     if code:
-        plans = plans.where(Plan.country_code == code)
+        plans = plans.where(PlanRow.country_code == code)
     for p in session.exec(plans).all():
         entries.append(
             Entry(_aware(p.created_at), p.created_by, "plan_created", p.country_code, p.country_code, {})
         )
-        for r in session.exec(select(PlanRevision).where(PlanRevision.plan_id == p.id)).all():
+        for r in session.exec(select(PlanRevisionRow).where(PlanRevisionRow.plan_id == p.id)).all():
             detail = {"added": r.added, "diagnosis_id": r.diagnosis_id}
             entries.append(
                 Entry(_aware(r.at), r.by, "plan_rediagnosed", p.country_code, p.country_code, detail)
             )
-        for s in session.exec(select(StepSignOff).where(StepSignOff.plan_id == p.id)).all():
+        for s in session.exec(select(StepSignOffRow).where(StepSignOffRow.plan_id == p.id)).all():
             detail = {"note": s.note, "open_tasks": s.open_tasks}
             target = f"{p.country_code} {s.workstream} step {s.step}"
             entries.append(
                 Entry(_aware(s.signed_at), s.signed_by, "step_signed_off", p.country_code, target, detail)
             )
 
-    runs = select(FlowRunLink)
+    runs = select(FlowRunLinkRow)
     if code:
-        runs = runs.where(FlowRunLink.country_code == code)
+        runs = runs.where(FlowRunLinkRow.country_code == code)
     for f in session.exec(runs).all():
         detail = {"flow_run_id": f.flow_run_id, "workstream": f.workstream}
         entries.append(

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
+from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.services.access import Action, Principal, require
 from cer.services.countries import country_name
 from cer.services.plans import get_plan, plan_tasks
-from cer.services.progress import CountryProgress, country_progress
+from cer.services.progress import CountryProgress, plan_progress
 from cer.services.reports import CountryReport, country_report
 from cer.services.tasks import TaskChange, change_task, plan_history, plan_revisions, plan_task, task_history
 from workstreams.status import TaskStatus
@@ -27,15 +27,14 @@ class PlanOverview:
 
 def plan_overview(*, session: Session, who: Principal, country: str, today: dt.date) -> PlanOverview:
     """A country's plan, its tasks and its progress on `today`, if `who` may read it."""
-    require(who, Action.read_plan, country)
-    progress = country_progress(session=session, country=country, today=today)
+    progress = plan_progress(session=session, who=who, country=country, today=today)
     return PlanOverview(progress, country_name(session=session, code=progress.country))
 
 
 @dataclass(frozen=True)
 class PlanTasks:
-    plan: Plan
-    tasks: list[Task]  # by start date, then key
+    plan: PlanRow
+    tasks: list[TaskRow]  # by start date, then key
     name: str  # the country's
 
 
@@ -52,11 +51,11 @@ def readable_tasks(
 
 @dataclass(frozen=True)
 class PlanHistory:
-    plan: Plan
+    plan: PlanRow
     name: str  # the country's
-    events: list[tuple[TaskEvent, Task]]  # a page of them, newest first
+    events: list[tuple[TaskEventRow, TaskRow]]  # a page of them, newest first
     total: int  # events in all
-    revisions: list[PlanRevision]  # the re-diagnoses merged into the plan, newest first
+    revisions: list[PlanRevisionRow]  # the re-diagnoses merged into the plan, newest first
 
 
 def readable_history(
@@ -78,14 +77,14 @@ def readable_report(*, session: Session, who: Principal, country: str, today: dt
 
 @dataclass(frozen=True)
 class PlanTask:
-    plan: Plan
-    task: Task
+    plan: PlanRow
+    task: TaskRow
 
 
 @dataclass(frozen=True)
 class TaskDetail(PlanTask):
-    history: list[TaskEvent]  # oldest first
-    depends_on: dict[str, Task | None]  # each key the task depends on → that task of the plan, if there
+    history: list[TaskEventRow]  # oldest first
+    depends_on: dict[str, TaskRow | None]  # each key the task depends on → that task of the plan, if there
 
 
 def task_on_plan(
@@ -106,7 +105,7 @@ def task_detail(
     found = task_on_plan(session=session, who=who, country=country, task_id=task_id, action=action)
     history = task_history(session=session, ref=str(found.task.id))
     keys = found.task.depends_on
-    query = select(Task).where(Task.plan_id == found.plan.id, col(Task.key).in_(keys))
+    query = select(TaskRow).where(TaskRow.plan_id == found.plan.id, col(TaskRow.key).in_(keys))
     tasks = {t.key: t for t in session.exec(query).all()} if keys else {}
     return TaskDetail(found.plan, found.task, history, {k: tasks.get(k) for k in keys})
 

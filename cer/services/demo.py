@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from cer.content import Content
-from cer.db.tables import Plan
+from cer.db.tables import PlanRow
 from cer.services.diagnosis import read_answers, run
 from cer.services.plans import create_plan, plan_tasks
 from cer.services.tasks import TaskChange, update_task
@@ -24,7 +24,10 @@ def seed_demo(*, session: Session, content: Content, examples_dir: Path, today: 
     for name in EXAMPLES:
         answer_set = read_answers(examples_dir / f"{name}.yaml")
         report = run(content, answer_set, country=None, start=start, draft=False)
-        if session.exec(select(Plan).where(Plan.country_code == report.country.code)).first() is not None:
+        if (
+            session.exec(select(PlanRow).where(PlanRow.country_code == report.country.code)).first()
+            is not None
+        ):
             continue
         plan = create_plan(session=session, report=report, answer_set=answer_set, by="demo")
         _advance(session, plan, today)
@@ -32,7 +35,7 @@ def seed_demo(*, session: Session, content: Content, examples_dir: Path, today: 
     return created
 
 
-def _advance(session: Session, plan: Plan, today: dt.date) -> None:
+def _advance(session: Session, plan: PlanRow, today: dt.date) -> None:
     """Tasks due more than a month ago are completed, those due within two weeks are in progress."""
     started = TaskChange(status=TaskStatus.in_progress)
     done = TaskChange(status=TaskStatus.completed, comment="Done (demo)")

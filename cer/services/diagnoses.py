@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from cer.content import Content
-from cer.db.tables import Diagnosis
+from cer.db.tables import DiagnosisRow
 from cer.services.access import Action, Principal, require
 from cer.services.diagnosis import Report, run
 from cer.services.drafts import diagnosis_report, record_diagnosis
@@ -20,9 +20,9 @@ from diagnostics.answers import AnswerSet, Override
 from workstreams.errors import NotFound
 
 
-def diagnosis_for(*, session: Session, diagnosis_id: int, who: Principal, action: Action) -> Diagnosis:
+def diagnosis_for(*, session: Session, diagnosis_id: int, who: Principal, action: Action) -> DiagnosisRow:
     """A stored diagnosis, if `who` may do `action` in its country (NotFound for an unknown id)."""
-    row = session.get(Diagnosis, diagnosis_id)
+    row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
         raise NotFound("diagnosis", diagnosis_id, ["the number of a stored diagnosis (in its address)"])
     require(who, action, row.country_code)
@@ -38,7 +38,7 @@ def diagnose(
     country: str | None = None,
     draft: bool = False,
     draft_id: str | None = None,
-) -> tuple[Diagnosis, Report]:
+) -> tuple[DiagnosisRow, Report]:
     """Diagnose a country's answers and store the diagnosis (member in the country; coordinator when the
     answers override a decision). Overrides are signed by `who`, whatever name they carried."""
     signed = [o.model_copy(update={"by": who.username}) for o in answer_set.overrides]
@@ -53,7 +53,7 @@ def diagnose(
 
 def override_decision(
     *, session: Session, who: Principal, content: Content, diagnosis_id: int, fields: Mapping[str, str]
-) -> Diagnosis:
+) -> DiagnosisRow:
     """Override the rules for one workstream, action or tool of a diagnosis, with a justification
     (coordinator): a new diagnosis of the same answers. Bad fields → InvalidFields; AnswersError when the
     override names something the content does not know."""
@@ -71,7 +71,7 @@ def override_decision(
 
 def stored_diagnosis(
     *, session: Session, who: Principal, diagnosis_id: int, content: Content, today: dt.date
-) -> tuple[Diagnosis, Report]:
+) -> tuple[DiagnosisRow, Report]:
     """A stored diagnosis and its report (made again from its answers), if `who` may read the plan."""
     diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.read_plan)
     return diagnosis_report(session=session, content=content, diagnosis_id=diagnosis_id, today=today)

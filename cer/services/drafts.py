@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cer.content import Content
-from cer.db.tables import Diagnosis, DiagnosisDraft, utcnow
+from cer.db.tables import DiagnosisDraftRow, DiagnosisRow, utcnow
 from cer.services import diagnosis as diagnosing
 from cer.services.access import Action, Principal, require
 from cer.services.diagnosis import Report
@@ -30,7 +30,7 @@ def save_draft(
     country: str | None,
     answers: dict[str, Any],
     by: str,
-) -> DiagnosisDraft:
+) -> DiagnosisDraftRow:
     """Create a draft (no `draft_id`) or replace the answers of one; returns it, committed."""
     if by:
         check_text(by=by)
@@ -39,7 +39,7 @@ def save_draft(
             raise InvalidRequest(f"the answer to {qid} is longer than {MAX_ANSWER_CHARS} characters")
     draft = get_draft(session=session, draft_id=draft_id) if draft_id else None
     if draft is None:
-        draft = DiagnosisDraft(id=secrets.token_urlsafe(16), questionnaire_version=questionnaire_version)
+        draft = DiagnosisDraftRow(id=secrets.token_urlsafe(16), questionnaire_version=questionnaire_version)
     draft.country_code = (country or "").strip().upper()[:3] or None
     draft.questionnaire_version = questionnaire_version
     draft.answers = dict(answers)
@@ -51,14 +51,14 @@ def save_draft(
     return draft
 
 
-def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraft:
-    draft = session.get(DiagnosisDraft, draft_id)
+def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraftRow:
+    draft = session.get(DiagnosisDraftRow, draft_id)
     if draft is None:
         raise NotFound("draft", draft_id, ["the link of a saved draft, from the Diagnose page"])
     return draft
 
 
-def may_open(who: Principal, draft: DiagnosisDraft, action: Action = Action.read_plan) -> bool:
+def may_open(who: Principal, draft: DiagnosisDraftRow, action: Action = Action.read_plan) -> bool:
     """A draft of a country: its readers see it, its members change it; without a country yet, only the
     person who saved it (and an admin)."""
     if draft.country_code:
@@ -68,7 +68,7 @@ def may_open(who: Principal, draft: DiagnosisDraft, action: Action = Action.read
 
 def draft_for(
     *, session: Session, draft_id: str, who: Principal, action: Action = Action.read_plan
-) -> DiagnosisDraft:
+) -> DiagnosisDraftRow:
     """A draft, if `who` may do `action` with it (NotFound, then Forbidden)."""
     draft = get_draft(session=session, draft_id=draft_id)
     if not may_open(who, draft, action):
@@ -78,20 +78,20 @@ def draft_for(
     return draft
 
 
-def recent_drafts(*, session: Session, limit: int = 20) -> list[DiagnosisDraft]:
+def recent_drafts(*, session: Session, limit: int = 20) -> list[DiagnosisDraftRow]:
     """Drafts not yet diagnosed, newest first."""
-    query = select(DiagnosisDraft).where(col(DiagnosisDraft.diagnosis_id).is_(None))
-    return list(session.exec(query.order_by(col(DiagnosisDraft.updated_at).desc()).limit(limit)).all())
+    query = select(DiagnosisDraftRow).where(col(DiagnosisDraftRow.diagnosis_id).is_(None))
+    return list(session.exec(query.order_by(col(DiagnosisDraftRow.updated_at).desc()).limit(limit)).all())
 
 
-def readable_drafts(*, session: Session, who: Principal, limit: int = 100) -> list[DiagnosisDraft]:
+def readable_drafts(*, session: Session, who: Principal, limit: int = 100) -> list[DiagnosisDraftRow]:
     """The newest drafts `who` may open (see `may_open`), at most `limit`, among the 500 newest."""
     return [d for d in recent_drafts(session=session, limit=500) if may_open(who, d)][:limit]
 
 
 def record_diagnosis(
     *, session: Session, report: Report, answer_set: AnswerSet, by: str, draft_id: str | None = None
-) -> Diagnosis:
+) -> DiagnosisRow:
     """Store a diagnosis (and mark the draft it came from as diagnosed) in one transaction."""
     ensure_country(session, report)
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
@@ -106,9 +106,9 @@ def record_diagnosis(
 
 def diagnosis_report(
     *, session: Session, content: Content, diagnosis_id: int, today: dt.date
-) -> tuple[Diagnosis, Report]:
+) -> tuple[DiagnosisRow, Report]:
     """A stored diagnosis and its report, made again from its answers (the page and the API show it)."""
-    row = session.get(Diagnosis, diagnosis_id)
+    row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
         raise NotFound("diagnosis", diagnosis_id, ["the id of a stored diagnosis (its page's address)"])
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Notification, Plan, Task, utcnow
+from cer.db.tables import NotificationRow, PlanRow, TaskRow, utcnow
 from workstreams.status import OPEN, lateness, task_reference
 
 
@@ -25,14 +25,14 @@ class MonitorSettings:
 
 def monitor_plans(
     *, session: Session, today: dt.date, settings: MonitorSettings | None = None, country: str | None = None
-) -> list[Notification]:
+) -> list[NotificationRow]:
     """Write the reminders and escalations due today that were not written before; returns the new ones."""
     settings = settings or MonitorSettings()
     for attempt in (1, 2):
         wanted = _wanted(session, today, settings, country)
         known = set(
             session.exec(
-                select(Notification.key).where(col(Notification.key).in_([n.key for n in wanted]))
+                select(NotificationRow.key).where(col(NotificationRow.key).in_([n.key for n in wanted]))
             ).all()
         )
         new = [n for n in wanted if n.key not in known]
@@ -52,13 +52,13 @@ def monitor_plans(
 
 def _wanted(
     session: Session, today: dt.date, settings: MonitorSettings, country: str | None
-) -> list[Notification]:
-    query = select(Task, Plan).join(Plan).where(col(Task.status).in_([s.value for s in OPEN]))
+) -> list[NotificationRow]:
+    query = select(TaskRow, PlanRow).join(PlanRow).where(col(TaskRow.status).in_([s.value for s in OPEN]))
     if country is not None:
-        query = query.where(Plan.country_code == country.strip().upper())
-    found: list[Notification] = []
+        query = query.where(PlanRow.country_code == country.strip().upper())
+    found: list[NotificationRow] = []
     for task, plan in session.exec(
-        query.order_by(col(Plan.country_code), col(Task.due), col(Task.key))
+        query.order_by(col(PlanRow.country_code), col(TaskRow.due), col(TaskRow.key))
     ).all():
         overdue, soon = lateness(task.status, task.due, today, settings.soon_days)
         ref = task_reference(plan.country_code, task.key)
@@ -96,15 +96,15 @@ def _wanted(
 
 
 def _note(
-    plan: Plan, task: Task, kind: str, recipient: str, subject: str, today: dt.date, extra: str = ""
-) -> Notification:
+    plan: PlanRow, task: TaskRow, kind: str, recipient: str, subject: str, today: dt.date, extra: str = ""
+) -> NotificationRow:
     key = f"{kind}:{task.id}:{task.due.isoformat()}" + (f":{extra}" if extra else "")
     body = (
         f"{subject}\n\nCountry: {plan.country_code}\nWorkstream: {task.workstream}, step {task.step}\n"
         f"Lead: {task.lead}\nStart: {task.start}  Due: {task.due}  Status: {task.status}\n"
         f"(checked on {today})"
     )
-    return Notification(
+    return NotificationRow(
         key=key[:120],
         plan_id=plan.id or 0,
         task_id=task.id,
@@ -115,20 +115,24 @@ def _note(
     )
 
 
-def unsent(*, session: Session, limit: int = 500) -> list[Notification]:
-    query = select(Notification).where(col(Notification.sent_at).is_(None)).order_by(col(Notification.id))
+def unsent(*, session: Session, limit: int = 500) -> list[NotificationRow]:
+    query = (
+        select(NotificationRow)
+        .where(col(NotificationRow.sent_at).is_(None))
+        .order_by(col(NotificationRow.id))
+    )
     return list(session.exec(query.limit(limit)).all())
 
 
 def mark_sent(*, session: Session, ids: list[int]) -> None:
-    for row in session.exec(select(Notification).where(col(Notification.id).in_(ids))).all():
+    for row in session.exec(select(NotificationRow).where(col(NotificationRow.id).in_(ids))).all():
         row.sent_at = utcnow()
         session.add(row)
     session.commit()
 
 
-def notifications(*, session: Session, country: str | None = None, limit: int = 200) -> list[Notification]:
-    query = select(Notification)
+def notifications(*, session: Session, country: str | None = None, limit: int = 200) -> list[NotificationRow]:
+    query = select(NotificationRow)
     if country is not None:
-        query = query.join(Plan).where(Plan.country_code == country.strip().upper())
-    return list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all())
+        query = query.join(PlanRow).where(PlanRow.country_code == country.strip().upper())
+    return list(session.exec(query.order_by(col(NotificationRow.id).desc()).limit(limit)).all())

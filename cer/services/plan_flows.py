@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cer.db.tables import Plan
+from cer.db.tables import PlanRow
 from cer.services.access import Action, Principal, require
 from cer.services.countries import country_name
 from cer.services.plans import get_plan
@@ -19,7 +19,7 @@ RUNS_SHOWN = 50  # the newest; Prefect is asked for each one's state
 
 @dataclass(frozen=True)
 class PlanFlows:
-    plan: Plan
+    plan: PlanRow
     name: str  # the country's
     selected: list[str]  # the workstreams the plan selects
     runs: RunsOfCountry  # the newest RUNS_SHOWN, states unknown (None) when Prefect does not answer

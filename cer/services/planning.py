@@ -13,7 +13,7 @@ from typing import Literal
 from sqlmodel import Session, select
 
 from cer.content import Content
-from cer.db.tables import Plan, PlanRevision
+from cer.db.tables import PlanRevisionRow, PlanRow
 from cer.services.access import Action, Principal, require
 from cer.services.diagnoses import diagnosis_for
 from cer.services.diagnosis import run
@@ -23,7 +23,7 @@ from diagnostics.answers import AnswerSet
 from workstreams.errors import InvalidRequest
 
 
-def new_work_start(plan: Plan | None, start: dt.date | None) -> dt.date:
+def new_work_start(plan: PlanRow | None, start: dt.date | None) -> dt.date:
     """When new work may start: `start`, by default today (so that the tasks a re-diagnosis adds are not
     overdue on arrival), and in an existing plan never before the plan's own start."""
     chosen = start or dt.date.today()
@@ -35,14 +35,14 @@ class Adopted:
     """A diagnosis taken into a country's plan: the plan as it now is, 'created' or 'merged', and for a
     merge what it changed."""
 
-    plan: Plan
+    plan: PlanRow
     what: Literal["created", "merged"]
-    revision: PlanRevision | None = None
+    revision: PlanRevisionRow | None = None
 
 
 def plan_from_answers(
     *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
-) -> tuple[Plan, str]:
+) -> tuple[PlanRow, str]:
     """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has.
 
     Returns the plan and what happened: 'created' or 'merged'. New work starts as `new_work_start` says."""
@@ -56,7 +56,7 @@ def adopt_answers(
     *, session: Session, content: Content, answer_set: AnswerSet, country: str, start: dt.date | None, by: str
 ) -> Adopted:
     """`plan_from_answers`, answering what a merge changed too."""
-    existing = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
+    existing = session.exec(select(PlanRow).where(PlanRow.country_code == country.strip().upper())).first()
     report = run(content, answer_set, country=country, start=new_work_start(existing, start), draft=False)
     if existing is None:
         return Adopted(create_plan(session=session, report=report, answer_set=answer_set, by=by), "created")
@@ -67,7 +67,7 @@ def adopt_answers(
 
 def plan_from_diagnosis(
     *, session: Session, who: Principal, diagnosis_id: int, content: Content, start: dt.date | None
-) -> tuple[Plan, str]:
+) -> tuple[PlanRow, str]:
     """Create the country's plan from a stored, complete diagnosis, or merge it into the plan it has
     (coordinator); signed by `who`."""
     adopted = adopt_diagnosis(
@@ -91,7 +91,7 @@ def adopt_diagnosis(
 
 def rediagnose(
     *, session: Session, who: Principal, country: str, answer_set: AnswerSet, content: Content
-) -> PlanRevision:
+) -> PlanRevisionRow:
     """Re-diagnose a country's plan from new answers and merge (coordinator): kept tasks keep their work."""
     require(who, Action.manage_plan, country)
     plan = get_plan(session=session, country=country)
@@ -107,7 +107,7 @@ def new_plan(
     answer_set: AnswerSet,
     country: str | None,
     start: dt.date | None,
-) -> Plan:
+) -> PlanRow:
     """Diagnose `answer_set` and store the country's first plan with all its tasks (coordinator); a country
     that has a plan is refused (Conflict): re-diagnose it instead."""
     report = run(content, answer_set, country=country, start=start or dt.date.today(), draft=False)

@@ -8,7 +8,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from cer.db.tables import Country, Diagnosis, Plan, Task
+from cer.db.tables import CountryRow, DiagnosisRow, PlanRow, TaskRow
 from cer.services.diagnosis import Report, workstream_choices
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
@@ -18,10 +18,10 @@ from workstreams.errors import NotFound
 TASKS: Table = SQLModel.metadata.tables["task"]
 
 
-def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
+def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRow:
     """Store the diagnosis, the plan and all its tasks in one transaction: everything or nothing."""
     code = report.country.code
-    existing = session.exec(select(Plan).where(Plan.country_code == code)).first()
+    existing = session.exec(select(PlanRow).where(PlanRow.country_code == code)).first()
     if existing is not None:
         raise Conflict(
             f"{code} already has a plan (created {existing.created_at:%Y-%m-%d}); re-diagnose it instead"
@@ -42,16 +42,16 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
 def ensure_country(session: Session, report: Report) -> None:
     """The report's country has its row (plans and diagnoses refer to it)."""
     c = report.country
-    if session.get(Country, c.code) is None:
-        session.add(Country(code=c.code, name=c.name, region=c.region, subregion=c.subregion))
+    if session.get(CountryRow, c.code) is None:
+        session.add(CountryRow(code=c.code, name=c.name, region=c.region, subregion=c.subregion))
         session.flush()
 
 
-def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: str) -> Plan:
+def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRow:
     code = report.country.code
     ensure_country(session, report)
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
-    plan = Plan(
+    plan = PlanRow(
         country_code=code,
         diagnosis_id=diagnosis.id or 0,
         start=report.plan.start,
@@ -78,8 +78,8 @@ def _duplicate_plan(exc: IntegrityError) -> bool:
     )
 
 
-def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> Diagnosis:
-    diagnosis = Diagnosis(
+def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> DiagnosisRow:
+    diagnosis = DiagnosisRow(
         country_code=report.country.code,
         questionnaire_version=report.diagnosis.questionnaire_version,
         content_version=report.content_version,
@@ -93,8 +93,8 @@ def store_diagnosis(*, session: Session, report: Report, answer_set: AnswerSet, 
     return diagnosis
 
 
-def task_row(plan_id: int, t: PlannedTask) -> Task:
-    return Task(**task_values(plan_id, t))
+def task_row(plan_id: int, t: PlannedTask) -> TaskRow:
+    return TaskRow(**task_values(plan_id, t))
 
 
 def task_values(plan_id: int, t: PlannedTask) -> dict[str, Any]:
@@ -107,25 +107,25 @@ def _jsonable(answers: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in answers.items()}
 
 
-def get_plan(*, session: Session, country: str) -> Plan:
-    plan = session.exec(select(Plan).where(Plan.country_code == country.strip().upper())).first()
+def get_plan(*, session: Session, country: str) -> PlanRow:
+    plan = session.exec(select(PlanRow).where(PlanRow.country_code == country.strip().upper())).first()
     if plan is None:
-        codes = session.exec(select(Plan.country_code).order_by(col(Plan.country_code))).all()
+        codes = session.exec(select(PlanRow.country_code).order_by(col(PlanRow.country_code))).all()
         raise NotFound("plan for country", country, codes or ["(no plans yet: cer plan create)"])
     return plan
 
 
-def plan_tasks(*, session: Session, plan: Plan) -> list[Task]:
+def plan_tasks(*, session: Session, plan: PlanRow) -> list[TaskRow]:
     return list(
         session.exec(
-            select(Task).where(Task.plan_id == plan.id).order_by(col(Task.start), col(Task.key))
+            select(TaskRow).where(TaskRow.plan_id == plan.id).order_by(col(TaskRow.start), col(TaskRow.key))
         ).all()
     )
 
 
 def stored_answers(*, session: Session, diagnosis_id: int) -> tuple[str, AnswerSet]:
     """The country and answers of a stored diagnosis, to diagnose again (e.g. against newer content)."""
-    row = session.get(Diagnosis, diagnosis_id)
+    row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
         raise NotFound("diagnosis", diagnosis_id, ["a diagnosis number from cer plan show --json"])
     answer_set = AnswerSet.model_validate(

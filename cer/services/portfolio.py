@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cer.db.tables import Task
+from cer.db.tables import TaskRow
 from cer.services.access import Principal
 from cer.services.countries import country_names
 from cer.services.progress import overdue_tasks, portfolio_breakdown, portfolio_grid, portfolio_progress
@@ -33,7 +33,7 @@ class Portfolio:
     names: dict[str, str]
     by_workstream: dict[str, Progress]
     by_step: dict[int, Progress]
-    overdue: list[tuple[str, Task]]  # (country, task), the most overdue first
+    overdue: list[tuple[str, TaskRow]]  # (country, task), the most overdue first
     overdue_total: int
     grid: dict[str, dict[str, dict[int, Progress]]]  # country → workstream → step → progress
 

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select  # sqlmodel types select() for at most 4 columns
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Plan, Task
+from cer.db.tables import PlanRow, TaskRow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan, plan_tasks
 from workstreams.status import OPEN, Progress, lateness
@@ -21,13 +21,13 @@ from workstreams.status import OPEN, Progress, lateness
 @dataclass
 class CountryProgress:
     country: str
-    plan: Plan
-    tasks: list[Task]
+    plan: PlanRow
+    tasks: list[TaskRow]
     overall: Progress = field(default_factory=Progress)
     by_workstream: dict[str, Progress] = field(default_factory=lambda: defaultdict(Progress))
     by_step: dict[int, Progress] = field(default_factory=lambda: defaultdict(Progress))
-    overdue: list[Task] = field(default_factory=list)
-    due_soon: list[Task] = field(default_factory=list)
+    overdue: list[TaskRow] = field(default_factory=list)
+    due_soon: list[TaskRow] = field(default_factory=list)
 
 
 def country_progress(
@@ -48,7 +48,7 @@ Countries = Collection[str] | None  # the countries a reader may see; None: ever
 
 def among(countries: Countries) -> tuple[Any, ...]:
     """A WHERE clause keeping the plans of `countries` (nothing to add when None)."""
-    return () if countries is None else (col(Plan.country_code).in_(sorted(countries)),)
+    return () if countries is None else (col(PlanRow.country_code).in_(sorted(countries)),)
 
 
 def portfolio_progress(
@@ -56,10 +56,10 @@ def portfolio_progress(
 ) -> dict[str, Progress]:
     """Progress of every country with a plan, grouped in the database (one row per country, status, due)."""
     rows = session.exec(
-        select(col(Plan.country_code), col(Task.status), col(Task.due), func.count())
-        .join(Task, col(Task.plan_id) == col(Plan.id))
+        select(col(PlanRow.country_code), col(TaskRow.status), col(TaskRow.due), func.count())
+        .join(TaskRow, col(TaskRow.plan_id) == col(PlanRow.id))
         .where(*among(countries))
-        .group_by(col(Plan.country_code), col(Task.status), col(Task.due))
+        .group_by(col(PlanRow.country_code), col(TaskRow.status), col(TaskRow.due))
     ).all()
     result: dict[str, Progress] = defaultdict(Progress)
     for code, status, due, count in rows:
@@ -73,12 +73,12 @@ def portfolio_breakdown(
     """Progress of all countries together, by workstream and by step (grouped in the database)."""
     by_workstream: dict[str, Progress] = defaultdict(Progress)
     by_step: dict[int, Progress] = defaultdict(Progress)
-    for key, bucket in ((Task.workstream, by_workstream), (Task.step, by_step)):
+    for key, bucket in ((TaskRow.workstream, by_workstream), (TaskRow.step, by_step)):
         rows = session.exec(
-            select(col(key), col(Task.status), col(Task.due), func.count())
-            .join(Plan, col(Task.plan_id) == col(Plan.id))
+            select(col(key), col(TaskRow.status), col(TaskRow.due), func.count())
+            .join(PlanRow, col(TaskRow.plan_id) == col(PlanRow.id))
             .where(*among(countries))
-            .group_by(col(key), col(Task.status), col(Task.due))
+            .group_by(col(key), col(TaskRow.status), col(TaskRow.due))
         ).all()
         for group, status, due, count in rows:
             bucket[group].add(status, due, today, count=count, soon_days=soon_days)  # type: ignore[index]
@@ -87,17 +87,20 @@ def portfolio_breakdown(
 
 def overdue_tasks(
     *, session: Session, today: dt.date, limit: int = 50, countries: Countries = None
-) -> tuple[list[tuple[str, Task]], int]:
+) -> tuple[list[tuple[str, TaskRow]], int]:
     """The most overdue open tasks of every country (at most `limit`), and how many there are in all."""
-    late = (col(Task.due) < today, col(Task.status).in_([s.value for s in OPEN]), *among(countries))
+    late = (col(TaskRow.due) < today, col(TaskRow.status).in_([s.value for s in OPEN]), *among(countries))
     total = session.exec(
-        select(func.count()).select_from(Task).join(Plan, col(Task.plan_id) == col(Plan.id)).where(*late)
+        select(func.count())
+        .select_from(TaskRow)
+        .join(PlanRow, col(TaskRow.plan_id) == col(PlanRow.id))
+        .where(*late)
     ).one()
     rows = session.exec(
-        select(Plan.country_code, Task)
-        .join(Task, col(Task.plan_id) == col(Plan.id))
+        select(PlanRow.country_code, TaskRow)
+        .join(TaskRow, col(TaskRow.plan_id) == col(PlanRow.id))
         .where(*late)
-        .order_by(col(Task.due), col(Plan.country_code), col(Task.key))
+        .order_by(col(TaskRow.due), col(PlanRow.country_code), col(TaskRow.key))
         .limit(limit)
     ).all()
     return [(code, task) for code, task in rows], total
@@ -109,17 +112,21 @@ def portfolio_grid(
     """Every country's progress per workstream and step: country → workstream → step → Progress."""
     rows = session.execute(
         sa_select(
-            col(Plan.country_code),
-            col(Task.workstream),
-            col(Task.step),
-            col(Task.status),
-            col(Task.due),
+            col(PlanRow.country_code),
+            col(TaskRow.workstream),
+            col(TaskRow.step),
+            col(TaskRow.status),
+            col(TaskRow.due),
             func.count(),
         )
-        .join(Task, col(Task.plan_id) == col(Plan.id))
+        .join(TaskRow, col(TaskRow.plan_id) == col(PlanRow.id))
         .where(*among(countries))
         .group_by(
-            col(Plan.country_code), col(Task.workstream), col(Task.step), col(Task.status), col(Task.due)
+            col(PlanRow.country_code),
+            col(TaskRow.workstream),
+            col(TaskRow.step),
+            col(TaskRow.status),
+            col(TaskRow.due),
         )
     ).all()
     grid: dict[str, dict[str, dict[int, Progress]]] = {}
@@ -140,8 +147,12 @@ def plans_progress(
 ) -> tuple[int, list[CountryProgress]]:
     """How many plans `who` may read, and a page of them (by country code) with their progress."""
     mine = among(who.readable())
-    total = session.exec(select(func.count()).select_from(Plan).where(*mine)).one()
+    total = session.exec(select(func.count()).select_from(PlanRow).where(*mine)).one()
     codes = session.exec(
-        select(Plan.country_code).where(*mine).order_by(col(Plan.country_code)).offset(offset).limit(limit)
+        select(PlanRow.country_code)
+        .where(*mine)
+        .order_by(col(PlanRow.country_code))
+        .offset(offset)
+        .limit(limit)
     ).all()
     return total, [country_progress(session=session, country=code, today=today) for code in codes]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
+from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.services.diagnosis import Report, workstream_choices
 from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
 from cer.services.tasks import guarded_update
@@ -24,9 +24,9 @@ from workstreams.status import TaskStatus, merge, task_reference
 DERIVED = ("title", "description", "depends_on", "tools", "provenance", "critical", "slack_days", "ongoing")
 
 
-def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRevision:
+def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRevisionRow:
     plan_id = get_plan(session=session, country=report.country.code).id
-    plan = session.exec(select(Plan).where(Plan.id == plan_id).with_for_update()).one()
+    plan = session.exec(select(PlanRow).where(PlanRow.id == plan_id).with_for_update()).one()
     diagnosis = store_diagnosis(session=session, report=report, answer_set=answer_set, by=by)
     # Tasks a workstream run added from its parameters are the run's, not the diagnosis's: a re-diagnosis
     # leaves them alone while their workstream stays selected, and drops the open ones when it is not.
@@ -44,7 +44,9 @@ def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, 
         task = task_row(plan.id or 0, planned[key])
         session.add(task)
         session.flush()
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field="created", comment="Added by re-diagnosis"))
+        session.add(
+            TaskEventRow(task_id=task.id or 0, by=by, field="created", comment="Added by re-diagnosis")
+        )
     changed = []
     for key in decision.reinstate + decision.keep:
         values = _derived(existing[key], task_values(plan.id or 0, planned[key]))
@@ -68,7 +70,7 @@ def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, 
         }
         _change(session, task, plan.country_code, by, values, "Dropped by re-diagnosis")
     _refresh_plan(session, plan, report, diagnosis.id or 0)
-    revision = PlanRevision(
+    revision = PlanRevisionRow(
         plan_id=plan.id or 0,
         diagnosis_id=diagnosis.id or 0,
         by=by,
@@ -84,11 +86,13 @@ def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, 
     return revision
 
 
-def _derived(task: Task, new: dict[str, Any]) -> dict[str, Any]:
+def _derived(task: TaskRow, new: dict[str, Any]) -> dict[str, Any]:
     return {name: new[name] for name in DERIVED if new[name] != getattr(task, name)}
 
 
-def _change(session: Session, task: Task, country: str, by: str, values: dict[str, Any], note: str) -> None:
+def _change(
+    session: Session, task: TaskRow, country: str, by: str, values: dict[str, Any], note: str
+) -> None:
     """A guarded update of one task and its event: a status change, or the derived facts before and after."""
     old = {name: getattr(task, name) for name in values}
     guarded_update(
@@ -99,7 +103,7 @@ def _change(session: Session, task: Task, country: str, by: str, values: dict[st
         ref=task_reference(country, task.key),
     )
     if "status" in values:
-        event = TaskEvent(
+        event = TaskEventRow(
             task_id=task.id or 0,
             by=by,
             field="status",
@@ -108,7 +112,7 @@ def _change(session: Session, task: Task, country: str, by: str, values: dict[st
             comment=values.get("status_reason") or note,
         )
     else:
-        event = TaskEvent(
+        event = TaskEventRow(
             task_id=task.id or 0,
             by=by,
             field="replanned",
@@ -123,7 +127,7 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
 
 
-def _refresh_plan(session: Session, plan: Plan, report: Report, diagnosis_id: int) -> None:
+def _refresh_plan(session: Session, plan: PlanRow, report: Report, diagnosis_id: int) -> None:
     session.flush()
     open_dues = [t.due for t in plan_tasks(session=session, plan=plan) if t.status != TaskStatus.dropped]
     plan.diagnosis_id = diagnosis_id

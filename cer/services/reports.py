@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Country, Plan, ProgressReport, Task, TaskEvent, utcnow
+from cer.db.tables import CountryRow, PlanRow, ProgressReportRow, TaskEventRow, TaskRow, utcnow
 from cer.services.progress import (
     Countries,
     CountryProgress,
@@ -23,8 +23,8 @@ from workstreams.status import Progress
 
 @dataclass(frozen=True)
 class Change:
-    task: Task
-    event: TaskEvent
+    task: TaskRow
+    event: TaskEventRow
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class CountryReport:
 @dataclass(frozen=True)
 class PortfolioChange:
     country: str
-    task: Task
-    event: TaskEvent
+    task: TaskRow
+    event: TaskEventRow
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class PortfolioReport:
     generated_at: dt.datetime
     by_workstream: dict[str, Progress]
     by_step: dict[int, Progress]
-    overdue: list[tuple[str, Task]]  # (country, task), most overdue first, at most OVERDUE_SHOWN
+    overdue: list[tuple[str, TaskRow]]  # (country, task), most overdue first, at most OVERDUE_SHOWN
     overdue_total: int
     since: dt.datetime | None
     changes: list[PortfolioChange]  # newest CHANGES_SHOWN since the previous portfolio report
@@ -73,17 +73,19 @@ def country_report(*, session: Session, country: str, today: dt.date) -> Country
     progress = country_progress(session=session, country=country, today=today)
     code = progress.country
     previous = session.exec(
-        select(ProgressReport)
-        .where(ProgressReport.country_code == code)
-        .order_by(col(ProgressReport.id).desc())
+        select(ProgressReportRow)
+        .where(ProgressReportRow.country_code == code)
+        .order_by(col(ProgressReportRow.id).desc())
     ).first()
     tasks = {t.id: t for t in progress.tasks}
-    query = select(TaskEvent).where(col(TaskEvent.task_id).in_(list(tasks))).order_by(col(TaskEvent.id))
+    query = (
+        select(TaskEventRow).where(col(TaskEventRow.task_id).in_(list(tasks))).order_by(col(TaskEventRow.id))
+    )
     if previous is not None:  # by event id, not by clock: an event committed late is not skipped
-        query = query.where(col(TaskEvent.id) > previous.last_event_id)
+        query = query.where(col(TaskEventRow.id) > previous.last_event_id)
     changes = [Change(tasks[e.task_id], e) for e in session.exec(query).all()]
     newest = max((c.event.id or 0 for c in changes), default=previous.last_event_id if previous else 0)
-    place = session.get(Country, code) or Country(code=code, name=code)
+    place = session.get(CountryRow, code) or CountryRow(code=code, name=code)
     region = " · ".join(filter(None, [place.region, place.subregion])) or None
     return CountryReport(
         progress, place.name, region, today, utcnow(), previous.at if previous else None, changes, newest
@@ -93,7 +95,7 @@ def country_report(*, session: Session, country: str, today: dt.date) -> Country
 def record_report(*, session: Session, report: CountryReport, by: str, fmt: str) -> None:
     """Note that a report was handed out: the next one lists only what changed after it."""
     session.add(
-        ProgressReport(
+        ProgressReportRow(
             country_code=report.progress.country,
             by=by,
             format=fmt,
@@ -107,29 +109,29 @@ def record_report(*, session: Session, report: CountryReport, by: str, fmt: str)
 def portfolio_report(*, session: Session, today: dt.date, only: Countries = None) -> PortfolioReport:
     """Every country's progress, or that of the countries `only` (what a reader may see)."""
     countries = portfolio_progress(session=session, today=today, countries=only)
-    places = session.exec(select(Country)).all()
+    places = session.exec(select(CountryRow)).all()
     by_workstream, by_step = portfolio_breakdown(session=session, today=today, countries=only)
     overdue, overdue_total = overdue_tasks(session=session, today=today, limit=OVERDUE_SHOWN, countries=only)
     previous = session.exec(
-        select(ProgressReport)
-        .where(col(ProgressReport.country_code).is_(None))
-        .order_by(col(ProgressReport.id).desc())
+        select(ProgressReportRow)
+        .where(col(ProgressReportRow.country_code).is_(None))
+        .order_by(col(ProgressReportRow.id).desc())
     ).first()
     after = previous.last_event_id if previous else 0
-    newer = (col(TaskEvent.id) > after, *among(only))
+    newer = (col(TaskEventRow.id) > after, *among(only))
     changes_total = session.exec(
         select(func.count())
-        .select_from(TaskEvent)
-        .join(Task, col(TaskEvent.task_id) == col(Task.id))
-        .join(Plan, col(Task.plan_id) == col(Plan.id))
+        .select_from(TaskEventRow)
+        .join(TaskRow, col(TaskEventRow.task_id) == col(TaskRow.id))
+        .join(PlanRow, col(TaskRow.plan_id) == col(PlanRow.id))
         .where(*newer)
     ).one()
     rows = session.exec(
-        select(Plan.country_code, Task, TaskEvent)
-        .join(Task, col(Task.plan_id) == col(Plan.id))
-        .join(TaskEvent, col(TaskEvent.task_id) == col(Task.id))
+        select(PlanRow.country_code, TaskRow, TaskEventRow)
+        .join(TaskRow, col(TaskRow.plan_id) == col(PlanRow.id))
+        .join(TaskEventRow, col(TaskEventRow.task_id) == col(TaskRow.id))
         .where(*newer)
-        .order_by(col(TaskEvent.id).desc())
+        .order_by(col(TaskEventRow.id).desc())
         .limit(CHANGES_SHOWN)
     ).all()
     changes = [PortfolioChange(code, task, event) for code, task, event in reversed(rows)]
@@ -154,7 +156,7 @@ def portfolio_report(*, session: Session, today: dt.date, only: Countries = None
 
 def record_portfolio_report(*, session: Session, report: PortfolioReport, by: str, fmt: str) -> None:
     session.add(
-        ProgressReport(
+        ProgressReportRow(
             country_code=None, by=by, format=fmt, at=report.generated_at, last_event_id=report.last_event_id
         )
     )

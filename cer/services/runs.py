@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from cer.content import Content
-from cer.db.tables import FlowRunLink
+from cer.db.tables import FlowRunLinkRow
 from cer.services.access import Action, Principal, require
 from cer.services.diagnosis import run
 from cer.services.plans import get_plan
@@ -175,7 +175,7 @@ class RunsOfCountry:
     Prefect's (state, step waited for) of each run shown, None when not asked or Prefect did not answer."""
 
     total: int
-    links: list[FlowRunLink]
+    links: list[FlowRunLinkRow]
     states: dict[str, tuple[str, int | None]] | None
 
 

@@ -13,7 +13,7 @@ import secrets
 
 from sqlmodel import Session, col, delete, select
 
-from cer.db.tables import User, WebSession, utcnow
+from cer.db.tables import UserRow, WebSessionRow, utcnow
 from cer.services import audit
 from cer.services.access import Principal, principal
 from cer.services.errors import Unauthenticated
@@ -31,9 +31,9 @@ def start_session(*, session: Session, who: Principal, hours: float) -> str:
     """A new sign-in for `who` (already authenticated): the cookie's token, which is not stored."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.exec(delete(WebSession).where(col(WebSession.expires_at) < now))
+    session.exec(delete(WebSessionRow).where(col(WebSessionRow.expires_at) < now))
     session.add(
-        WebSession(user_id=who.id, token_hash=_digest(token), expires_at=now + dt.timedelta(hours=hours))
+        WebSessionRow(user_id=who.id, token_hash=_digest(token), expires_at=now + dt.timedelta(hours=hours))
     )
     session.commit()
     return token
@@ -42,7 +42,7 @@ def start_session(*, session: Session, who: Principal, hours: float) -> str:
 def principal_for_session(*, session: Session, token: str, hours: float) -> Principal:
     """The signed-in user; the expiry moves on (at most every few minutes) while the session is used."""
     found = session.exec(
-        select(WebSession, User).join(User).where(WebSession.token_hash == _digest(token))
+        select(WebSessionRow, UserRow).join(UserRow).where(WebSessionRow.token_hash == _digest(token))
     ).first()
     if found is None:
         raise Unauthenticated("not signed in, or the sign-in has ended")
@@ -62,7 +62,7 @@ def principal_for_session(*, session: Session, token: str, hours: float) -> Prin
 
 def end_session(*, session: Session, token: str, actor: str, source: str = "") -> None:
     """Sign out: the session's row is deleted, so the cookie is worth nothing even if kept."""
-    deleted = session.exec(delete(WebSession).where(col(WebSession.token_hash) == _digest(token)))
+    deleted = session.exec(delete(WebSessionRow).where(col(WebSessionRow.token_hash) == _digest(token)))
     if deleted.rowcount:
         audit.record(session=session, actor=actor, action="logout", target=actor, source=source)
     session.commit()
@@ -70,4 +70,4 @@ def end_session(*, session: Session, token: str, actor: str, source: str = "") -
 
 def end_user_sessions(*, session: Session, user_id: int) -> None:
     """Every sign-in of a user ends (password changed, account disabled); the caller commits."""
-    session.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))
+    session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user_id))

@@ -14,25 +14,25 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from cer.db.tables import Plan, Task
+from cer.db.tables import PlanRow, TaskRow
 
 _TASKS = (
-    func.count(col(Task.id)),
-    func.max(col(Task.id)),
-    func.sum(col(Task.version)),
-    func.count(col(Task.opened_at)),
+    func.count(col(TaskRow.id)),
+    func.max(col(TaskRow.id)),
+    func.sum(col(TaskRow.version)),
+    func.count(col(TaskRow.opened_at)),
 )
-_PLAN = (col(Plan.id), col(Plan.diagnosis_id), col(Plan.coordinator))
+_PLAN = (col(PlanRow.id), col(PlanRow.diagnosis_id), col(PlanRow.coordinator))
 _PLAN_STAMP = (
     sa_select(*_PLAN, *_TASKS)
-    .outerjoin(Task, col(Task.plan_id) == col(Plan.id))
-    .where(col(Plan.country_code) == bindparam("country"))
+    .outerjoin(TaskRow, col(TaskRow.plan_id) == col(PlanRow.id))
+    .where(col(PlanRow.country_code) == bindparam("country"))
     .group_by(*_PLAN)
 )
 _ALL_STAMP = sa_select(
     *_TASKS,
-    sa_select(func.count(col(Plan.id))).scalar_subquery(),
-    sa_select(func.sum(col(Plan.diagnosis_id))).scalar_subquery(),
+    sa_select(func.count(col(PlanRow.id))).scalar_subquery(),
+    sa_select(func.sum(col(PlanRow.diagnosis_id))).scalar_subquery(),
 )
 
 

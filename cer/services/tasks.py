@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from cer.db.tables import Plan, PlanRevision, Task, TaskEvent, utcnow
+from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan
@@ -35,45 +35,45 @@ class TaskChange:
     comment: str | None = None
 
 
-def reference(*, session: Session, task: Task) -> str:
+def reference(*, session: Session, task: TaskRow) -> str:
     """The task's reference, e.g. 'MWI-B-4.1'."""
-    plan = session.get(Plan, task.plan_id)
+    plan = session.get(PlanRow, task.plan_id)
     return task_reference(plan.country_code if plan else "", task.key)
 
 
-def task_for(*, session: Session, ref: str, who: Principal, action: Action) -> tuple[Task, str]:
+def task_for(*, session: Session, ref: str, who: Principal, action: Action) -> tuple[TaskRow, str]:
     """The task (by reference or number) and its country, if `who` may do `action` there. For a reference
     the role is checked before looking: a country one has no role in answers Forbidden whether the task
     exists or not."""
     if not ref.strip().isdigit():
         require(who, action, parse_reference(ref)[0])
     task = get_task(session=session, ref=ref)
-    plan = session.get(Plan, task.plan_id)
+    plan = session.get(PlanRow, task.plan_id)
     country = plan.country_code if plan else ""
     require(who, action, country)
     return task, country
 
 
-def plan_task(*, session: Session, country: str, task_id: int, who: Principal) -> tuple[Plan, Task]:
+def plan_task(*, session: Session, country: str, task_id: int, who: Principal) -> tuple[PlanRow, TaskRow]:
     """The country's plan and one of its tasks by number, if `who` may read the plan (Forbidden before
     NotFound: not even whether it exists)."""
     require(who, Action.read_plan, country)
     plan = get_plan(session=session, country=country)
-    task = session.get(Task, task_id)
+    task = session.get(TaskRow, task_id)
     if task is None or task.plan_id != plan.id:
         raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
     return plan, task
 
 
-def get_task(*, session: Session, ref: str) -> Task:
+def get_task(*, session: Session, ref: str) -> TaskRow:
     """A task by its number or by '<country>-<workstream>-<action>', e.g. 'MWI-B-4.1'."""
     text = ref.strip()
     if text.isascii() and text.isdigit():  # "¹" is a digit to Python, not a number
-        task = session.get(Task, int(text)) if len(text) < 10 else None  # beyond any id a database holds
+        task = session.get(TaskRow, int(text)) if len(text) < 10 else None  # beyond any id a database holds
     else:
         country, key = parse_reference(text)
         task = session.exec(
-            select(Task).join(Plan).where(Plan.country_code == country, Task.key == key)
+            select(TaskRow).join(PlanRow).where(PlanRow.country_code == country, TaskRow.key == key)
         ).first()
     if task is None:
         raise NotFound("task", ref, ["a number, or a reference such as MWI-B-4.1 (see cer tasks list)"])
@@ -95,31 +95,31 @@ class TaskFilter:
         where: list[Any] = list(among(who.readable()))
         if self.country:
             require(who, Action.read_plan, self.country.strip())
-            where.append(col(Plan.country_code) == self.country.strip().upper())
+            where.append(col(PlanRow.country_code) == self.country.strip().upper())
         if self.workstream:
-            where.append(col(Task.workstream) == self.workstream.strip().upper())
+            where.append(col(TaskRow.workstream) == self.workstream.strip().upper())
         if self.step is not None:
-            where.append(col(Task.step) == self.step)
+            where.append(col(TaskRow.step) == self.step)
         if self.status is not None:
-            where.append(col(Task.status) == self.status.value)
+            where.append(col(TaskRow.status) == self.status.value)
         if self.overdue_on is not None:
-            where += [col(Task.due) < self.overdue_on, col(Task.status).in_([s.value for s in OPEN])]
+            where += [col(TaskRow.due) < self.overdue_on, col(TaskRow.status).in_([s.value for s in OPEN])]
         return where
 
 
 def find_tasks(
     *, session: Session, who: Principal, which: TaskFilter, offset: int = 0, limit: int | None = None
-) -> tuple[int, list[tuple[Task, str]]]:
+) -> tuple[int, list[tuple[TaskRow, str]]]:
     """How many tasks match, and a page of them with their country, by country, start date and key."""
     where = which.where(who)
     if which.country:
         get_plan(session=session, country=which.country)  # an unknown country or one without a plan: NotFound
-    total = session.exec(select(func.count()).select_from(Task).join(Plan).where(*where)).one()
+    total = session.exec(select(func.count()).select_from(TaskRow).join(PlanRow).where(*where)).one()
     rows = session.exec(
-        select(Task, Plan.country_code)
-        .join(Plan)
+        select(TaskRow, PlanRow.country_code)
+        .join(PlanRow)
         .where(*where)
-        .order_by(col(Plan.country_code), col(Task.start), col(Task.key))
+        .order_by(col(PlanRow.country_code), col(TaskRow.start), col(TaskRow.key))
         .offset(offset)
         .limit(limit)
     ).all()
@@ -134,7 +134,7 @@ def change_task(
     change: TaskChange,
     expected_version: int | None = None,
     country: str | None = None,
-) -> tuple[Task, str]:
+) -> tuple[TaskRow, str]:
     """Change a task, by number or reference, if `who` may change tasks in its country, on the version they
     saw (None: the current one); answers the task as it now is and its country. With `country`, a task of
     another country's plan is not found."""
@@ -150,7 +150,7 @@ def change_task(
     ), code
 
 
-def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> Task:
+def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> TaskRow:
     """Apply `change` to the task `ref` names (no access check: for the demo and the flows)."""
     task = get_task(session=session, ref=ref)
     return apply_change(
@@ -159,13 +159,13 @@ def update_task(*, session: Session, ref: str, expected_version: int, change: Ta
 
 
 def apply_change(
-    *, session: Session, task: Task, ref: str, expected_version: int, change: TaskChange, by: str
-) -> Task:
+    *, session: Session, task: TaskRow, ref: str, expected_version: int, change: TaskChange, by: str
+) -> TaskRow:
     """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
     check_text(by=by, lead=change.lead, reason=change.reason, comment=change.comment)
     check_text(**{f"contributor {i + 1}": name for i, name in enumerate(change.contributors or [])})
     # A shared lock on the plan: a re-diagnosis (which locks it for update) and this change do not interleave.
-    session.exec(select(Plan).where(Plan.id == task.plan_id).with_for_update(read=True)).one()
+    session.exec(select(PlanRow).where(PlanRow.id == task.plan_id).with_for_update(read=True)).one()
     touches_task = any(getattr(change, name) is not None for name in _FIELDS)
     if touches_task and task.version != expected_version:  # before checking the change against a newer task
         session.rollback()
@@ -175,7 +175,7 @@ def apply_change(
     if not diffs and not comment:
         raise InvalidRequest("nothing to change: give a status, lead, contributors, dates or a comment")
     if not diffs:  # a comment changes nothing on the task: no version to guard
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=comment))
+        session.add(TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=comment))
         session.commit()
         return task
     values = {name: new for name, (_, new) in diffs.items()}
@@ -185,7 +185,7 @@ def apply_change(
     guarded_update(session=session, task=task, expected_version=expected_version, values=values, ref=ref)
     for name, (old, new) in diffs.items():
         session.add(
-            TaskEvent(
+            TaskEventRow(
                 task_id=task.id or 0,
                 by=by,
                 field=name,
@@ -195,20 +195,22 @@ def apply_change(
             )
         )
     if change.comment and change.comment.strip():
-        session.add(TaskEvent(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip()))
+        session.add(
+            TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip())
+        )
     session.commit()
     session.refresh(task)
     return task
 
 
 def guarded_update(
-    *, session: Session, task: Task, expected_version: int, values: dict[str, Any], ref: str
+    *, session: Session, task: TaskRow, expected_version: int, values: dict[str, Any], ref: str
 ) -> None:
     """UPDATE … WHERE version = expected: refuse (and roll back) when someone changed the task meanwhile."""
     result = session.execute(
-        update(Task)
-        .where(col(Task.id) == task.id, col(Task.version) == expected_version)
-        .values(**values, version=Task.version + 1, updated_at=utcnow())
+        update(TaskRow)
+        .where(col(TaskRow.id) == task.id, col(TaskRow.version) == expected_version)
+        .values(**values, version=TaskRow.version + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
@@ -218,14 +220,14 @@ def guarded_update(
 _FIELDS = ("status", "reason", "lead", "contributors", "start", "due")  # what a TaskChange changes on a task
 
 
-def _conflict(ref: str, expected_version: int, current: Task) -> Conflict:
+def _conflict(ref: str, expected_version: int, current: TaskRow) -> Conflict:
     return Conflict(
         f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
         f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
     )
 
 
-def _diffs(task: Task, change: TaskChange) -> dict[str, tuple[Any, Any]]:
+def _diffs(task: TaskRow, change: TaskChange) -> dict[str, tuple[Any, Any]]:
     diffs: dict[str, tuple[Any, Any]] = {}
     if change.status is not None:
         check_transition(TaskStatus(task.status), change.status, change.reason)
@@ -246,37 +248,43 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def history_for(*, session: Session, who: Principal, ref: str) -> list[TaskEvent]:
+def history_for(*, session: Session, who: Principal, ref: str) -> list[TaskEventRow]:
     """Every change to a task, oldest first, if `who` may read its country's plan."""
     task_for(session=session, ref=ref, who=who, action=Action.read_plan)
     return task_history(session=session, ref=ref)
 
 
-def task_history(*, session: Session, ref: str) -> list[TaskEvent]:
+def task_history(*, session: Session, ref: str) -> list[TaskEventRow]:
     task = get_task(session=session, ref=ref)
     return list(
-        session.exec(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(col(TaskEvent.id))).all()
+        session.exec(
+            select(TaskEventRow).where(TaskEventRow.task_id == task.id).order_by(col(TaskEventRow.id))
+        ).all()
     )
 
 
 def plan_history(
-    *, session: Session, plan: Plan, offset: int = 0, limit: int = 100
-) -> tuple[list[tuple[TaskEvent, Task]], int]:
+    *, session: Session, plan: PlanRow, offset: int = 0, limit: int = 100
+) -> tuple[list[tuple[TaskEventRow, TaskRow]], int]:
     """A plan's task events, newest first (a page of them), and how many there are in all."""
-    where = (col(Task.plan_id) == plan.id,)
-    total = session.exec(select(func.count()).select_from(TaskEvent).join(Task).where(*where)).one()
+    where = (col(TaskRow.plan_id) == plan.id,)
+    total = session.exec(select(func.count()).select_from(TaskEventRow).join(TaskRow).where(*where)).one()
     rows = session.exec(
-        select(TaskEvent, Task)
-        .join(Task, col(Task.id) == col(TaskEvent.task_id))
+        select(TaskEventRow, TaskRow)
+        .join(TaskRow, col(TaskRow.id) == col(TaskEventRow.task_id))
         .where(*where)
-        .order_by(col(TaskEvent.id).desc())
+        .order_by(col(TaskEventRow.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()
     return [(e, t) for e, t in rows], total
 
 
-def plan_revisions(*, session: Session, plan: Plan) -> list[PlanRevision]:
+def plan_revisions(*, session: Session, plan: PlanRow) -> list[PlanRevisionRow]:
     """The re-diagnoses merged into a plan, newest first."""
-    query = select(PlanRevision).where(PlanRevision.plan_id == plan.id).order_by(col(PlanRevision.id).desc())
+    query = (
+        select(PlanRevisionRow)
+        .where(PlanRevisionRow.plan_id == plan.id)
+        .order_by(col(PlanRevisionRow.id).desc())
+    )
     return list(session.exec(query).all())

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cer.db.tables import ApiToken, Membership, User, utcnow
+from cer.db.tables import ApiTokenRow, MembershipRow, UserRow, utcnow
 from cer.services import audit
 from cer.services.access import EVERY_COUNTRY, Principal, Role, principal
 from cer.services.errors import Conflict, InvalidFields, Unauthenticated
@@ -104,22 +104,22 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)  # 20 characters, ~120 bits
 
 
-def get_user(*, session: Session, username: str) -> User:
-    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+def get_user(*, session: Session, username: str) -> UserRow:
+    user = session.exec(select(UserRow).where(UserRow.username == username.strip().lower())).first()
     if user is None:
-        names = session.exec(select(User.username).order_by(col(User.username))).all()
+        names = session.exec(select(UserRow.username).order_by(col(UserRow.username))).all()
         raise NotFound("user", username, names or ["(no users yet)"])
     return user
 
 
 def create_user(
     *, session: Session, username: str, name: str, password: str, email: str | None = None, by: str
-) -> User:
+) -> UserRow:
     new = _validated(NewUser, username=username.strip().lower(), name=name, email=email, password=password)
     assert isinstance(new, NewUser)
-    if session.exec(select(User.id).where(User.username == new.username)).first() is not None:
+    if session.exec(select(UserRow.id).where(UserRow.username == new.username)).first() is not None:
         raise Conflict(f"a user {new.username!r} exists already")
-    user = User(
+    user = UserRow(
         username=new.username,
         name=new.name,
         email=new.email,
@@ -160,7 +160,7 @@ def set_active(*, session: Session, username: str, active: bool, by: str) -> Non
     session.commit()
 
 
-def grant(*, session: Session, username: str, country: str, role: str, by: str) -> Membership:
+def grant(*, session: Session, username: str, country: str, role: str, by: str) -> MembershipRow:
     """Give `username` `role` in `country` ('*': every country), replacing the role they had there."""
     g = _validated(Grant, username=username.strip().lower(), country=country, role=role)
     assert isinstance(g, Grant)
@@ -168,10 +168,10 @@ def grant(*, session: Session, username: str, country: str, role: str, by: str) 
         raise InvalidFields.of("country", "admin is a role in every country: grant it with '*'")
     user = get_user(session=session, username=g.username)
     found = session.exec(
-        select(Membership).where(Membership.user_id == user.id, Membership.country_code == g.country)
+        select(MembershipRow).where(MembershipRow.user_id == user.id, MembershipRow.country_code == g.country)
     ).first()
     old = found.role if found else None
-    membership = found or Membership(
+    membership = found or MembershipRow(
         user_id=user.id or 0, country_code=g.country, role=g.role.name, granted_by=by
     )
     membership.role, membership.granted_by, membership.granted_at = g.role.name, by, utcnow()
@@ -190,7 +190,7 @@ def revoke(*, session: Session, username: str, country: str, by: str) -> None:
     user = get_user(session=session, username=username)
     code = country.strip().upper() if country.strip() != EVERY_COUNTRY else EVERY_COUNTRY
     found = session.exec(
-        select(Membership).where(Membership.user_id == user.id, Membership.country_code == code)
+        select(MembershipRow).where(MembershipRow.user_id == user.id, MembershipRow.country_code == code)
     ).first()
     if found is None:
         raise NotFound(f"role of {user.username} in", country, _scopes(session, user) or ["(none)"])
@@ -202,12 +202,14 @@ def revoke(*, session: Session, username: str, country: str, by: str) -> None:
     session.commit()
 
 
-def _scopes(session: Session, user: User) -> list[str]:
-    return list(session.exec(select(Membership.country_code).where(Membership.user_id == user.id)).all())
+def _scopes(session: Session, user: UserRow) -> list[str]:
+    return list(
+        session.exec(select(MembershipRow.country_code).where(MembershipRow.user_id == user.id)).all()
+    )
 
 
 @dataclass(frozen=True)
-class UserRow:
+class UserListing:
     username: str
     name: str
     email: str | None
@@ -219,16 +221,16 @@ class UserRow:
         return self.__dict__.copy()
 
 
-def list_users(*, session: Session) -> list[UserRow]:
-    users = session.exec(select(User).order_by(col(User.username))).all()
+def list_users(*, session: Session) -> list[UserListing]:
+    users = session.exec(select(UserRow).order_by(col(UserRow.username))).all()
     roles: dict[int, dict[str, str]] = {}
-    for m in session.exec(select(Membership).order_by(col(Membership.country_code))).all():
+    for m in session.exec(select(MembershipRow).order_by(col(MembershipRow.country_code))).all():
         roles.setdefault(m.user_id, {})[m.country_code] = m.role
     tokens: dict[int, int] = {}
-    for t in session.exec(select(ApiToken).where(col(ApiToken.revoked_at).is_(None))).all():
+    for t in session.exec(select(ApiTokenRow).where(col(ApiTokenRow.revoked_at).is_(None))).all():
         tokens[t.user_id] = tokens.get(t.user_id, 0) + 1
     return [
-        UserRow(u.username, u.name, u.email, u.active, roles.get(u.id or 0, {}), tokens.get(u.id or 0, 0))
+        UserListing(u.username, u.name, u.email, u.active, roles.get(u.id or 0, {}), tokens.get(u.id or 0, 0))
         for u in users
     ]
 
@@ -236,7 +238,7 @@ def list_users(*, session: Session) -> list[UserRow]:
 def ensure_first_admin(*, session: Session, by: str) -> str | None:
     """On a database without users: create `admin` with a generated password, an admin in every country,
     and return the password (to be shown once). Otherwise None."""
-    if session.exec(select(User.id).limit(1)).first() is not None:
+    if session.exec(select(UserRow.id).limit(1)).first() is not None:
         return None
     password = generate_password()
     try:
@@ -255,7 +257,7 @@ def authenticate(*, session: Session, username: str, password: str, source: str 
     from argon2.exceptions import InvalidHashError, VerificationError
 
     name = username.strip().lower()[:60]
-    found = None if _CONTROL.search(name) else session.exec(select(User).where(User.username == name))
+    found = None if _CONTROL.search(name) else session.exec(select(UserRow).where(UserRow.username == name))
     user = found.first() if found is not None else None  # (PostgreSQL refuses a NUL in a query)
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(_hasher().hash(generate_password()))
@@ -282,14 +284,14 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(*, session: Session, username: str, name: str, by: str) -> tuple[ApiToken, str]:
+def create_token(*, session: Session, username: str, name: str, by: str) -> tuple[ApiTokenRow, str]:
     """A new token for `username`: the row and the secret, which is never stored and shown only now."""
     user = get_user(session=session, username=username)
     label = name.strip()
     if not label or len(label) > 80 or _CONTROL.search(label):
         raise InvalidFields.of("name", "give the token a name of 1 to 80 characters, on one line")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id or 0, name=label, prefix=secret[:12], token_hash=_digest(secret))
+    token = ApiTokenRow(user_id=user.id or 0, name=label, prefix=secret[:12], token_hash=_digest(secret))
     session.add(token)
     audit.record(
         session=session,
@@ -304,23 +306,25 @@ def create_token(*, session: Session, username: str, name: str, by: str) -> tupl
     return token, secret
 
 
-def list_tokens(*, session: Session, username: str | None = None) -> list[tuple[ApiToken, str]]:
+def list_tokens(*, session: Session, username: str | None = None) -> list[tuple[ApiTokenRow, str]]:
     """Tokens (revoked ones too) with their owner's username, newest first."""
-    query = select(ApiToken, User.username).join(User).order_by(col(ApiToken.created_at).desc())
+    query = select(ApiTokenRow, UserRow.username).join(UserRow).order_by(col(ApiTokenRow.created_at).desc())
     if username:
-        query = query.where(User.username == username.strip().lower())
+        query = query.where(UserRow.username == username.strip().lower())
     return [(t, u) for t, u in session.exec(query).all()]
 
 
-def get_token(*, session: Session, token_id: int) -> tuple[ApiToken, str]:
-    found = session.exec(select(ApiToken, User.username).join(User).where(ApiToken.id == token_id)).first()
+def get_token(*, session: Session, token_id: int) -> tuple[ApiTokenRow, str]:
+    found = session.exec(
+        select(ApiTokenRow, UserRow.username).join(UserRow).where(ApiTokenRow.id == token_id)
+    ).first()
     if found is None:
-        ids = session.exec(select(ApiToken.id).order_by(col(ApiToken.id))).all()
+        ids = session.exec(select(ApiTokenRow.id).order_by(col(ApiTokenRow.id))).all()
         raise NotFound("token", token_id, ids or ["(no tokens)"])
     return found[0], found[1]
 
 
-def revoke_token(*, session: Session, token_id: int, by: str) -> ApiToken:
+def revoke_token(*, session: Session, token_id: int, by: str) -> ApiTokenRow:
     token, owner = get_token(session=session, token_id=token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
@@ -336,7 +340,7 @@ def user_for_token(*, session: Session, secret: str) -> Principal:
     if not secret.startswith(TOKEN_PREFIX):
         raise Unauthenticated("not a cer-toolkit API token")
     found = session.exec(
-        select(ApiToken, User).join(User).where(ApiToken.token_hash == _digest(secret))
+        select(ApiTokenRow, UserRow).join(UserRow).where(ApiTokenRow.token_hash == _digest(secret))
     ).first()
     if found is None or found[0].revoked_at is not None or not found[1].active:
         raise Unauthenticated("unknown or revoked API token")

@@ -16,7 +16,7 @@ from sqlalchemy import Table, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, utcnow
+from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskRow, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan
 from diagnostics.calendar import add_working_days, first_working_day
@@ -40,11 +40,11 @@ class Materialized:
     existing: list[str] = field(default_factory=list)  # template tasks an earlier run had added
 
 
-def plan_for(*, session: Session, params: WorkstreamRun) -> Plan:
+def plan_for(*, session: Session, params: WorkstreamRun) -> PlanRow:
     """The plan a run works on: `plan_id` if given (it must be the country's), else the country's plan."""
     if params.plan_id is None:
         return get_plan(session=session, country=params.country)
-    plan = session.get(Plan, params.plan_id)
+    plan = session.get(PlanRow, params.plan_id)
     if plan is None:
         raise NotFound("plan", params.plan_id, ["the plan number shown by cer tasks list"])
     if plan.country_code != params.country:
@@ -52,7 +52,7 @@ def plan_for(*, session: Session, params: WorkstreamRun) -> Plan:
     return plan
 
 
-def check_selected(plan: Plan, code: str) -> None:
+def check_selected(plan: PlanRow, code: str) -> None:
     """A workstream runs only where the plan selected it (an override in the diagnosis can include it)."""
     entry = next((w for w in plan.workstreams if w.code == code), None)
     if entry is None or not entry.selected:
@@ -114,18 +114,18 @@ def materialize(
     raise AssertionError("unreachable")
 
 
-def _tasks(session: Session, plan_id: int, code: str) -> dict[str, Task]:
-    rows = session.exec(select(Task).where(Task.plan_id == plan_id, Task.workstream == code)).all()
+def _tasks(session: Session, plan_id: int, code: str) -> dict[str, TaskRow]:
+    rows = session.exec(select(TaskRow).where(TaskRow.plan_id == plan_id, TaskRow.workstream == code)).all()
     return {t.key: t for t in rows}
 
 
 def _new_task(
-    plan: Plan,
+    plan: PlanRow,
     code: str,
     key: str,
     spec: TemplateTask,
     params: WorkstreamRun,
-    tasks: dict[str, Task],
+    tasks: dict[str, TaskRow],
     framework: Framework,
 ) -> dict[str, Any]:
     action = framework.action(spec.action)
@@ -161,7 +161,7 @@ def _new_task(
     }
 
 
-def _usual_lead(tasks: dict[str, Task], plan: Plan) -> str:
+def _usual_lead(tasks: dict[str, TaskRow], plan: PlanRow) -> str:
     leads = Counter(t.lead for t in tasks.values())
     return leads.most_common(1)[0][0] if leads else plan.coordinator or plan.created_by
 
@@ -169,12 +169,12 @@ def _usual_lead(tasks: dict[str, Task], plan: Plan) -> str:
 def open_step(*, session: Session, plan_id: int, code: str, step: int) -> int:
     """Mark a step's tasks open for work (once); returns how many were newly opened."""
     result = session.execute(
-        update(Task)
+        update(TaskRow)
         .where(
-            col(Task.plan_id) == plan_id,
-            col(Task.workstream) == code,
-            col(Task.step) == step,
-            col(Task.opened_at).is_(None),
+            col(TaskRow.plan_id) == plan_id,
+            col(TaskRow.workstream) == code,
+            col(TaskRow.step) == step,
+            col(TaskRow.opened_at).is_(None),
         )
         .values(opened_at=utcnow())
     )
@@ -184,7 +184,7 @@ def open_step(*, session: Session, plan_id: int, code: str, step: int) -> int:
 
 @dataclass(frozen=True)
 class SignOff:
-    row: StepSignOff
+    row: StepSignOffRow
     already: bool  # it had been signed off before: nothing was written
 
 
@@ -226,7 +226,7 @@ def sign_off(
             f"step {step} of {plan.country_code} {code} has {len(open_keys)} open task(s): {refs}; "
             "finish or drop them, or sign off with a note saying why the step is done anyway"
         )
-    row = StepSignOff(
+    row = StepSignOffRow(
         plan_id=plan.id or 0,
         workstream=code,
         step=step,
@@ -245,9 +245,9 @@ def sign_off(
     return SignOff(row, already=False)
 
 
-def signed_steps(*, session: Session, plan_id: int, code: str) -> dict[int, StepSignOff]:
+def signed_steps(*, session: Session, plan_id: int, code: str) -> dict[int, StepSignOffRow]:
     rows = session.exec(
-        select(StepSignOff).where(StepSignOff.plan_id == plan_id, StepSignOff.workstream == code)
+        select(StepSignOffRow).where(StepSignOffRow.plan_id == plan_id, StepSignOffRow.workstream == code)
     ).all()
     return {r.step: r for r in rows}
 
@@ -258,7 +258,7 @@ class StepState:
     tasks: int
     open: int
     opened: bool
-    signed_off: StepSignOff | None
+    signed_off: StepSignOffRow | None
 
 
 def steps_for(*, session: Session, who: Principal, country: str, code: str) -> list[StepState]:
@@ -297,16 +297,16 @@ def link_flow_run(
     workstream: str | None,
     parameters: dict[str, Any],
     by: str,
-) -> FlowRunLink:
+) -> FlowRunLinkRow:
     """Record that a Prefect flow run works on a plan (once per run id)."""
-    existing = session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).first()
+    existing = session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.flow_run_id == flow_run_id)).first()
     if existing is not None:
         if existing.plan_id is None and plan_id is not None:
             existing.plan_id = plan_id
             session.add(existing)
             session.commit()
         return existing
-    link = FlowRunLink(
+    link = FlowRunLinkRow(
         flow_run_id=flow_run_id,
         flow=flow,
         country_code=country,
@@ -320,21 +320,21 @@ def link_flow_run(
         session.commit()
     except IntegrityError:
         session.rollback()
-        return session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).one()
+        return session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.flow_run_id == flow_run_id)).one()
     session.refresh(link)
     return link
 
 
-def link_for(*, session: Session, flow_run_id: str) -> FlowRunLink | None:
-    return session.exec(select(FlowRunLink).where(FlowRunLink.flow_run_id == flow_run_id)).first()
+def link_for(*, session: Session, flow_run_id: str) -> FlowRunLinkRow | None:
+    return session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.flow_run_id == flow_run_id)).first()
 
 
-def flow_runs_of_plan(*, session: Session, plan_id: int) -> list[FlowRunLink]:
-    return list(session.exec(select(FlowRunLink).where(FlowRunLink.plan_id == plan_id)).all())
+def flow_runs_of_plan(*, session: Session, plan_id: int) -> list[FlowRunLinkRow]:
+    return list(session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.plan_id == plan_id)).all())
 
 
-def flow_runs(*, session: Session, country: str, workstream: str | None = None) -> list[FlowRunLink]:
-    query = select(FlowRunLink).where(FlowRunLink.country_code == country.strip().upper())
+def flow_runs(*, session: Session, country: str, workstream: str | None = None) -> list[FlowRunLinkRow]:
+    query = select(FlowRunLinkRow).where(FlowRunLinkRow.country_code == country.strip().upper())
     if workstream is not None:
-        query = query.where(FlowRunLink.workstream == workstream.strip().upper())
-    return list(session.exec(query.order_by(col(FlowRunLink.id))).all())
+        query = query.where(FlowRunLinkRow.workstream == workstream.strip().upper())
+    return list(session.exec(query.order_by(col(FlowRunLinkRow.id))).all())

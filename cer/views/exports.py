@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 
-from cer.db.tables import Plan, Task
+from cer.db.tables import PlanRow, TaskRow
 from workstreams.status import task_reference
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,7 +36,7 @@ COLUMNS = (
 )
 
 
-def _row(task: Task, country: str) -> list[object]:
+def _row(task: TaskRow, country: str) -> list[object]:
     values = {**task.model_dump(), "ref": task_reference(country, task.key)}
     row: list[object] = []
     for name in COLUMNS:
@@ -54,7 +54,7 @@ def cell_text(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def to_csv(plan: Plan, tasks: Sequence[Task]) -> str:
+def to_csv(plan: PlanRow, tasks: Sequence[TaskRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -62,7 +62,7 @@ def to_csv(plan: Plan, tasks: Sequence[Task]) -> str:
     return out.getvalue()
 
 
-def to_xlsx(plan: Plan, tasks: Sequence[Task], workstream_names: dict[str, str]) -> bytes:
+def to_xlsx(plan: PlanRow, tasks: Sequence[TaskRow], workstream_names: dict[str, str]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -87,7 +87,7 @@ def _literal(value: object) -> object:
     return _CONTROL.sub(" ", value) if isinstance(value, str) else value
 
 
-def to_ics(plan: Plan, tasks: Sequence[Task], now: dt.datetime) -> str:
+def to_ics(plan: PlanRow, tasks: Sequence[TaskRow], now: dt.datetime) -> str:
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     name = _text(f"CER plan {plan.country_code}")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cer-toolkit//plan//EN", "CALSCALE:GREGORIAN"]
@@ -135,7 +135,7 @@ def _fold(line: str, limit: int = 75) -> str:
 
 
 def plan_file(
-    fmt: str, plan: Plan, tasks: Sequence[Task], workstream_names: dict[str, str], now: dt.datetime
+    fmt: str, plan: PlanRow, tasks: Sequence[TaskRow], workstream_names: dict[str, str], now: dt.datetime
 ) -> bytes:
     """A plan as a file's bytes: 'csv', 'xlsx' (a sheet per workstream) or 'ics' (an event per due date)."""
     if fmt == "xlsx":

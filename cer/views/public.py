@@ -13,7 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from cer.db.records import ReasonRecord, WorkstreamChoice
-from cer.db.tables import FlowRunLink, PlanRevision, Task, TaskEvent
+from cer.db.tables import FlowRunLinkRow, PlanRevisionRow, TaskEventRow, TaskRow
 from cer.services.diagnosis import Report, reasons, workstream_choices
 from cer.services.planning import Adopted
 from cer.services.progress import CountryProgress
@@ -225,7 +225,7 @@ class TaskPublic(Public):
     updated_at: dt.datetime
 
     @classmethod
-    def of(cls, task: Task, country: str) -> TaskPublic:
+    def of(cls, task: TaskRow, country: str) -> TaskPublic:
         return cls.model_validate({"ref": task_reference(country, task.key), **task.model_dump()})
 
 
@@ -254,7 +254,7 @@ class RevisionPublic(Public):
     completed_not_needed: list[str] = Field(description="Done work the new answers no longer call for")
 
     @classmethod
-    def of(cls, revision: PlanRevision) -> RevisionPublic:
+    def of(cls, revision: PlanRevisionRow) -> RevisionPublic:
         return cls.model_validate(revision.model_dump())
 
 
@@ -283,7 +283,7 @@ class TaskEventPublic(Public):
     comment: str | None
 
     @classmethod
-    def of(cls, event: TaskEvent) -> TaskEventPublic:
+    def of(cls, event: TaskEventRow) -> TaskEventPublic:
         return cls.model_validate(event.model_dump())
 
 
@@ -307,7 +307,7 @@ class FlowRunPublic(Public):
     waiting_for_step: int | None
 
     @classmethod
-    def of(cls, link: FlowRunLink, states: dict[str, tuple[str, int | None]] | None) -> FlowRunPublic:
+    def of(cls, link: FlowRunLinkRow, states: dict[str, tuple[str, int | None]] | None) -> FlowRunPublic:
         state, waiting = (states or {}).get(link.flow_run_id, (None, None))
         return cls(
             flow_run_id=link.flow_run_id,

@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from cer.content import Content
-from cer.db.tables import ApiToken, User
+from cer.db.tables import ApiTokenRow, UserRow
 from cer.services.audit import Entry
 from cer.services.setup import Ready
 from cer.services.users import FIRST_ADMIN
 from cer.views.render import welcome
 
 
-def new_user_json(user: User, password: str | None) -> dict[str, Any]:
+def new_user_json(user: UserRow, password: str | None) -> dict[str, Any]:
     return {"username": user.username, "name": user.name, "email": user.email, "password": password}
 
 
-def new_user_text(user: User, password: str | None) -> str:
+def new_user_text(user: UserRow, password: str | None) -> str:
     shown = f"Password (shown once): {password}\n" if password else ""
     return (
         f"Created {user.username} ({user.name}).\n{shown}"
@@ -25,7 +25,7 @@ def new_user_text(user: User, password: str | None) -> str:
     )
 
 
-def token_rows(tokens: Sequence[tuple[ApiToken, str]]) -> list[dict[str, Any]]:
+def token_rows(tokens: Sequence[tuple[ApiTokenRow, str]]) -> list[dict[str, Any]]:
     """Each token with its owner, first characters, creation, last use and revocation (never the token)."""
     return [
         {

@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from cer.content import Content
-from cer.db.tables import Task
+from cer.db.tables import TaskRow
 from cer.services.reports import CountryReport, PortfolioReport
 from workstreams.status import task_reference
 
@@ -49,7 +49,7 @@ def render_country(report: CountryReport, content: Content, fmt: str) -> str:
     progress = report.progress
     fw = content.framework
 
-    def ref(task: Task) -> str:
+    def ref(task: TaskRow) -> str:
         return task_reference(progress.country, task.key)
 
     return (

@@ -111,14 +111,14 @@ def _clip(text: str, n: int) -> str:
 
 
 @dataclass(frozen=True)
-class ProgressRow:
+class ProgressBar:
     label: str
     href: str
     by_status: dict[str, int]
     overdue: int
 
 
-def progress_svg(rows: Sequence[ProgressRow], title: str) -> str:
+def progress_svg(rows: Sequence[ProgressBar], title: str) -> str:
     """Horizontal stacked bars, one per row: the share of tasks in each status, the overdue count after."""
     width, bar_w, label_w = 640, 400, 150
     height = 20 + 24 * len(rows) + 30

@@ -19,7 +19,7 @@ from typer.testing import Result
 from cer.content import Content
 from cer.db.migrate import upgrade
 from cer.db.session import engine_for
-from cer.db.tables import Plan, PlanRevision, Task, TaskEvent
+from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.runtime.config import Settings
 from cer.services import users
 from cer.services.plans import create_plan
@@ -39,7 +39,7 @@ def server(tmp_path: Path, content: Content) -> Iterator[tuple[str, dict[str, st
     with Session(engine_for(url)) as session:
         report, answer_set = make_report(content, "malawi")
         plan = create_plan(session=session, report=report, answer_set=answer_set, by="seed")
-        task = session.exec(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)).first()
+        task = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id).order_by(TaskRow.id)).first()
         assert task is not None
         ref = f"{plan.country_code}-{task.key}"
         for name, role in (("amina", "member"), ("vic", "viewer"), ("cora", "coordinator")):
@@ -85,7 +85,7 @@ def test_a_member_lists_and_updates_tasks_on_the_server_as_themselves(
     shown = amina("plan", "show", "MWI")
     assert shown.exit_code == 0 and shown.stdout.startswith("Plan for MWI:")
     with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
-        events = session.exec(select(TaskEvent)).all()
+        events = session.exec(select(TaskEventRow)).all()
     assert {(e.field, e.by) for e in events} == {("status", "amina"), ("comment", "amina")}
 
 
@@ -108,8 +108,8 @@ def test_the_servers_refusals_are_told_and_nothing_changes(
     gone = remote(cer, "http://127.0.0.1:9", tokens["vic"])("tasks", "list", "--country", "MWI")
     assert gone.exit_code == 2 and "cannot reach the server" in gone.stderr
     with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
-        assert session.exec(select(TaskEvent)).all() == []
-        assert session.exec(select(Plan)).one().country_code == "MWI"
+        assert session.exec(select(TaskEventRow)).all() == []
+        assert session.exec(select(PlanRow)).one().country_code == "MWI"
 
 
 def test_each_command_prints_the_same_from_the_database_and_from_the_server(
@@ -148,7 +148,7 @@ def test_a_coordinator_creates_and_rediagnoses_plans_on_the_server(
     started = cora("run", "change-process", "MWI", str(MALAWI))
     assert started.exit_code == 2 and "works on the database only" in started.stderr
     with Session(engine_for(f"sqlite:///{tmp_path / 'cer.db'}")) as session:
-        assert [r.by for r in session.exec(select(PlanRevision)).all()] == ["cora", "cora"]
+        assert [r.by for r in session.exec(select(PlanRevisionRow)).all()] == ["cora", "cora"]
 
 
 def test_a_redirect_is_refused_and_the_token_goes_nowhere_else(cer: Callable[..., Result]) -> None:

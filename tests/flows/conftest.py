@@ -17,7 +17,7 @@ from sqlmodel import Session
 from cer.content import Content
 from cer.db.engine import make_engine
 from cer.db.migrate import upgrade
-from cer.db.tables import Plan
+from cer.db.tables import PlanRow
 from cer.services.plans import create_plan
 from flows.local_server import OFFLINE, local_server
 from tests.factories import make_report
@@ -54,7 +54,7 @@ def session(app_db: str) -> Iterator[Session]:
 
 
 @pytest.fixture
-def malawi(session: Session, content: Content) -> Plan:
+def malawi(session: Session, content: Content) -> PlanRow:
     """Malawi's plan (every workstream selected), stored."""
     report, answers = make_report(content, "malawi")
     return create_plan(session=session, report=report, answer_set=answers, by="rco@mw")

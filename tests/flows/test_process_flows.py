@@ -12,7 +12,7 @@ from prefect.client.orchestration import get_client
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from cer.db.tables import FlowRunLink, Notification, Plan, ProgressReport, Task
+from cer.db.tables import FlowRunLinkRow, NotificationRow, PlanRow, ProgressReportRow, TaskRow
 from cer.services.plans import plan_tasks
 from diagnostics.answers import AnswerSet
 from flows.change_process import DEPLOYMENT, ChangeProcessRun, change_process
@@ -45,7 +45,7 @@ def test_the_change_process_plans_the_country_and_starts_its_workstreams_once(
         "F",
         "G",
     ]  # no D: security
-    plan = session.exec(select(Plan).where(Plan.country_code == "SOM")).one()
+    plan = session.exec(select(PlanRow).where(PlanRow.country_code == "SOM")).one()
     assert len(plan_tasks(session=session, plan=plan)) == 104
     started = result["started"]
     assert sorted(started) == ["A", "B", "C", "E", "F", "G"]
@@ -56,7 +56,7 @@ def test_the_change_process_plans_the_country_and_starts_its_workstreams_once(
             assert run.state.is_scheduled()  # waiting for a worker
             assert run.deployment_id is not None
             assert client.read_flow(run.flow_id).name == f"workstream-{code.lower()}"
-    links = session.exec(select(FlowRunLink).where(FlowRunLink.plan_id == plan.id)).all()
+    links = session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.plan_id == plan.id)).all()
     assert sorted(link.workstream or "-" for link in links) == ["-", "A", "B", "C", "E", "F", "G"]
     # again, with the same answers: the plan is merged, nothing new is started (the runs are still waiting)
     again = change_process(params)
@@ -65,7 +65,9 @@ def test_the_change_process_plans_the_country_and_starts_its_workstreams_once(
     )
     assert (
         session.exec(
-            select(func.count()).select_from(FlowRunLink).where(col(FlowRunLink.workstream).is_not(None))
+            select(func.count())
+            .select_from(FlowRunLinkRow)
+            .where(col(FlowRunLinkRow.workstream).is_not(None))
         ).one()
         == 6
     )
@@ -85,39 +87,41 @@ def test_the_change_process_refuses_bad_answers_before_it_runs() -> None:
 
 
 def test_monitor_plans_flags_exactly_the_overdue_tasks_of_a_plan_moved_into_the_past(
-    session: Session, malawi: Plan
+    session: Session, malawi: PlanRow
 ) -> None:
     moved = [t for t in plan_tasks(session=session, plan=malawi) if t.workstream in ("C", "E")]
     session.execute(
-        update(Task)
-        .where(col(Task.id).in_([t.id for t in moved]))
+        update(TaskRow)
+        .where(col(TaskRow.id).in_([t.id for t in moved]))
         .values(start=dt.date(2026, 12, 1), due=dt.date(2027, 1, 8))
     )
     session.commit()
     result = monitor_plans(today=dt.date(2027, 1, 15), soon_days=0, escalate_after_days=100_000)
     assert result["new"] == {"overdue": len(moved), "due_soon": 0, "escalation": 0}
-    flagged = session.exec(select(Notification.task_id).where(Notification.kind == "overdue")).all()
+    flagged = session.exec(select(NotificationRow.task_id).where(NotificationRow.kind == "overdue")).all()
     assert sorted(flagged) == sorted(t.id for t in moved)
     assert result["sent"] == 0  # no SMTP server configured: stored, not sent
     again = monitor_plans(today=dt.date(2027, 1, 15), soon_days=0, escalate_after_days=100_000)
     assert again["new"] == {"overdue": 0, "due_soon": 0, "escalation": 0}
-    assert session.exec(select(func.count()).select_from(Notification)).one() == len(moved)
+    assert session.exec(select(func.count()).select_from(NotificationRow)).one() == len(moved)
 
 
 def test_progress_report_stores_every_country_report_and_the_portfolio(
-    session: Session, malawi: Plan, tmp_path: Path
+    session: Session, malawi: PlanRow, tmp_path: Path
 ) -> None:
     written = progress_report(today=dt.date(2027, 3, 1), by="scheduler")
     folder = tmp_path / "var" / "reports" / "2027-03-01"
     assert sorted(Path(p).name for p in written) == ["MWI.html", "MWI.md", "portfolio.html", "portfolio.md"]
     assert all(Path(p).parent == folder for p in written)
     assert "Malawi" in (folder / "MWI.md").read_text(encoding="utf-8")
-    assert session.exec(select(func.count()).select_from(ProgressReport)).one() == 2  # MWI and the portfolio
+    assert (
+        session.exec(select(func.count()).select_from(ProgressReportRow)).one() == 2
+    )  # MWI and the portfolio
     assert malawi.id
 
 
 def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
-    session: Session, malawi: Plan, monkeypatch: pytest.MonkeyPatch
+    session: Session, malawi: PlanRow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
@@ -140,8 +144,8 @@ def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
         monkeypatch.setenv("CER_SMTP_FROM", "cer@mw.example")
         late = [t for t in plan_tasks(session=session, plan=malawi) if t.workstream == "F"]
         session.execute(
-            update(Task)
-            .where(col(Task.id).in_([t.id for t in late]))
+            update(TaskRow)
+            .where(col(TaskRow.id).in_([t.id for t in late]))
             .values(start=dt.date(2027, 1, 4), due=dt.date(2027, 1, 8))
         )
         session.commit()
@@ -158,7 +162,7 @@ def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
         )
         assert len(received) == len(late)  # nothing sent twice
         unsent = session.exec(
-            select(func.count()).select_from(Notification).where(col(Notification.sent_at).is_(None))
+            select(func.count()).select_from(NotificationRow).where(col(NotificationRow.sent_at).is_(None))
         )
         assert unsent.one() == 0
     finally:

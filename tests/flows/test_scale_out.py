@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 from cer.content import Content
 from cer.db.engine import make_engine
 from cer.db.migrate import upgrade
-from cer.db.tables import FlowRunLink, Task
+from cer.db.tables import FlowRunLinkRow, TaskRow
 from cer.services.plans import create_plan
 from cer.services.workflow import sign_off
 from flows.local_server import local_server
@@ -120,9 +120,9 @@ def test_two_workers_on_a_process_pool_share_the_runs_with_both_databases_on_pos
             assert all(n >= 1 for n in took) and sum(took) >= len(ids), took
             with Session(engine) as session:
                 made = session.exec(
-                    select(func.count()).select_from(Task).where(col(Task.template) != "")
+                    select(func.count()).select_from(TaskRow).where(col(TaskRow.template) != "")
                 ).one()
-                links = session.exec(select(func.count()).select_from(FlowRunLink)).one()
+                links = session.exec(select(func.count()).select_from(FlowRunLinkRow)).one()
             assert made == 2 * len(codes) and links == len(codes)  # stock-take + cost-benefit each, once
         finally:
             for worker in workers:

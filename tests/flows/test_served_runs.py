@@ -22,7 +22,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.flow_runs import resume_flow_run
 from sqlmodel import Session, select
 
-from cer.db.tables import Plan, StepSignOff, Task
+from cer.db.tables import PlanRow, StepSignOffRow, TaskRow
 from tests.flows.conftest import run_env
 
 CER = [str(Path(sys.executable).parent / "cer")]  # the installed command, as people run it
@@ -135,7 +135,7 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     run_id = started["flow_run_id"]
     _wait(lambda: _suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
     session.expire_all()
-    made = session.exec(select(Task.key).where(Task.template != "")).all()
+    made = session.exec(select(TaskRow.key).where(TaskRow.template != "")).all()
     assert sorted(made) == ["B-2.4/stocktake-ict", "B-4.1/cost-benefit-ict"]
 
     # Step 1 signed off from the command line: the run goes on and waits for step 2, whose tasks it opened.
@@ -143,21 +143,21 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     assert signed["resumed_runs"] == [run_id] and not signed["already_signed"]
     _wait(lambda: _suspended_at(run_id, "sign-off-2-0"), 90, "the run to wait for step 2", worker_log)
     session.expire_all()
-    step2 = session.exec(select(Task).where(Task.workstream == "B", Task.step == 2)).all()
+    step2 = session.exec(select(TaskRow).where(TaskRow.workstream == "B", TaskRow.step == 2)).all()
     assert step2 and all(t.opened_at is not None for t in step2)
 
     # Step 2 through the run's own form (Prefect's UI does this): open tasks and no note is refused...
     resume_flow_run(UUID(run_id), run_input={"signed_by": "bob"})
     _wait(lambda: _suspended_at(run_id, "sign-off-2-1"), 90, "the run to ask again for step 2", worker_log)
     session.expire_all()
-    assert session.exec(select(StepSignOff).where(StepSignOff.step == 2)).first() is None
+    assert session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).first() is None
     # ... and with a note it is recorded, with the run that took it.
     resume_flow_run(
         UUID(run_id), run_input={"signed_by": "bob", "note": "stock-take done in the OMT retreat"}
     )
     _wait(lambda: _suspended_at(run_id, "sign-off-3-0"), 90, "the run to wait for step 3", worker_log)
     session.expire_all()
-    two = session.exec(select(StepSignOff).where(StepSignOff.step == 2)).one()
+    two = session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).one()
     assert (two.signed_by, two.flow_run_id) == ("bob", run_id)
     assert sorted(two.open_tasks) == ["B-2.4", "B-2.4/stocktake-ict"]
 
@@ -173,18 +173,18 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     )
     session.expire_all()
     signed_steps = session.exec(
-        select(StepSignOff.step, StepSignOff.signed_by).order_by(StepSignOff.step)
+        select(StepSignOffRow.step, StepSignOffRow.signed_by).order_by(StepSignOffRow.step)
     ).all()
     assert [tuple(r) for r in signed_steps] == [(1, "alice"), (2, "bob"), (3, "carol")]
     # Nothing was created twice by the four executions of the run.
-    keys = session.exec(select(Task.key).where(Task.workstream == "B")).all()
+    keys = session.exec(select(TaskRow.key).where(TaskRow.workstream == "B")).all()
     assert len(keys) == len(set(keys))
     runs = json.loads(cer("runs", "MWI", "--json").stdout)
     assert [(r["flow"], r["state"], r["waiting_for_step"]) for r in runs] == [("workstream-b", "PAUSED", 4)]
 
 
 @pytest.mark.usefixtures("prefect_api")
-def test_bad_parameters_are_refused_by_cer_run_before_any_run_is_created(malawi: Plan) -> None:
+def test_bad_parameters_are_refused_by_cer_run_before_any_run_is_created(malawi: PlanRow) -> None:
     before = _count_runs()
     done = cer(
         "run",

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from cer.content import Content
-from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task
+from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskRow
 from cer.services.plans import plan_tasks
 from cer.services.workflow import sign_off
 from flows.workstream import WORKSTREAM_FLOWS
@@ -78,14 +78,14 @@ def _sign_off_g(session: Session, content: Content, steps: Iterable[int], note: 
         )
 
 
-def _template_keys(session: Session, plan: Plan, code: str) -> list[str]:
+def _template_keys(session: Session, plan: PlanRow, code: str) -> list[str]:
     session.expire_all()
     return [t.key for t in plan_tasks(session=session, plan=plan) if t.workstream == code and t.template]
 
 
 @pytest.mark.parametrize("code", list(CASES))
 def test_every_workstream_flow_creates_the_tasks_its_parameters_imply(
-    code: str, session: Session, malawi: Plan
+    code: str, session: Session, malawi: PlanRow
 ) -> None:
     values, expected = CASES[code]
     state = WORKSTREAM_FLOWS[code](_params(code, **values), return_state=True)
@@ -102,7 +102,7 @@ def test_every_workstream_flow_creates_the_tasks_its_parameters_imply(
         opened
         or not any(t.step == 1 for t in plan_tasks(session=session, plan=malawi) if t.workstream == code)
     )
-    link = session.exec(select(FlowRunLink).where(FlowRunLink.workstream == code)).one()
+    link = session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.workstream == code)).one()
     assert (link.plan_id, link.flow, link.country_code) == (malawi.id, f"workstream-{code.lower()}", "MWI")
     assert link.parameters | values == link.parameters  # the run's parameters are kept with the link
     with get_client(sync_client=True) as client:  # and the run is on the Prefect server, named for people
@@ -114,19 +114,19 @@ def test_every_workstream_flow_creates_the_tasks_its_parameters_imply(
 def test_running_a_workstream_flow_twice_yields_the_same_tasks(session: Session) -> None:
     params = _params("B", service_lines=["hr", "banking"])
     first = WORKSTREAM_FLOWS["B"](params)
-    tasks_after_first = session.exec(select(func.count()).select_from(Task)).one()
+    tasks_after_first = session.exec(select(func.count()).select_from(TaskRow)).one()
     second = WORKSTREAM_FLOWS["B"](params)
     assert (
         len(first["created"]) == 4
         and second["created"] == []
         and sorted(second["existing"]) == sorted(first["created"])
     )
-    assert session.exec(select(func.count()).select_from(Task)).one() == tasks_after_first
-    assert len(session.exec(select(FlowRunLink)).all()) == 2  # two runs, each linked once
+    assert session.exec(select(func.count()).select_from(TaskRow)).one() == tasks_after_first
+    assert len(session.exec(select(FlowRunLinkRow)).all()) == 2  # two runs, each linked once
 
 
 def test_a_failure_mid_materialization_then_a_retry_leaves_no_duplicates(
-    session: Session, malawi: Plan
+    session: Session, malawi: PlanRow
 ) -> None:
     # A database trigger refuses the third new row: the first two were already inserted in the transaction.
     session.execute(
@@ -151,7 +151,7 @@ def test_a_failure_mid_materialization_then_a_retry_leaves_no_duplicates(
 
 
 def test_a_run_goes_through_the_steps_already_signed_off_and_stops_at_the_next(
-    session: Session, malawi: Plan, content: Content
+    session: Session, malawi: PlanRow, content: Content
 ) -> None:
     _sign_off_g(session, content, (1, 2), "agreed")
     result = WORKSTREAM_FLOWS["G"](_params("G"))
@@ -167,7 +167,7 @@ def test_a_run_goes_through_the_steps_already_signed_off_and_stops_at_the_next(
     _sign_off_g(session, content, range(3, 7), "done")
     finished = WORKSTREAM_FLOWS["G"](_params("G"))
     assert finished["signed_off"] == [1, 2, 3, 4, 5, 6] and finished["waiting_for_step"] is None
-    assert session.exec(select(func.count()).select_from(StepSignOff)).one() == 6
+    assert session.exec(select(func.count()).select_from(StepSignOffRow)).one() == 6
 
 
 @pytest.mark.usefixtures("malawi")
@@ -177,7 +177,7 @@ def test_bad_parameters_are_refused_before_any_run_starts(session: Session) -> N
     with pytest.raises(ValidationError) as caught:
         _params("B", service_lines=["procurement", "catering"], unknown=1)
     assert {".".join(map(str, e["loc"])) for e in caught.value.errors()} == {"service_lines.1", "unknown"}
-    assert session.exec(select(func.count()).select_from(FlowRunLink)).one() == 0
+    assert session.exec(select(func.count()).select_from(FlowRunLinkRow)).one() == 0
     # A plan that does not select the workstream fails the run at its first task, clearly, creating nothing.
     session.execute(text("UPDATE plan SET workstreams = '[]'"))
     session.commit()
@@ -185,4 +185,6 @@ def test_bad_parameters_are_refused_before_any_run_starts(session: Session) -> N
     assert state.is_failed() and "not selected" in str(state.message) + repr(
         state.result(raise_on_failure=False)
     )
-    assert session.exec(select(func.count()).select_from(Task).where(col(Task.template) != "")).one() == 0
+    assert (
+        session.exec(select(func.count()).select_from(TaskRow).where(col(TaskRow.template) != "")).one() == 0
+    )

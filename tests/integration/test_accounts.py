@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from cer.db.tables import ApiToken, AuditEvent, Membership, User
+from cer.db.tables import ApiTokenRow, AuditEventRow, MembershipRow, UserRow
 from cer.services import users
 from cer.services.access import Action, Role, require
 from cer.services.audit import trail
@@ -20,8 +20,8 @@ PASSWORD = "correct horse battery"
 
 def everything_written(session: Session) -> str:
     """Every row of the account tables and the audit trail, as text: where a secret must never be."""
-    rows = [*session.exec(select(User)).all(), *session.exec(select(ApiToken)).all()]
-    rows += [*session.exec(select(AuditEvent)).all(), *session.exec(select(Membership)).all()]
+    rows = [*session.exec(select(UserRow)).all(), *session.exec(select(ApiTokenRow)).all()]
+    rows += [*session.exec(select(AuditEventRow)).all(), *session.exec(select(MembershipRow)).all()]
     return json.dumps([r.model_dump(mode="json") for r in rows])
 
 
@@ -37,7 +37,7 @@ def test_a_user_signs_in_with_their_password_and_nothing_keeps_it(session: Sessi
     users.set_active(session=session, username="amina", active=False, by="t")
     with pytest.raises(Unauthenticated):  # the right password of a disabled account
         users.authenticate(session=session, username="amina", password=PASSWORD)
-    events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+    events = session.exec(select(AuditEventRow).order_by(AuditEventRow.id)).all()
     assert [(e.action, e.detail.get("reason")) for e in events] == [
         ("user_created", None), ("login", None), ("login_failed", "wrong password"),
         ("login_failed", "unknown user"), ("user_disabled", None), ("login_failed", "inactive"),
@@ -52,7 +52,7 @@ def test_bad_accounts_are_refused_field_by_field_and_nothing_is_written(session:
     fields = {e["field"] for e in refused.value.errors}
     assert fields == {"username", "name", "password", "email"}
     assert "short" not in str(refused.value)  # the input itself is never echoed
-    assert session.exec(select(User)).all() == [] and session.exec(select(AuditEvent)).all() == []
+    assert session.exec(select(UserRow)).all() == [] and session.exec(select(AuditEventRow)).all() == []
     users.create_user(session=session, username="bo", name="Bo", password=PASSWORD, by="t")
     with pytest.raises(Conflict, match="exists already"):
         users.create_user(session=session, username="BO", name="Bo again", password=PASSWORD, by="t")

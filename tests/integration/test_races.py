@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from cer.content import Content
-from cer.db.tables import PlanRevision
+from cer.db.tables import PlanRevisionRow
 from cer.services.errors import Conflict
 from cer.services.plans import create_plan
 from cer.services.rediagnosis import rediagnose_plan
@@ -79,7 +79,7 @@ def test_a_reopening_racing_a_rediagnosis_leaves_no_open_task_in_an_unselected_w
             reopened_at = max(
                 e.at for e in task_history(session=s, ref="MWI-D-2.4") if e.new == "in_progress"
             )
-            revision_at = max(r.at for r in s.exec(select(PlanRevision)).all())
+            revision_at = max(r.at for r in s.exec(select(PlanRevisionRow)).all())
         # Either order is a valid history: reopened first and then dropped by the re-diagnosis, or reopened
         # after it (a person's later decision). Lost is: reopened during the merge and left open by it.
         assert [t.key for t in premises if TaskStatus(t.status) in OPEN and t.key != "D-2.4"] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from cer.content import Content
-from cer.db.tables import PlanRevision
+from cer.db.tables import PlanRevisionRow
 from cer.services.plans import create_plan, get_plan
 from cer.services.rediagnosis import rediagnose_plan
 from cer.services.tasks import TaskChange, get_task, task_history, update_task
@@ -61,7 +61,7 @@ def test_tasks_needed_again_come_back_and_new_ones_are_added(session: Session, c
     assert "A-1.1" in revision.added  # step 1 was done; the new answer says 1.1 is not
     now = {t.key: t for t in list_tasks(session=session, country="MWI")}
     assert set(revision.added) <= set(now) and now["A-1.1"].status == "not_started"
-    revisions = session.exec(select(PlanRevision).order_by(PlanRevision.id)).all()
+    revisions = session.exec(select(PlanRevisionRow).order_by(PlanRevisionRow.id)).all()
     assert len(revisions) == 2 and revisions[-1].id == revision.id
     assert get_plan(session=session, country="MWI").diagnosis_id == revision.diagnosis_id
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, func, select
 
 from cer.content import Content
-from cer.db.tables import Notification, Plan, StepSignOff, Task, TaskEvent
+from cer.db.tables import NotificationRow, PlanRow, StepSignOffRow, TaskEventRow, TaskRow
 from cer.services.monitoring import MonitorSettings, monitor_plans
 from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.rediagnosis import rediagnose_plan
@@ -25,7 +25,7 @@ from workstreams.parameters import run_parameters
 from workstreams.status import TaskStatus
 
 
-def _plan(session: Session, content: Content, example: str = "malawi") -> Plan:
+def _plan(session: Session, content: Content, example: str = "malawi") -> PlanRow:
     report, answers = make_report(content, example)
     return create_plan(session=session, report=report, answer_set=answers, by="rco@mw")
 
@@ -44,7 +44,7 @@ def _materialize(
     return done.created, done.existing
 
 
-def _keys(session: Session, plan: Plan, code: str) -> list[str]:
+def _keys(session: Session, plan: PlanRow, code: str) -> list[str]:
     return sorted(t.key for t in plan_tasks(session=session, plan=plan) if t.workstream == code)
 
 
@@ -87,7 +87,7 @@ def test_service_lines_become_one_stock_take_and_one_cost_benefit_task_each(
     assert ict.start == base.start and ict.depends_on == base.depends_on
     assert ict.due > ict.start and ict.due.weekday() < 5
     assert ict.provenance[0] == "service_lines includes ICT"
-    event = session.exec(select(TaskEvent).where(TaskEvent.task_id == ict.id)).one()
+    event = session.exec(select(TaskEventRow).where(TaskEventRow.task_id == ict.id)).one()
     assert (event.field, event.by) == ("created", "coordinator")
 
 
@@ -95,14 +95,14 @@ def test_running_the_same_workstream_again_adds_only_what_is_new(session: Sessio
     plan = _plan(session, content)
     _materialize(session, content, "B", service_lines=["procurement"])
     advance(session, "MWI-B-2.4/stocktake-procurement", TaskStatus.in_progress)
-    count = session.exec(select(func.count()).select_from(Task)).one()
+    count = session.exec(select(func.count()).select_from(TaskRow)).one()
     created, existing = _materialize(session, content, "B", service_lines=["procurement"])
     assert created == [] and existing == ["B-2.4/stocktake-procurement", "B-4.1/cost-benefit-procurement"]
-    assert session.exec(select(func.count()).select_from(Task)).one() == count
+    assert session.exec(select(func.count()).select_from(TaskRow)).one() == count
     created, _ = _materialize(session, content, "B", service_lines=["procurement", "travel"])
     assert created == ["B-2.4/stocktake-travel", "B-4.1/cost-benefit-travel"]
     # the task worked on kept its work
-    kept = session.exec(select(Task).where(Task.key == "B-2.4/stocktake-procurement")).one()
+    kept = session.exec(select(TaskRow).where(TaskRow.key == "B-2.4/stocktake-procurement")).one()
     assert kept.status == "in_progress" and kept.plan_id == plan.id
 
 
@@ -119,7 +119,7 @@ def test_each_workstream_takes_its_own_parameters(session: Session, content: Con
         "D-2.4/security-assessment",
         "D-3.1/appraise-lease",
     ]
-    d = session.exec(select(Task).where(Task.key == "D-3.1/appraise-lease")).one()
+    d = session.exec(select(TaskRow).where(TaskRow.key == "D-3.1/appraise-lease")).one()
     assert "UNFPA" in d.contributors and "(UNFPA)" in d.description
     assert _materialize(session, content, "C", communications_group_exists=True, audiences=["media"])[0] == [
         "C-8.3/messages-media"
@@ -130,9 +130,9 @@ def test_each_workstream_takes_its_own_parameters(session: Session, content: Con
     ]
     e = _materialize(session, content, "E", funding_target_usd=2_500_000, funding_sources=["ifis"])[0]
     assert e == ["E-3.3/target", "E-6.1/approach-ifis"]
-    target = session.exec(select(Task).where(Task.key == "E-3.3/target")).one()
+    target = session.exec(select(TaskRow).where(TaskRow.key == "E-3.3/target")).one()
     assert target.title == "Joint resource mobilization strategy for US$ 2,500,000"
-    reporting = session.exec(select(Task).where(Task.key == "F-9.2/reporting-quarterly")).one()
+    reporting = session.exec(select(TaskRow).where(TaskRow.key == "F-9.2/reporting-quarterly")).one()
     assert reporting.ongoing and reporting.step == 9
 
 
@@ -148,7 +148,7 @@ def test_a_workstream_the_plan_did_not_select_cannot_run(session: Session, conte
             templates=content.templates["D"],
             framework=content.framework,
         )
-    assert session.exec(select(func.count()).select_from(Task).where(Task.workstream == "D")).one() == 0
+    assert session.exec(select(func.count()).select_from(TaskRow).where(TaskRow.workstream == "D")).one() == 0
 
 
 def test_a_failure_in_the_middle_of_materializing_leaves_nothing_and_a_retry_finishes(
@@ -209,7 +209,7 @@ def test_steps_are_signed_off_in_order_and_open_tasks_need_a_reason(
         sign_off(session=session, country="SOM", code="B", step=2, by="rc", note=None, framework=fw)
     with pytest.raises(InvalidRequest, match=r"step 1 of SOM B has 7 open task\(s\): SOM-B-1.1, .*note"):
         sign_off(session=session, country="SOM", code="B", step=1, by="rc", note=None, framework=fw)
-    assert session.exec(select(func.count()).select_from(StepSignOff)).one() == 0
+    assert session.exec(select(func.count()).select_from(StepSignOffRow)).one() == 0
     done = sign_off(
         session=session, country="SOM", code="B", step=1, by="rc", note="agreed at the retreat", framework=fw
     )
@@ -252,8 +252,8 @@ def test_monitoring_flags_exactly_the_overdue_tasks_once(session: Session, conte
     moved = [t for t in tasks if t.workstream == "C"]
     # Move C's tasks into the past; one of them is finished and must not be flagged.
     session.execute(
-        update(Task)
-        .where(col(Task.id).in_([t.id for t in moved]))
+        update(TaskRow)
+        .where(col(TaskRow.id).in_([t.id for t in moved]))
         .values(start=dt.date(2026, 12, 21), due=dt.date(2027, 1, 4))
     )
     session.commit()
@@ -266,7 +266,8 @@ def test_monitoring_flags_exactly_the_overdue_tasks_once(session: Session, conte
     assert {n.kind for n in new} == {"overdue"}
     first = new[0]
     assert (
-        first.recipient == session.get(Task, first.task_id).lead and "overdue by 11 day(s)" in first.subject
+        first.recipient == session.get(TaskRow, first.task_id).lead
+        and "overdue by 11 day(s)" in first.subject
     )
     # run again the same day, or the next: nothing new
     assert monitor_plans(session=session, today=today, settings=no_escalation) == []
@@ -278,8 +279,8 @@ def test_overdue_tasks_left_unchanged_are_escalated_to_the_coordinator_once(
 ) -> None:
     plan = _plan(session, content)
     session.execute(
-        update(Task)
-        .where(col(Task.plan_id) == plan.id)
+        update(TaskRow)
+        .where(col(TaskRow.plan_id) == plan.id)
         .values(updated_at=dt.datetime(2027, 2, 1, tzinfo=dt.UTC))
     )
     session.commit()
@@ -287,8 +288,8 @@ def test_overdue_tasks_left_unchanged_are_escalated_to_the_coordinator_once(
     touched = next(t for t in plan_tasks(session=session, plan=plan) if t.due < day)
     advance(session, f"MWI-{touched.key}", TaskStatus.in_progress)  # changed lately: not escalated
     session.execute(
-        update(Task)
-        .where(col(Task.id) == touched.id)
+        update(TaskRow)
+        .where(col(TaskRow.id) == touched.id)
         .values(updated_at=dt.datetime(2027, 2, 25, tzinfo=dt.UTC))
     )
     session.commit()
@@ -310,7 +311,7 @@ def test_tasks_due_soon_get_a_reminder(session: Session, content: Content) -> No
     )
     assert sorted(n.task_id for n in new) == sorted(t.id for t in due)
     assert {n.kind for n in new} == {"due_soon"}
-    assert session.exec(select(func.count()).select_from(Notification)).one() == len(due)
+    assert session.exec(select(func.count()).select_from(NotificationRow)).one() == len(due)
 
 
 def test_a_rediagnosis_leaves_the_tasks_of_a_run_alone(session: Session, content: Content) -> None:

@@ -21,15 +21,15 @@ from sqlmodel import select
 
 from cer.content import Content
 from cer.db.tables import (
-    AuditEvent,
-    Diagnosis,
-    DiagnosisDraft,
-    FlowRunLink,
-    Plan,
-    PlanRevision,
-    StepSignOff,
-    Task,
-    TaskEvent,
+    AuditEventRow,
+    DiagnosisDraftRow,
+    DiagnosisRow,
+    FlowRunLinkRow,
+    PlanRevisionRow,
+    PlanRow,
+    StepSignOffRow,
+    TaskEventRow,
+    TaskRow,
 )
 from cer.services import users
 from cer.services.drafts import save_draft
@@ -77,8 +77,8 @@ def _world(first: TestClient, clients: dict[str, TestClient], content: Content) 
         for role in ROLES[1:]:
             tokens[role] = users.create_token(session=session, username=role, name="matrix", by="t")[1]
         for code in ("MWI", "SOM"):
-            plan = session.exec(select(Plan).where(Plan.country_code == code)).one()
-            row = session.exec(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)).first()
+            plan = session.exec(select(PlanRow).where(PlanRow.country_code == code)).one()
+            row = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id).order_by(TaskRow.id)).first()
             assert row is not None and row.id is not None
             task[code], ref[code], diagnosis[code] = row.id, f"{code}-{row.key}", plan.diagnosis_id
             made = save_draft(
@@ -163,12 +163,21 @@ def test_the_matrix_covers_every_route_that_changes_something() -> None:
 
 def snapshot(client: TestClient) -> str:
     """Everything a change could touch, as text."""
-    tables = (Task, TaskEvent, Plan, PlanRevision, Diagnosis, DiagnosisDraft, StepSignOff, FlowRunLink)
+    tables = (
+        TaskRow,
+        TaskEventRow,
+        PlanRow,
+        PlanRevisionRow,
+        DiagnosisRow,
+        DiagnosisDraftRow,
+        StepSignOffRow,
+        FlowRunLinkRow,
+    )
     with db_session(client) as session:
         rows = [r.model_dump(mode="json") for table in tables for r in session.exec(select(table)).all()]
         rows += [
             e.model_dump(mode="json", exclude={"at"})
-            for e in session.exec(select(AuditEvent)).all()
+            for e in session.exec(select(AuditEventRow)).all()
             if e.action not in ("login", "logout")
         ]
     return json.dumps(rows, sort_keys=True, default=str)

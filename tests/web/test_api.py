@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from cer.content import Content
-from cer.db.tables import Diagnosis, FlowRunLink, Task
+from cer.db.tables import DiagnosisRow, FlowRunLinkRow, TaskRow
 from tests.factories import make_answers
 from tests.web.conftest import db_session, seed_plan
 
@@ -51,7 +51,7 @@ def test_questionnaire_then_diagnosis_then_plan(any_site: TestClient, content: C
     fields = {e["field"] for e in bad.json()["errors"]}
     assert {"resident_agencies", "government_request"} <= fields
     with db_session(site) as session:
-        assert session.exec(select(Diagnosis)).first() is None
+        assert session.exec(select(DiagnosisRow)).first() is None
     made = site.post("/api/diagnoses", json=answer_set(content))
     assert made.status_code == 201
     body = made.json()
@@ -119,8 +119,8 @@ def test_flow_runs_and_sign_offs_refuse_bad_input_naming_each_field(
         "parameters.colour",
     }
     with db_session(site) as session:
-        assert session.exec(select(FlowRunLink)).first() is None
-        assert session.exec(select(Task)).first() is not None
+        assert session.exec(select(FlowRunLinkRow)).first() is None
+        assert session.exec(select(TaskRow)).first() is not None
     assert site.get("/api/flow-runs", params={"country": code}).json() == {
         "total": 0,
         "page": 1,
@@ -159,7 +159,7 @@ def test_overrides_sent_to_the_api_need_a_coordinator_and_are_signed_by_them(
     made = coordinator.post("/api/diagnoses", json=body)
     assert made.status_code == 201
     with db_session(coordinator) as session:
-        row = session.exec(select(Diagnosis)).one()
+        row = session.exec(select(DiagnosisRow)).one()
     assert [o["by"] for o in row.overrides] == ["co"]
 
 
@@ -172,7 +172,7 @@ def test_the_openapi_document_describes_every_answer(site: TestClient) -> None:
         for method, operation in operations.items():
             ok = next(v for k, v in operation["responses"].items() if k.startswith("2"))
             schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
-            if path not in ("/api/tools/{tool_id}", "/api/questionnaire") and "$ref" not in str(schema):
+            if path != "/api/questionnaire" and "$ref" not in str(schema):
                 vague.append(f"{method.upper()} {path}: {schema}")
     assert vague == []
     shapes = document["components"]["schemas"]
@@ -185,7 +185,7 @@ def test_a_country_s_flow_runs_come_newest_first_as_the_api_says(site: TestClien
     with db_session(site) as session:
         for n in range(3):
             session.add(
-                FlowRunLink(flow_run_id=f"run-{n}", country_code=code, flow="workstream-b", started_by="t")
+                FlowRunLinkRow(flow_run_id=f"run-{n}", country_code=code, flow="workstream-b", started_by="t")
             )
         session.commit()
     runs = site.get("/api/flow-runs", params={"country": code, "per_page": 2}).json()

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from cer.content import Content
-from cer.db.tables import Diagnosis, DiagnosisDraft, Plan, Task
+from cer.db.tables import DiagnosisDraftRow, DiagnosisRow, PlanRow, TaskRow
 from tests.factories import make_answers
 from tests.web.conftest import csrf_of, db_session, signed_in
 
@@ -77,11 +77,11 @@ def test_a_draft_keeps_every_answer_even_a_wrong_one_and_shows_its_error(site: T
     assert error and "Enter a whole number" in error.group(1)
     assert 'aria-describedby="e-resident_agencies' in page
     assert re.search(r'name="uncg_exists" value="yes"[^>]*\schecked', page)
-    assert count(site, DiagnosisDraft) == 1 and count(site, Diagnosis) == 0
+    assert count(site, DiagnosisDraftRow) == 1 and count(site, DiagnosisRow) == 0
     # Saving again updates the same draft.
     again = site.post(saved.headers["location"].split("?")[0], data={**data, "resident_agencies": "9"})
     assert again.status_code == 200 and 'value="9"' in again.text
-    assert count(site, DiagnosisDraft) == 1
+    assert count(site, DiagnosisDraftRow) == 1
 
 
 def test_diagnosing_incomplete_answers_names_each_problem_next_to_its_field(
@@ -99,7 +99,7 @@ def test_diagnosing_incomplete_answers_names_each_problem_next_to_its_field(
     link = re.search(r'<a href="#resident_agencies">([^<:]+):', summary.group(0))
     assert link and link.group(1) == html.escape(question.label.get("en"))  # its label, not its id
     assert "saved as a draft" in page.text
-    assert count(site, Diagnosis) == 0 and count(site, DiagnosisDraft) == 1
+    assert count(site, DiagnosisRow) == 0 and count(site, DiagnosisDraftRow) == 1
 
 
 def test_diagnose_then_see_reasons_override_and_create_the_plan(site: TestClient, content: Content) -> None:
@@ -120,7 +120,7 @@ def test_diagnose_then_see_reasons_override_and_create_the_plan(site: TestClient
         url, data={"target": "workstream", "id": "D", "decision": "exclude", "justification": "no"}
     )
     assert short.status_code == 422 and 'id="e-o-justification"' in short.text
-    assert count(site, Diagnosis) == 1
+    assert count(site, DiagnosisRow) == 1
     why = "Common premises wait for the new government compound."
     overridden = site.post(
         url,
@@ -136,8 +136,8 @@ def test_diagnose_then_see_reasons_override_and_create_the_plan(site: TestClient
     made = site.post(overridden.headers["location"] + "/plan", data={"start": "2027-01-15"})
     assert made.status_code == 200 and "MWI" in str(made.url) and "created=true" in str(made.url)
     with db_session(site) as session:
-        plan = session.exec(select(Plan)).one()
-        tasks = session.exec(select(Task).where(Task.plan_id == plan.id)).all()
+        plan = session.exec(select(PlanRow)).one()
+        tasks = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id)).all()
     assert plan.start.isoformat() >= "2027-01-15" and plan.created_by == "tester"
     assert tasks and all(t.workstream != "D" for t in tasks)
     assert all(f"/countries/MWI/tasks/{t.id}" in made.text for t in tasks)
@@ -158,7 +158,7 @@ def test_unknown_drafts_and_diagnoses_are_404_pages(site: TestClient) -> None:
         page = site.get(url)
         assert page.status_code == 404 and '<main id="main">' in page.text
     assert site.post("/diagnose/drafts/nope", data={"action": "save"}).status_code == 404
-    assert count(site, DiagnosisDraft) == 0
+    assert count(site, DiagnosisDraftRow) == 0
 
 
 def test_saving_answers_for_a_country_without_a_role_there_is_refused_and_keeps_every_answer(
@@ -169,11 +169,11 @@ def test_saving_answers_for_a_country_without_a_role_there_is_refused_and_keeps_
     assert refused.status_code == 403
     assert "needs the member role there" in refused.text and 'aria-describedby="e-country"' in refused.text
     assert 'value="12"' in refused.text  # nothing typed is lost
-    assert count(site, DiagnosisDraft) == 0
+    assert count(site, DiagnosisDraftRow) == 0
     assert (
         site.post("/diagnose", data=form(content) | {"country": "SOM", "action": "save"}).status_code == 200
     )
-    assert count(site, DiagnosisDraft) == 1
+    assert count(site, DiagnosisDraftRow) == 1
 
 
 def test_a_draft_is_changed_only_by_its_countrys_members_and_anonymous_answers_are_kept(
@@ -196,5 +196,5 @@ def test_a_draft_is_changed_only_by_its_countrys_members_and_anonymous_answers_a
     for country in ("", "MWI", "nowhere"):  # but may not change it, whatever country is posted
         assert viewer.post(url, data={"country": country, "action": "save"}).status_code == 403
     with db_session(member) as session:
-        draft = session.exec(select(DiagnosisDraft)).one()
+        draft = session.exec(select(DiagnosisDraftRow)).one()
     assert draft.country_code == "MWI" and draft.updated_by == "mia"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from cer.content import Content
-from cer.db.tables import FlowRunLink, Plan
+from cer.db.tables import FlowRunLinkRow, PlanRow
 from cer.services import users
 from tests.web.conftest import db_session, seed_plan, signed_in
 from tests.web.test_plan_pages import tasks_of
@@ -31,10 +31,10 @@ class Prefect:
 def test_the_flows_page_asks_prefect_about_the_newest_runs_first(site: TestClient, content: Content) -> None:
     code = seed_plan(site, content)
     with db_session(site) as session:
-        workstream = session.exec(select(Plan)).one().selected[0]
+        workstream = session.exec(select(PlanRow)).one().selected[0]
         for n in range(60):
             session.add(
-                FlowRunLink(
+                FlowRunLinkRow(
                     flow_run_id=f"run-{n:02}", flow="w", country_code=code, plan_id=None,
                     workstream=workstream, parameters={}, started_by="t",
                 )

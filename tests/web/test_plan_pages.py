@@ -13,17 +13,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from cer.content import Content
-from cer.db.tables import FlowRunLink, Plan, StepSignOff, Task, TaskEvent
+from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskEventRow, TaskRow
 from cer.services.workflow import open_step
 from tests.web.conftest import db_session, seed_plan
 
 HX = {"HX-Request": "true"}
 
 
-def tasks_of(client: TestClient, country: str) -> list[Task]:
+def tasks_of(client: TestClient, country: str) -> list[TaskRow]:
     with db_session(client) as session:
-        plan = session.exec(select(Plan).where(Plan.country_code == country)).one()
-        return list(session.exec(select(Task).where(Task.plan_id == plan.id).order_by(Task.id)).all())
+        plan = session.exec(select(PlanRow).where(PlanRow.country_code == country)).one()
+        return list(
+            session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id).order_by(TaskRow.id)).all()
+        )
 
 
 def test_the_plan_lists_every_task_by_step_with_owner_dates_and_status(
@@ -72,8 +74,8 @@ def test_inline_status_change_with_htmx_then_a_stale_change_is_refused_and_shown
     assert "changed since version 1" in stale.text and "waiting for the MoU" in stale.text
     assert 'name="version" value="2"' in stale.text  # the form now carries the current version
     with db_session(site) as session:
-        now = session.get(Task, task.id)
-        events = session.exec(select(TaskEvent).where(TaskEvent.task_id == task.id)).all()
+        now = session.get(TaskRow, task.id)
+        events = session.exec(select(TaskEventRow).where(TaskEventRow.task_id == task.id)).all()
     assert now is not None and now.status == "in_progress" and now.version == 2
     assert [(e.field, e.by) for e in events] == [("status", "tester")] and events[
         0
@@ -135,7 +137,7 @@ def test_flow_forms_are_typed_and_refuse_bad_parameters_before_any_run(
     code = seed_plan(site, content)
     page = site.get(f"/countries/{code}/flows").text
     with db_session(site) as session:
-        plan = session.exec(select(Plan)).one()
+        plan = session.exec(select(PlanRow)).one()
     selected = plan.selected
     for ws in selected:
         assert f'action="/countries/{code}/flows/{ws}"' in page
@@ -149,14 +151,14 @@ def test_flow_forms_are_typed_and_refuse_bad_parameters_before_any_run(
     assert 'id="e-p-E-funding_sources"' in bad.text
     assert 'value="-5"' in bad.text  # what was typed is still there
     with db_session(site) as session:
-        assert session.exec(select(FlowRunLink)).first() is None
+        assert session.exec(select(FlowRunLinkRow)).first() is None
 
 
 @pytest.mark.usefixtures("no_prefect")
 def test_signing_off_a_step_with_open_tasks_needs_a_note(site: TestClient, content: Content) -> None:
     code = seed_plan(site, content, "somalia")  # Somalia's plan has step 1 work in workstream A
     with db_session(site) as session:
-        plan = session.exec(select(Plan)).one()
+        plan = session.exec(select(PlanRow)).one()
         assert open_step(session=session, plan_id=plan.id or 0, code="A", step=1) > 0
         session.commit()
     page = site.get(f"/countries/{code}/flows").text
@@ -172,7 +174,7 @@ def test_signing_off_a_step_with_open_tasks_needs_a_note(site: TestClient, conte
     after = site.get(signed.headers["location"]).text
     assert "signed off by tester" in after and "resumes when monitor-plans next runs" in after
     with db_session(site) as session:
-        row = session.exec(select(StepSignOff)).one()
+        row = session.exec(select(StepSignOffRow)).one()
     assert row.signed_by == "tester" and row.open_tasks
 
 
@@ -212,4 +214,4 @@ def test_starting_a_flow_without_a_prefect_server_says_so_and_keeps_the_form(
     assert page.status_code == 422 and "no Prefect server answers" in page.text
     assert 'value="250000"' in page.text
     with db_session(site) as session:
-        assert session.exec(select(FlowRunLink)).first() is None
+        assert session.exec(select(FlowRunLinkRow)).first() is None

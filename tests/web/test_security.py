@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from cer.content import Content
-from cer.db.tables import AuditEvent, Country, Plan, Task, TaskEvent, User, WebSession
+from cer.db.tables import AuditEventRow, CountryRow, PlanRow, TaskEventRow, TaskRow, UserRow, WebSessionRow
 from cer.runtime.config import get_settings
 from cer.services import users
 from cer.web.identities import IDENTITIES
@@ -52,7 +52,7 @@ def test_signing_in_sets_a_server_side_session_that_logout_and_expiry_end(
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie  # http on loopback
     token = client.cookies["cer_session"]
     with db_session(client) as session:  # only a digest is kept
-        assert session.exec(select(WebSession)).one().token_hash != token
+        assert session.exec(select(WebSessionRow)).one().token_hash != token
     assert client.get("/countries").status_code == 200
     client.post("/logout", data={"csrf_token": csrf_of(client, "/account")})
     assert client.get("/countries", follow_redirects=False).status_code == 303
@@ -61,14 +61,14 @@ def test_signing_in_sets_a_server_side_session_that_logout_and_expiry_end(
     client.cookies.clear()
     sign_in(client, "amina")
     with db_session(client) as session:
-        row = session.exec(select(WebSession)).one()
+        row = session.exec(select(WebSessionRow)).one()
         row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         session.add(row)
         session.commit()
     assert client.get("/countries", follow_redirects=False).status_code == 303
     with db_session(client) as session:
-        assert session.exec(select(WebSession)).all() == []  # an expired session is removed
-        actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
+        assert session.exec(select(WebSessionRow)).all() == []  # an expired session is removed
+        actions = [e.action for e in session.exec(select(AuditEventRow).order_by(AuditEventRow.id)).all()]
     assert actions[-4:] == ["login_failed", "login", "logout", "login"]
     assert PASSWORD not in caplog.text and token not in caplog.text  # nothing secret is logged
 
@@ -124,7 +124,7 @@ def test_sign_in_is_limited_after_repeated_failures(tmp_path: Path) -> None:
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 60
     assert "Too many failed sign-ins" in blocked.text
     with db_session(client) as session:
-        failures = session.exec(select(AuditEvent).where(AuditEvent.action == "login_failed")).all()
+        failures = session.exec(select(AuditEventRow).where(AuditEventRow.action == "login_failed")).all()
     assert len(failures) == 6  # the refused attempts never reached the password check
 
 
@@ -141,8 +141,8 @@ def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
 ) -> None:
     code = seed_plan(site, content)
     with db_session(site) as session:
-        plan = session.exec(select(Plan)).one()
-        task = session.exec(select(Task).where(Task.plan_id == plan.id)).first()
+        plan = session.exec(select(PlanRow)).one()
+        task = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id)).first()
         assert task is not None
     values = {"code": code, "task_id": task.id, "workstream": "E", "draft_id": "x", "token_id": 1}
     values |= {"diagnosis_id": plan.diagnosis_id}
@@ -159,7 +159,7 @@ def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
         assert site.post(url, data=form, headers={"X-CSRF-Token": "nope"}).status_code == 403
         assert site.post(url, data=form | {"csrf_token": "é"}).status_code == 403  # refused, not a 500
     with db_session(site) as session:
-        assert session.exec(select(TaskEvent)).all() == []
+        assert session.exec(select(TaskEventRow)).all() == []
     accepted = site.post(
         f"/countries/{code}/tasks/{task.id}", data=form | {"csrf_token": csrf_of(site, "/account")}
     )
@@ -195,7 +195,7 @@ def test_the_api_answers_401_without_a_valid_token_and_acts_as_its_owner(
     add_user(site, "dana", "member", code)
     with db_session(site) as session:
         token_row, token = users.create_token(session=session, username="dana", name="laptop", by="t")
-        ref = f"{code}-{session.exec(select(Task)).first().key}"  # type: ignore[union-attr]
+        ref = f"{code}-{session.exec(select(TaskRow)).first().key}"  # type: ignore[union-attr]
     outsider = {"Authorization": f"Bearer {token}"}
     for elsewhere in (
         "SOM-A-1.1",
@@ -224,16 +224,16 @@ def test_hostile_text_is_shown_escaped_in_pages_reports_and_exports(
 ) -> None:
     code = seed_plan(site, content)
     with db_session(site) as session:
-        task = session.exec(select(Task)).first()
+        task = session.exec(select(TaskRow)).first()
         assert task is not None
         task.title = HOSTILE
         task.lead = '=HYPERLINK("http://x")'
         session.add(task)
-        country = session.get(Country, code)
+        country = session.get(CountryRow, code)
         assert country is not None
         country.name = HOSTILE
         session.add(country)
-        user = session.exec(select(User).where(User.username == "tester")).one()
+        user = session.exec(select(UserRow).where(UserRow.username == "tester")).one()
         user.name = HOSTILE
         session.add(user)
         session.commit()
@@ -273,7 +273,7 @@ def test_a_token_made_on_the_account_page_is_shown_once_and_only_its_owner_or_an
     IDENTITIES.forget()
     assert site.get("/api/tasks", headers={"Authorization": f"Bearer {secret.group(1)}"}).status_code == 401
     with db_session(site) as session:
-        events = session.exec(select(AuditEvent)).all()
+        events = session.exec(select(AuditEventRow)).all()
     assert [e.action for e in events].count("token_created") == 1
     assert [e.action for e in events].count("token_revoked") == 1
     assert secret.group(1) not in str([e.model_dump() for e in events])

@@ -12,6 +12,7 @@ from cer.views.public import Page, ToolBrief
 from cer.views.render_diagnosis import questionnaire_json
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
 from cer.web.deps import Tools, content, language
+from tools_catalog.models import Tool
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -29,10 +30,10 @@ def api_tools(
     return page_of([browse.tool_brief(t) for t in shown], len(found), page, per_page)
 
 
-@router.get("/tools/{tool_id}")
-def api_tool(request: Request, tool_id: str) -> dict[str, Any]:
+@router.get("/tools/{tool_id}", response_model=Tool)
+def api_tool(request: Request, tool_id: str) -> Tool:
     """A tool with everything the catalogue says of it."""
-    return content(request).catalogue.tool(tool_id).model_dump(mode="json")
+    return content(request).catalogue.tool(tool_id)
 
 
 @router.get("/questionnaire")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from cer.services import portfolio as portfolios
-from cer.web.charts import ProgressRow, progress_svg
+from cer.web.charts import ProgressBar, progress_svg
 from cer.web.deps import DB, CurrentUser, Today, content
 from cer.web.templating import render, tr
 
@@ -26,7 +26,7 @@ def countries(request: Request, session: DB, who: CurrentUser, today: Today) -> 
 def _chart(request: Request, found: portfolios.Portfolio) -> str:
     """Each country's tasks by status, as one bar a country (nothing without a country)."""
     rows = [
-        ProgressRow(found.names.get(code, code), f"/countries/{code}", p.by_status, p.overdue)
+        ProgressBar(found.names.get(code, code), f"/countries/{code}", p.by_status, p.overdue)
         for code, p in found.countries.items()
     ]
     return progress_svg(rows, tr(request, "Share of tasks by status, per country")) if rows else ""
