@@ -1,6 +1,8 @@
 """The plan builder: from a diagnosis, a country and a start date, a dated plan of tasks with owners.
 
-One task per (selected workstream, needed action). Sequential steps 1–6 run in order within a workstream;
+One task per needed action done in each workstream (keyed '<workstream>-<action>', e.g. 'B-5.1'), and one
+task per shared action, done once for the whole change (keyed by the action, e.g. '1.1'), serving every
+selected workstream that needs it. Sequential steps 1–6 run in order within a workstream;
 actions of steps 7–9 run alongside, anchored where the toolkit puts them (7.1 at Step 1, 7.2 at Step 3, …):
 they start with their anchor step's tasks and the next step waits for them. Actions done "at each step" are
 ongoing tasks that span the workstream's plan. Dates fall on working days; the critical path and each task's
@@ -12,21 +14,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from diagnostics.calendar import add_working_days, first_working_day
+from diagnostics.calendar import MONDAY_TO_FRIDAY, WorkingCalendar
 from diagnostics.questionnaire import Questionnaire
 from diagnostics.rules import Effect, PlanningFile
 from diagnostics.selection import ActionDecision, Diagnosis
 from workstreams.framework import Framework
-from workstreams.models import Action, StepKind
+from workstreams.models import Action, Scope, StepKind
 
 
 @dataclass(slots=True)
 class PlannedTask:
     id: str
-    workstream: str
+    workstream: str  # the first of `workstreams`: where the task sorts
     step: int
     action: str
     title: str
@@ -43,6 +45,7 @@ class PlannedTask:
     tools: list[str]
     provenance: list[str]
     anchor: int  # the sequential step this task is scheduled with
+    workstreams: list[str] = field(default_factory=list)  # every workstream it serves, in order
     offset_days: int = 0  # early start, in working days from the plan's start
 
 
@@ -50,6 +53,7 @@ class PlannedTask:
 PUBLIC_FIELDS = (
     "id",
     "workstream",
+    "workstreams",
     "step",
     "action",
     "title",
@@ -79,7 +83,11 @@ class Plan:
     end: dt.date
     questionnaire_version: str
     tasks: list[PlannedTask]
-    requested_start: dt.date | None = None  # when it differs from `start` (a weekend day)
+    requested_start: dt.date | None = None  # when it differs from `start` (a day off)
+    calendar: WorkingCalendar = MONDAY_TO_FRIDAY  # the working days its dates fall on
+    finish_by: dt.date | None = None  # the target it was planned backward from
+    shortfall_days: int = 0  # working days the work needs beyond `finish_by` (then it is planned forward)
+    chain: tuple[str, ...] = ()  # the chain of tasks that decides the plan's length, first to last
 
     @property
     def critical_path(self) -> list[str]:
@@ -94,30 +102,95 @@ def build_plan(
     questionnaire: Questionnaire,
     country: str,
     start: dt.date,
+    calendar: WorkingCalendar = MONDAY_TO_FRIDAY,
+    finish_by: dt.date | None = None,
 ) -> Plan:
-    requested, start = start, first_working_day(start)
+    """The plan, forward from `start`; with `finish_by`, backward from it: every task as late as the tasks
+    after it allow, unless the work does not fit between `start` and `finish_by` (then forward, with the
+    shortfall in working days and the chain of tasks that decides it)."""
+    requested, start = start, calendar.first_working_day(start)
     tools = _tools_by_pair(diagnosis)
     selected = {w.code: w for w in diagnosis.workstreams}
     people = _People(planning, questionnaire, diagnosis.answers.values)
     tasks = []
-    order = {a.id: i for i, a in enumerate(framework.actions)}  # step order
-    for decision in sorted(diagnosis.needed, key=lambda d: (d.workstream, order[d.action])):
-        action = framework.action(decision.action)
+    for decisions in _task_groups(diagnosis.needed, framework):
+        action = framework.action(decisions[0].action)
         anchor, ongoing = _anchor(framework, action)
-        tasks.append(_task(decision, action, anchor, ongoing, framework, planning, people, tools, selected))
+        tasks.append(_task(decisions, action, anchor, ongoing, framework, planning, people, tools, selected))
     _link(tasks)
     end = _schedule(tasks)
+    first, shortfall = _backward(tasks, start, end, calendar, finish_by)
     for t in tasks:
-        t.start = add_working_days(start, t.offset_days)
-        t.due = add_working_days(start, t.offset_days + t.duration_days - 1)
+        t.start = calendar.add_working_days(first, t.offset_days)
+        t.due = calendar.add_working_days(first, t.offset_days + t.duration_days - 1)
     return Plan(
         country,
-        start,
-        add_working_days(start, max(end - 1, 0)),
+        start,  # when work may start; planned backward, the first task may start later
+        calendar.add_working_days(first, max(end - 1, 0)),
         diagnosis.questionnaire_version,
         tasks,
         requested if requested != start else None,
+        calendar,
+        finish_by,
+        shortfall,
+        tuple(_chain(tasks)),
     )
+
+
+def _backward(
+    tasks: list[PlannedTask], start: dt.date, end: int, calendar: WorkingCalendar, finish_by: dt.date | None
+) -> tuple[dt.date, int]:
+    """Place the tasks backward from `finish_by` when the work fits between `start` and it: each at its late
+    start, ongoing tasks spanning their workstreams' tasks. Returns the plan's first day (where offset 0
+    falls) and the shortfall in working days (0 when it fits, or when there is no target)."""
+    if finish_by is None or end == 0:
+        return start, 0
+    last = calendar.last_working_day(finish_by)
+    room = calendar.working_days_between(start, last) + 1
+    if end > room:
+        return start, end - room
+    network = [t for t in tasks if not t.ongoing]
+    for t in network:
+        t.offset_days += t.slack_days or 0
+    for t in tasks:
+        if t.ongoing:
+            mine = [x for x in network if set(x.workstreams) & set(t.workstreams)]
+            first = min((x.offset_days for x in mine), default=end - t.duration_days)
+            t.offset_days = first
+            t.duration_days = max((x.offset_days + x.duration_days for x in mine), default=end) - first
+    return calendar.add_working_days(last, 1 - end), 0
+
+
+def _chain(tasks: list[PlannedTask]) -> list[str]:
+    """The chain of critical tasks that decides the plan's length: from a critical task that ends last, back
+    through the critical task each one waits for (the first by id when several do)."""
+    network = {t.id: t for t in tasks if not t.ongoing}
+    critical = [t for t in network.values() if t.critical]
+    if not critical:
+        return []
+    task = max(critical, key=lambda t: (t.offset_days + t.duration_days, t.id))
+    chain = [task]
+    while before := sorted(
+        d
+        for d in task.depends_on
+        if d in network
+        and network[d].critical
+        and network[d].offset_days + network[d].duration_days == task.offset_days
+    ):
+        task = network[before[0]]
+        chain.append(task)
+    return [t.id for t in reversed(chain)]
+
+
+def _task_groups(needed: list[ActionDecision], framework: Framework) -> list[list[ActionDecision]]:
+    """The needed decisions each task stands for: one per workstream, or every workstream of a shared action
+    together; in workstream then step order (a shared task sorts with its first workstream)."""
+    order = {a.id: i for i, a in enumerate(framework.actions)}  # step order
+    groups: dict[str, list[ActionDecision]] = {}
+    for d in sorted(needed, key=lambda d: (d.workstream, order[d.action])):
+        shared = framework.action(d.action).scope is Scope.shared
+        groups.setdefault(d.action if shared else f"{d.workstream}-{d.action}", []).append(d)
+    return sorted(groups.values(), key=lambda g: (g[0].workstream, order[g[0].action]))
 
 
 def _anchor(framework: Framework, action: Action) -> tuple[int, bool]:
@@ -159,6 +232,7 @@ class _People:
             self.names[role.id] = (
                 questionnaire.choice_label(question, chair) if chair and question else role.short
             )
+        self._contributors: dict[tuple[str, int, str], list[str]] = {}  # asked once per task: kept
 
     def lead(self, workstream: str, step: int, action: str) -> str:
         leads = self.planning.leads
@@ -166,14 +240,19 @@ class _People:
         return self.acting[role]
 
     def contributors(self, workstream: str, step: int, lead: str) -> list[str]:
+        known = self._contributors.get((workstream, step, lead))
+        if known is not None:
+            return known
         c = self.planning.contributors
         roles = [self.acting[r] for r in (*c.by_workstream.get(workstream, []), *c.by_step.get(step, []))]
         names = [self.names[r] for r in roles if r != lead]
-        return [n for i, n in enumerate(names) if n not in names[:i] and n != self.names[lead]]
+        found = [n for i, n in enumerate(names) if n not in names[:i] and n != self.names[lead]]
+        self._contributors[(workstream, step, lead)] = found
+        return found
 
 
 def _task(
-    decision: ActionDecision,
+    decisions: list[ActionDecision],
     action: Action,
     anchor: int,
     ongoing: bool,
@@ -183,22 +262,28 @@ def _task(
     tools: dict[str, list[str]],
     selected: Mapping[str, Any],
 ) -> PlannedTask:
-    ws = framework.workstream(decision.workstream)
+    codes = [d.workstream for d in decisions]
+    ws = framework.workstream(codes[0])
     step = framework.step(action.step)
     lead = people.lead(ws.code, step.number, action.id)
-    duration = planning.durations.by_action.get(action.id) or planning.durations.by_step[step.number]
+    duration = planning.durations.days(action.id, step.number)
     details = " ".join(filter(None, [action.detail, *action.sub_activities]))
-    why = [r.text for r in decision.reasons if r.effect is Effect.include]
-    why += [f"Workstream {ws.code} applies: {selected[ws.code].reasons[0].text}"]
+    why: list[str] = []
+    for d in decisions:
+        why += [r.text for r in d.reasons if r.effect is Effect.include and r.text not in why]
+    why += [f"Workstream {code} applies: {selected[code].reasons[0].text}" for code in codes]
+    shared = action.scope is Scope.shared
+    contributors = [c for code in codes for c in people.contributors(code, step.number, lead)]
     return PlannedTask(
-        id=f"{ws.code}-{action.id}",
+        id=action.id if shared else f"{ws.code}-{action.id}",
         workstream=ws.code,
+        workstreams=codes,
         step=step.number,
         action=action.id,
-        title=f"{action.name} ({ws.name})",
+        title=action.name if shared else f"{action.name} ({ws.name})",
         description=f"Step {step.number} · {step.name}. {details}".strip(),
         lead=people.names[lead],
-        contributors=people.contributors(ws.code, step.number, lead),
+        contributors=[c for i, c in enumerate(contributors) if c not in contributors[:i]],
         duration_days=duration,
         depends_on=[],
         start=dt.date.min,
@@ -206,24 +291,29 @@ def _task(
         ongoing=ongoing,
         critical=False,
         slack_days=None,
-        tools=sorted(set(tools.get(f"{ws.code}:{action.id}", []))),
+        tools=sorted({tool for code in codes for tool in tools.get(f"{code}:{action.id}", [])}),
         provenance=why,
         anchor=anchor,
     )
 
 
 def _link(tasks: list[PlannedTask]) -> None:
-    """Each task waits for every task of the previous anchor step present in its workstream."""
+    """Each task waits for every task of the previous anchor step present in its workstream (a shared task:
+    in each of its workstreams)."""
     groups: dict[str, dict[int, list[PlannedTask]]] = defaultdict(lambda: defaultdict(list))
     for t in tasks:
         if not t.ongoing:
-            groups[t.workstream][t.anchor].append(t)
+            for code in t.workstreams:
+                groups[code][t.anchor].append(t)
+    before: dict[str, set[str]] = defaultdict(set)
     for steps in groups.values():
         anchors = sorted(steps)
         for previous, current in zip(anchors, anchors[1:], strict=False):
-            before = sorted(t.id for t in steps[previous])
             for t in steps[current]:
-                t.depends_on = list(before)
+                before[t.id].update(p.id for p in steps[previous])
+    for t in tasks:
+        if t.id in before:
+            t.depends_on = sorted(before[t.id])
 
 
 def _schedule(tasks: list[PlannedTask]) -> int:
@@ -245,10 +335,12 @@ def _schedule(tasks: list[PlannedTask]) -> int:
         late_start[t.id] = late_finish - t.duration_days
         t.slack_days = late_start[t.id] - t.offset_days
         t.critical = t.slack_days == 0
+    ws_end: dict[str, int] = {}  # each workstream's last task's end
+    for x in network:
+        for code in x.workstreams:
+            ws_end[code] = max(ws_end.get(code, 0), finish[x.id])
     for t in tasks:
         if t.ongoing:  # spans its workstream's plan, from the start to its last task's end
-            ws_end = max(
-                (finish[x.id] for x in network if x.workstream == t.workstream), default=t.duration_days
-            )
-            t.offset_days, t.duration_days = 0, ws_end
+            last = max((ws_end[c] for c in t.workstreams if c in ws_end), default=t.duration_days)
+            t.offset_days, t.duration_days = 0, last
     return max([end, *(t.duration_days for t in tasks if t.ongoing)])

@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 from diagnostics.expressions import Condition, Expression, parse
 from diagnostics.questionnaire import QuestionId
 from tools_catalog.models import ToolId
-from workstreams.models import ActionId, ContentModel, StepNumber, WorkstreamCode
+from workstreams.models import ActionId, ContentModel, Source, StepNumber, WorkstreamCode
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="e.g. 'premises-security'.")]
 RoleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="e.g. 'omt'.")]
@@ -114,9 +114,26 @@ class Role(ContentModel):
         return parse(self.present_when) if self.present_when else None
 
 
+WorkingDays = Annotated[int, Field(ge=1, le=500, description="Working days.")]
+
+
+class Duration(ContentModel):
+    """How long a main action takes a country team, in working days, and why we think so."""
+
+    days: WorkingDays
+    source: Source = Field(description="'inferred' for our own estimates; 'read' when a source gives it.")
+    why: str = Field(min_length=10, max_length=200, description="The rationale, in one line.")
+
+
 class Durations(ContentModel):
-    by_step: dict[StepNumber, Annotated[int, Field(ge=1, le=500)]] = Field(description="Working days.")
-    by_action: dict[ActionId, Annotated[int, Field(ge=1, le=500)]] = Field(default_factory=dict)
+    by_step: dict[StepNumber, WorkingDays] = Field(
+        description="For an action with no duration of its own (e.g. one a later content version adds)."
+    )
+    by_action: dict[ActionId, Duration] = Field(default_factory=dict)
+
+    def days(self, action: str, step: int) -> int:
+        found = self.by_action.get(action)
+        return found.days if found is not None else self.by_step[step]
 
 
 class Assignment(ContentModel):

@@ -11,27 +11,21 @@ import datetime as dt
 import hashlib
 import json
 from typing import Any
-from uuid import UUID
 
 from prefect import flow, get_run_logger, task
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from prefect.client.schemas.objects import FlowRun
-from prefect.client.schemas.sorting import FlowRunSort
 from prefect.context import get_run_context
-from prefect.deployments import run_deployment
-from prefect.exceptions import ObjectNotFound
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cer.content import get_content
 from cer.db.session import open_session
 from cer.runtime.config import get_settings
-from cer.services import planning, plans, workflow
+from cer.services import planning, plans, runs, workflow
+from cer.services.access import local_operator
 from diagnostics.answers import AnswerSet
-from flows.launch import DEPLOYMENT  # every flow is deployed under this name: "workstream-b/cer"
+from flows.launch import PrefectLauncher
 from flows.workstream import RETRY
 from workstreams.errors import InvalidRequest
-from workstreams.parameters import FLOW_NAMES, CountryCode, Name
+from workstreams.parameters import CountryCode, Name
 
 
 class ChangeProcessRun(BaseModel):
@@ -89,8 +83,9 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
         ).hexdigest()[:16]
         tasks = plans.plan_tasks(session=session, plan=plan)
         leads: dict[str, str] = {}
-        for t in tasks:
-            leads.setdefault(t.workstream, t.lead)
+        for t in sorted(tasks, key=lambda t: len(t.workstreams) > 1):  # a workstream's own tasks first
+            for code in t.workstreams:
+                leads.setdefault(code, t.lead)
         return {
             "plan_id": plan.id,
             "diagnosis_id": plan.diagnosis_id,
@@ -105,64 +100,25 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
 def start_workstreams(country: str, planned: dict[str, Any], by: str) -> dict[str, str]:
     """Start each selected workstream's flow; returns code -> flow run id, or why none was started.
 
-    A workstream with a run still going (waiting for a sign-off, say) is left to it: that run sees the
-    merged plan at its next step. The same answers give the same idempotency key, so running the change
-    process twice starts nothing twice.
+    Through the one use case (cer.services.runs.start_workstream_run): a workstream with a run still going
+    (waiting for a sign-off, say) is left to it — that run sees the merged plan at its next step — so running
+    the change process twice starts nothing twice.
     """
     logger = get_run_logger()
     started: dict[str, str] = {}
-    active = _active_runs(planned["plan_id"])
     for code in planned["selected"]:
-        if code in active:
-            started[code] = f"already running: {active[code]}"
-            continue
-        parameters = {"params": {"country": country, "plan_id": planned["plan_id"], "by": by}}
         try:
-            run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync here: a FlowRun
-                f"{FLOW_NAMES[code]}/{DEPLOYMENT}",
-                parameters=parameters,
-                timeout=0,
-                as_subflow=False,
-                idempotency_key=f"plan-{planned['plan_id']}-{code}-answers-{planned['answers_digest']}",
-            )
-        except ObjectNotFound:
-            logger.warning(
-                "no deployment %s/%s: start `cer worker` to serve it", FLOW_NAMES[code], DEPLOYMENT
-            )
-            started[code] = "not deployed"
+            with open_session(get_settings()) as session:
+                run = runs.start_workstream_run(
+                    session=session, who=local_operator(by), country=country, workstream=code,
+                    values={"plan_id": planned["plan_id"]}, launcher=PrefectLauncher(),
+                )  # fmt: skip
+        except InvalidRequest as exc:
+            logger.warning("workstream %s not started: %s", code, exc)
+            started[code] = f"not started: {exc}"
             continue
-        with open_session(get_settings()) as session:
-            workflow.link_flow_run(
-                session=session,
-                flow_run_id=str(run.id),
-                flow=FLOW_NAMES[code],
-                country=country,
-                plan_id=planned["plan_id"],
-                workstream=code,
-                parameters=parameters["params"],
-                by=by,
-            )
-        started[code] = str(run.id)
+        started[code] = f"already running: {run.flow_run_id}" if run.already_running else run.flow_run_id
     return started
-
-
-def _active_runs(plan_id: int) -> dict[str, str]:
-    """Workstream -> id of a linked run of this plan that has not finished."""
-    with open_session(get_settings()) as session:
-        links = {
-            link.flow_run_id: link.workstream
-            for link in workflow.flow_runs_of_plan(session=session, plan_id=plan_id)
-            if link.workstream
-        }
-    if not links:
-        return {}
-    with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(  # the sync client needs limit and sort spelled out
-            limit=len(links),
-            sort=FlowRunSort.ID_DESC,
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(i) for i in links])),
-        )
-    return {links[str(r.id)]: str(r.id) for r in runs if r.state is not None and not r.state.is_final()}
 
 
 @flow(name="change-process", flow_run_name="Change process — {params.country}")

@@ -46,8 +46,9 @@ def connected(settings: PrefectSettings) -> Iterator[None]:
 class PrefectLauncher:
     """`cer.services.runs.Launcher` on the configured Prefect server (`cer.runtime.prefect_env`)."""
 
-    def start(self, flow: str, parameters: dict[str, Any]) -> LaunchedRun:
-        """Create a run of a served deployment; the worker starts it. Refused when nothing can take it."""
+    def start(self, flow: str, parameters: dict[str, Any], name: str | None = None) -> LaunchedRun:
+        """Create a run of a served deployment, named `name`; the worker starts it. Refused when nothing
+        can take it."""
         settings = prefect_or_refuse()
         from prefect.deployments import run_deployment
         from prefect.exceptions import ObjectNotFound
@@ -55,7 +56,11 @@ class PrefectLauncher:
         try:
             with connected(settings):
                 run = run_deployment(
-                    f"{flow}/{DEPLOYMENT}", parameters=parameters, timeout=0, as_subflow=False
+                    f"{flow}/{DEPLOYMENT}",
+                    parameters=parameters,
+                    timeout=0,
+                    as_subflow=False,
+                    flow_run_name=name,
                 )
         except ObjectNotFound:
             raise InvalidRequest(
@@ -63,6 +68,17 @@ class PrefectLauncher:
             ) from None
         run_id = str(run.id)  # type: ignore[union-attr]
         return LaunchedRun(run_id, str(run.name), f"{settings.ui_url}/runs/flow-run/{run_id}")  # type: ignore[union-attr]
+
+    def describe(self, run_id: str) -> LaunchedRun:
+        """A run's name and page in Prefect's UI; its id as its name when Prefect does not answer."""
+        settings = use_prefect()
+        page = f"{settings.ui_url}/runs/flow-run/{run_id}"
+        if not server_is_up(settings):
+            return LaunchedRun(run_id, run_id, page)
+        from flows.signoff import run_name
+
+        with connected(settings):
+            return LaunchedRun(run_id, run_name(run_id) or run_id, page)
 
     def resume_signed(self, country: str, workstream: str) -> tuple[list[str], str | None]:
         """Resume the run waiting for a sign-off; without a Prefect server, say so (monitor-plans will)."""

@@ -89,6 +89,17 @@ def resume_signed_runs(country: str | None = None, workstream: str | None = None
     return resumed
 
 
+def run_name(flow_run_id: str) -> str | None:
+    """The run's name; None for a run Prefect does not have."""
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            return str(client.read_flow_run(UUID(flow_run_id)).name)
+    except (ObjectNotFound, ValueError):
+        return None
+
+
 def run_state(flow_run_id: str) -> tuple[str, str, int | None]:
     """(state type, state name, step it waits for) of a flow run."""
     with get_client(sync_client=True) as client:

@@ -16,6 +16,7 @@ milliseconds of orchestration. The work itself is in `cer.services.workflow`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
@@ -40,6 +41,7 @@ from workstreams.parameters import (
     ResourceMobilizationRun,
     StepSignOffInput,
     WorkstreamRun,
+    run_name,
 )
 
 
@@ -184,43 +186,56 @@ def _summary(
     }
 
 
-@flow(name=FLOW_NAMES["A"], flow_run_name="A UN Programme — {params.country}")
+def _kept_name() -> str:
+    """The run's name for people: the one it was given when it was made (workstreams.parameters.run_name,
+    e.g. 'MWI · B Common Services · 2026-11-30'), kept while it runs; a run called directly gets one too."""
+    from prefect.runtime import flow_run
+
+    given = str(flow_run.name or "")
+    if " · " in given:
+        return given
+    params = flow_run.parameters.get("params") or {}
+    country = params.get("country", "") if isinstance(params, dict) else getattr(params, "country", "")
+    return run_name(str(flow_run.flow_name)[-1].upper(), str(country), dt.date.today())
+
+
+@flow(name=FLOW_NAMES["A"], flow_run_name=_kept_name)
 def workstream_a(params: ProgrammeRun) -> dict[str, Any]:
     """A UN Programme: plan and deliver the UN's development support together."""
     return run_workstream("A", params)
 
 
-@flow(name=FLOW_NAMES["B"], flow_run_name="B Common Services — {params.country}")
+@flow(name=FLOW_NAMES["B"], flow_run_name=_kept_name)
 def workstream_b(params: CommonServicesRun) -> dict[str, Any]:
     """B Common Services and Harmonized Business Practices: a stock-take and cost-benefit per service line."""
     return run_workstream("B", params)
 
 
-@flow(name=FLOW_NAMES["C"], flow_run_name="C Joint Communications — {params.country}")
+@flow(name=FLOW_NAMES["C"], flow_run_name=_kept_name)
 def workstream_c(params: CommunicationsRun) -> dict[str, Any]:
     """C Joint Communications: the UN Communications Group and messages per audience."""
     return run_workstream("C", params)
 
 
-@flow(name=FLOW_NAMES["D"], flow_run_name="D Common Premises — {params.country}")
+@flow(name=FLOW_NAMES["D"], flow_run_name=_kept_name)
 def workstream_d(params: PremisesRun) -> dict[str, Any]:
     """D Common Premises: security assessment and one appraisal per premises option."""
     return run_workstream("D", params)
 
 
-@flow(name=FLOW_NAMES["E"], flow_run_name="E Joint Resource Mobilization — {params.country}")
+@flow(name=FLOW_NAMES["E"], flow_run_name=_kept_name)
 def workstream_e(params: ResourceMobilizationRun) -> dict[str, Any]:
     """E Joint Resource Mobilization: the joint target and an approach per funding source."""
     return run_workstream("E", params)
 
 
-@flow(name=FLOW_NAMES["F"], flow_run_name="F Common Budgetary Framework — {params.country}")
+@flow(name=FLOW_NAMES["F"], flow_run_name=_kept_name)
 def workstream_f(params: BudgetaryFrameworkRun) -> dict[str, Any]:
     """F Common Budgetary Framework: the fund arrangement and the reporting cycle."""
     return run_workstream("F", params)
 
 
-@flow(name=FLOW_NAMES["G"], flow_run_name="G Organizational Change — {params.country}")
+@flow(name=FLOW_NAMES["G"], flow_run_name=_kept_name)
 def workstream_g(params: OrganizationalChangeRun) -> dict[str, Any]:
     """G Organizational Change: the sponsor and the body that steers the change."""
     return run_workstream("G", params)

@@ -121,3 +121,29 @@ def list_tasks(
     """A country's tasks as an operator of the database sees them (cer.services.tasks.find_tasks)."""
     which = TaskFilter(country, workstream, None, status, overdue_on)
     return [t for t, _ in find_tasks(session=session, who=local_operator("tests"), which=which)[1]]
+
+
+def random_answers(content: Content) -> Any:
+    """A hypothesis strategy: complete answer sets, CONTEXT with each readiness question answered yes, partly
+    or no at random and the groups that run things present or not."""
+    from hypothesis import strategies as st
+
+    readiness = {
+        q.id: st.sampled_from(["yes", "partly", "no"])
+        for q in content.questionnaire.questions.values()
+        if q.type.value == "readiness"
+    }
+    groups = {
+        "omt_exists": st.sampled_from(["yes", "no"]),
+        "security_allows_colocation": st.sampled_from(["yes", "no"]),
+        "pooled_fund": st.sampled_from(["none", "one_fund"]),
+    }
+
+    def answers(values: dict[str, Any]) -> dict[str, Any]:
+        found = {**CONTEXT, **values}
+        if found["omt_exists"] == "no":
+            found.pop("omt_chair_agency", None)
+            found.pop("bos", None)
+        return found
+
+    return st.fixed_dictionaries({**readiness, **groups}).map(answers)

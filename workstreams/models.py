@@ -34,6 +34,13 @@ class StepKind(StrEnum):
     continuous = "continuous"
 
 
+class Scope(StrEnum):
+    """How often an action is done: once for the whole change, or once in each workstream it belongs to."""
+
+    shared = "shared"
+    per_workstream = "per_workstream"
+
+
 class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -68,6 +75,14 @@ class Action(ContentModel):
     source: Source = Field(description="Whether the action itself was read in a source or is inferred.")
     workstream_mapping: Source = Field(
         default=Source.inferred, description="Whether its workstream links were read or inferred."
+    )
+    scope: Scope = Field(
+        description="'shared': done once for the whole change, one task serving every workstream it belongs "
+        "to (e.g. 1.1 Agree within UNCT to proceed); 'per_workstream': done in each of them (e.g. 5.1 an "
+        "implementation plan per workstream)."
+    )
+    scope_source: Source = Field(
+        default=Source.inferred, description="Whether the scope was read in a source or is inferred."
     )
 
     @cached_property

@@ -245,6 +245,20 @@ class StepSignOffInput(BaseModel):
 
 # Each workstream's flow, by the name it is deployed under on the Prefect server.
 FLOW_NAMES = {code: f"workstream-{code.lower()}" for code in RUN_PARAMETERS}
+RUN_TITLES = {
+    "A": "A UN Programme",
+    "B": "B Common Services",
+    "C": "C Joint Communications",
+    "D": "D Common Premises",
+    "E": "E Joint Resource Mobilization",
+    "F": "F Common Budgetary Framework",
+    "G": "G Organizational Change",
+}
+
+
+def run_name(code: str, country: str, day: dt.date) -> str:
+    """How a workstream's run is named from the moment it exists: 'MWI · B Common Services · 2026-11-30'."""
+    return f"{country} · {RUN_TITLES[code]} · {day.isoformat()}"
 
 
 def run_parameters(code: str, values: Mapping[str, Any]) -> WorkstreamRun:

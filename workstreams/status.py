@@ -34,7 +34,9 @@ class IllegalTransition(InvalidRequest):
     pass
 
 
-TEXT_LIMITS = {"by": 120, "lead": 120, "reason": 2000, "comment": 4000}
+TEXT_LIMITS = {"by": 120, "lead": 120, "reason": 2000, "comment": 4000, "title": 300}
+TEXT_LIMITS |= {"note": 4000, "description": 4000, "progress": 4000}
+MULTI_LINE = frozenset({"comment", "reason", "note", "description", "progress"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -46,10 +48,10 @@ def check_text(**fields: str | None) -> None:
         limit = TEXT_LIMITS.get(name, 120)
         if len(value) > limit:
             raise InvalidRequest(f"the {name} is {len(value)} characters long; at most {limit}")
-        single_line = name not in ("comment", "reason")
+        single_line = name not in MULTI_LINE
         if _CONTROL.search(value) or (single_line and ("\n" in value or "\r" in value)):
             raise InvalidRequest(f"the {name} contains control characters or line breaks")
-        if (name in ("by", "lead") or name.startswith("contributor")) and not value.strip():
+        if (name in ("by", "lead") or name.startswith(("contributor", "dependency"))) and not value.strip():
             raise InvalidRequest(f"the {name} cannot be empty")
 
 

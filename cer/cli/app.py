@@ -34,6 +34,13 @@ app.add_typer(content_app, name="content")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 WorkstreamOpt = Annotated[str | None, typer.Option("--workstream", "-w", help="Workstream letter A–G.")]
 StepOpt = Annotated[int | None, typer.Option("--step", "-s", help="Step number 1–9.")]
+FinishByOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Plan backward to finish by YYYY-MM-DD (default: the next programme cycle's start, when the "
+        "answers give one after the start); says by how many working days it does not fit, and why."
+    ),
+]
 
 
 class ToolTypeChoice(StrEnum):
@@ -146,13 +153,16 @@ def content_root() -> Path | None:
 
 def day(text: str | None, option: str = "--start") -> dt.date:
     """A date given on the command line (default: today), refused clearly unless it is a real one."""
+    from workstreams.dates import in_range
+
     try:
         found = dt.date.fromisoformat(text) if text else dt.date.today()
     except ValueError:
         raise invalid(f"{option} {text!r} is not a date like 2027-01-15") from None
-    if not 2000 <= found.year <= 2100:
-        raise invalid(f"{option} {text} is outside 2000–2100")
-    return found
+    try:
+        return in_range(found)
+    except ValueError as exc:
+        raise invalid(f"{option} {text}: {exc}") from None
 
 
 def invalid(message: str) -> Exception:

@@ -13,31 +13,47 @@ if TYPE_CHECKING:
     from cer.services.tasks import TaskChange
     from cer.views.public import (
         FlowRunPublic,
+        PlanPublic,
         PlanWithTasks,
         RevisionPublic,
         SignOffPublic,
         StartedRunPublic,
         StepPublic,
+        TaskEdited,
         TaskEventPublic,
         TaskPublic,
     )
-    from cer.views.requests import FlowRunRequest, SignOffRequest
+    from cer.views.requests import FlowRunRequest, SignOffRequest, TaskCreate
     from diagnostics.answers import AnswerSet
+    from diagnostics.working_calendars import CalendarEdit
     from workstreams.status import TaskStatus
 
 
 @dataclass(frozen=True)
 class TaskQuery:
-    """Which of a country's tasks: narrowed by workstream, status, and to open ones past due."""
+    """Which tasks: a country's (None: of every country one has a role in), narrowed by workstream, status,
+    to open ones past due, to one's own (assigned to them or led by their agency) or to an agency's."""
 
-    country: str
+    country: str | None
     workstream: str | None = None
     status: TaskStatus | None = None
     overdue: bool = False
+    mine: bool = False
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanTiming:
+    """When a new plan starts, the target it is planned backward from (None: the next programme cycle's
+    start, when the answers give one) and the changes to the country's working calendar."""
+
+    start: dt.date
+    finish_by: dt.date | None = None
+    calendar: CalendarEdit | None = None
 
 
 class Backend(Protocol):
-    def create_plan(self, answers: AnswerSet, country: str | None, start: dt.date) -> PlanWithTasks: ...
+    def create_plan(self, answers: AnswerSet, country: str | None, timing: PlanTiming) -> PlanWithTasks: ...
 
     def rediagnose(self, country: str, answers: AnswerSet) -> RevisionPublic: ...
 
@@ -45,7 +61,11 @@ class Backend(Protocol):
 
     def tasks(self, query: TaskQuery) -> list[TaskPublic]: ...
 
-    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskPublic: ...
+    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskEdited: ...
+
+    def follow_dependencies(self, country: str, follow: bool) -> PlanPublic: ...
+
+    def add_task(self, country: str, request: TaskCreate) -> TaskEdited: ...
 
     def history(self, ref: str) -> list[TaskEventPublic]: ...
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cer.cli.app import (
+    FinishByOpt,
     JsonOpt,
     Language,
     app,
@@ -40,6 +41,7 @@ def diagnose(
         str | None, typer.Option(help="ISO 3166 code, e.g. MWI (default: the file's).")
     ] = None,
     start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
+    finish_by: FinishByOpt = None,
     draft: Annotated[bool, typer.Option(help="Accept unanswered required questions.")] = False,
     json_: JsonOpt = False,
     md: Annotated[bool, typer.Option("--md", help="Print the report as Markdown.")] = False,
@@ -52,7 +54,9 @@ def diagnose(
     if json_ and md:
         raise invalid("choose one of --json and --md")
     c = content()
-    report = diagnosis.run(c, diagnosis.read_answers(answers), country=country, start=day(start), draft=draft)
+    target = day(finish_by, "--finish-by") if finish_by else None
+    read = diagnosis.read_answers(answers)
+    report = diagnosis.run(c, read, country=country, start=day(start), draft=draft, finish_by=target)
     emit(
         lambda: DiagnosisPublic.of(report).model_dump(mode="json"), json_, lambda: rd.report(c, report, md=md)
     )

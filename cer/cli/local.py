@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cer.cli.app import content
 from cer.runtime.config import Settings
-from cer.services import planning, runs, tasks, workflow
+from cer.services import custom_tasks, planning, runs, scheduling, tasks, workflow
 from cer.services.access import local_operator
 from cer.services.database import session_for
 from cer.services.progress import plan_progress
 from cer.views.public import (
     FlowRunPublic,
+    PlanPublic,
     PlanWithTasks,
     RevisionPublic,
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
+    TaskEdited,
     TaskEventPublic,
     TaskPublic,
 )
@@ -29,10 +31,10 @@ from cer.views.public import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from cer.cli.backend import TaskQuery
+    from cer.cli.backend import PlanTiming, TaskQuery
     from cer.services.runs import Launcher
     from cer.services.tasks import TaskChange
-    from cer.views.requests import FlowRunRequest, SignOffRequest
+    from cer.views.requests import FlowRunRequest, SignOffRequest, TaskCreate
     from diagnostics.answers import AnswerSet
 
 T = TypeVar("T")
@@ -53,7 +55,7 @@ class Local:
             plan_progress(session=session, who=self.who, country=country, today=dt.date.today())
         )
 
-    def create_plan(self, answers: AnswerSet, country: str | None, start: dt.date) -> PlanWithTasks:
+    def create_plan(self, answers: AnswerSet, country: str | None, timing: PlanTiming) -> PlanWithTasks:
         with self._session() as session:
             plan = planning.new_plan(
                 session=session,
@@ -61,7 +63,9 @@ class Local:
                 content=content(),
                 answer_set=answers,
                 country=country,
-                start=start,
+                start=timing.start,
+                finish_by=timing.finish_by,
+                calendar=timing.calendar,
             )
             return self._plan(session, plan.country_code)
 
@@ -78,17 +82,33 @@ class Local:
 
     def tasks(self, query: TaskQuery) -> list[TaskPublic]:
         late = dt.date.today() if query.overdue else None
-        which = tasks.TaskFilter(query.country, query.workstream, None, query.status, late)
+        which = tasks.TaskFilter(
+            query.country, query.workstream, None, query.status, late, query.mine, query.agency
+        )
         with self._session() as session:
             _, found = tasks.find_tasks(session=session, who=self.who, which=which)
             return [TaskPublic.of(t, code) for t, code in found]
 
-    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskPublic:
+    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskEdited:
         with self._session() as session:
-            task, country = tasks.change_task(
+            edited = tasks.edit_task(
                 session=session, who=self.who, task=ref, change=change, expected_version=version
             )
-            return TaskPublic.of(task, country)
+            return TaskEdited.of_edit(edited)
+
+    def follow_dependencies(self, country: str, follow: bool) -> PlanPublic:
+        with self._session() as session:
+            progress = scheduling.follow_dependencies(
+                session=session, who=self.who, country=country, follow=follow, today=dt.date.today()
+            )
+            return PlanPublic.of(progress)
+
+    def add_task(self, country: str, request: TaskCreate) -> TaskEdited:
+        with self._session() as session:
+            added = custom_tasks.add_task(
+                session=session, who=self.who, country=country, new=request.new(), today=dt.date.today()
+            )
+            return TaskEdited.of_edit(added)
 
     def history(self, ref: str) -> list[TaskEventPublic]:
         with self._session() as session:

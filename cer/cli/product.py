@@ -55,6 +55,9 @@ def _run_stack(settings: Settings) -> None:
             err=True,
         )
         stack.run_until_stopped()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it was starting
+        stack.stop()
+        typer.echo("Stopped before everything had started; nothing is left running.", err=True)
     except StackError as exc:
         stack.stop()
         typer.echo(f"Error: {exc}", err=True)
@@ -73,13 +76,16 @@ def serve(
     """Run the website (the toolkit's browse sections and the JSON API under /api) until Ctrl-C."""
     import uvicorn
 
+    from cer.runtime.config import get_settings
     from cer.runtime.prefect_env import use_prefect
     from cer.runtime.web import web_port
 
     use_prefect()  # before any route imports Prefect, which reads its settings once
+    proxies = get_settings().trusted_proxies  # X-Forwarded-For believed only from these (none by default)
     uvicorn.run(
-        "cer.web.app:create_app", factory=True, host=host, port=port or web_port(), log_level="warning"
-    )
+        "cer.web.app:create_app", factory=True, host=host, port=port or web_port(), log_level="warning",
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
+    )  # fmt: skip
 
 
 @app.command()

@@ -32,15 +32,23 @@ from cer.views.public import (
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
+    TaskEdited,
     TaskEventPublic,
     TaskHistory,
     TaskPublic,
 )
-from cer.views.requests import FlowRunRequest, PlanRequest, SignOffRequest, TaskUpdate
+from cer.views.requests import (
+    FlowRunRequest,
+    PlanRequest,
+    PlanSettings,
+    SignOffRequest,
+    TaskCreate,
+    TaskUpdate,
+)
 from workstreams.errors import InvalidRequest
 
 if TYPE_CHECKING:
-    from cer.cli.backend import TaskQuery
+    from cer.cli.backend import PlanTiming, TaskQuery
     from cer.services.tasks import TaskChange
     from diagnostics.answers import AnswerSet
 
@@ -60,7 +68,7 @@ class Remote:
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url, token
 
-    def create_plan(self, answers: AnswerSet, country: str | None, start: dt.date) -> PlanWithTasks:
+    def create_plan(self, answers: AnswerSet, country: str | None, timing: PlanTiming) -> PlanWithTasks:
         code = (country or answers.country or "").strip().upper()
         try:
             self.call("GET", f"/api/plans/{_part(code)}", into=PlanPublic)
@@ -69,7 +77,12 @@ class Remote:
         else:
             raise Conflict(f"{code} already has a plan; re-diagnose it instead")
         diagnosis = self._diagnose(answers, code)
-        body = PlanRequest(diagnosis_id=diagnosis.id or 0, start=start)
+        body = PlanRequest(
+            diagnosis_id=diagnosis.id or 0,
+            start=timing.start,
+            finish_by=timing.finish_by,
+            calendar=timing.calendar,
+        )
         self.call("POST", "/api/plans", body=body, into=CreatedPlan)
         return self.plan(code)
 
@@ -92,10 +105,12 @@ class Remote:
     def tasks(self, query: TaskQuery) -> list[TaskPublic]:
         found: list[TaskPublic] = []
         params = {
-            "country": query.country.strip().upper(),
+            "country": query.country.strip().upper() if query.country else None,
             "workstream": query.workstream,
             "status": query.status.value if query.status else None,
             "overdue": "true" if query.overdue else None,
+            "mine": "true" if query.mine else None,
+            "agency": query.agency,
             "per_page": PAGE,
         }
         while True:
@@ -106,7 +121,7 @@ class Remote:
             if len(found) >= page.total or not page.items:
                 return found
 
-    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskPublic:
+    def change_task(self, ref: str, change: TaskChange, version: int | None) -> TaskEdited:
         seen = (
             version
             if version is not None
@@ -114,7 +129,14 @@ class Remote:
         )
         fields = {k: v for k, v in vars(change).items() if v is not None}
         body = TaskUpdate.of(version=seen, **fields)
-        return self.call("PATCH", f"/api/tasks/{_part(ref)}", body=body, into=TaskPublic)
+        return self.call("PATCH", f"/api/tasks/{_part(ref)}", body=body, into=TaskEdited)
+
+    def follow_dependencies(self, country: str, follow: bool) -> PlanPublic:
+        body = PlanSettings(follow_dependencies=follow)
+        return self.call("PATCH", f"/api/plans/{_part(country)}", body=body, into=PlanPublic)
+
+    def add_task(self, country: str, request: TaskCreate) -> TaskEdited:
+        return self.call("POST", f"/api/plans/{_part(country)}/tasks", body=request, into=TaskEdited)
 
     def history(self, ref: str) -> list[TaskEventPublic]:
         return self.call("GET", f"/api/tasks/{_part(ref)}/history", into=TaskHistory).items

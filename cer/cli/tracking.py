@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,7 @@ import typer
 from cer.cli.app import (
     AsUser,
     CountryArg,
+    FinishByOpt,
     JsonOpt,
     WorkstreamOpt,
     app,
@@ -20,7 +22,7 @@ from cer.cli.app import (
     emit,
     invalid,
 )
-from cer.cli.backend import TaskQuery
+from cer.cli.backend import PlanTiming, TaskQuery
 from cer.cli.backends import backend
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(plan_app, name="plan")
 app.add_typer(tasks_app, name="tasks")
 AnswersArg = Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")]
+WeekendOpt = Annotated[str | None, typer.Option(help="Weekend days, e.g. fri,sat (default: the country's).")]
+HolidayOpt = Annotated[list[str] | None, typer.Option(help="A day off to add: YYYY-MM-DD[=name]; repeat.")]
+WorkingDayOpt = Annotated[list[str] | None, typer.Option(help="A holiday worked: YYYY-MM-DD; repeat.")]
 
 
 @db_app.command("upgrade")
@@ -54,14 +59,22 @@ def plan_create(
     answers: AnswersArg,
     country: Annotated[str | None, typer.Option(help="ISO 3166 code (default: the file's).")] = None,
     start: Annotated[str | None, typer.Option(help="Plan start date YYYY-MM-DD (default: today).")] = None,
+    finish_by: FinishByOpt = None,
+    weekend: WeekendOpt = None,
+    holiday: HolidayOpt = None,
+    working_day: WorkingDayOpt = None,
     as_: AsUser = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Diagnose the answers and store the plan with all its tasks (one transaction)."""
+    """Diagnose the answers and store the plan with all its tasks (one transaction), on the country's working
+    calendar, backward from a target date when there is one."""
     from cer.services.diagnosis import read_answers
     from cer.views import render_tracking as rt
+    from cer.views.requests import calendar_edit
 
-    created = backend(as_).create_plan(read_answers(answers), country, day(start))
+    target = day(finish_by, "--finish-by") if finish_by else None
+    timing = PlanTiming(day(start), target, calendar_edit(weekend, holiday or [], working_day or []))
+    created = backend(as_).create_plan(read_answers(answers), country, timing)
     emit(created, json_, lambda: rt.plan_text(created))
 
 
@@ -91,19 +104,28 @@ def plan_rediagnose(
 @tasks_app.command("list")
 @cli_errors
 def tasks_list(
-    country: Annotated[str, typer.Option(help="ISO 3166 code, e.g. MWI.")],
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166 code, e.g. MWI (needed without --mine or --agency).")
+    ] = None,
     workstream: WorkstreamOpt = None,
     status: Annotated[
         str | None, typer.Option(help="not_started, in_progress, blocked, completed, dropped")
     ] = None,
     overdue: Annotated[bool, typer.Option(help="Only open tasks past their due date.")] = False,
+    mine: Annotated[bool, typer.Option(help="Only yours: assigned to you, or led by your agency.")] = False,
+    agency: Annotated[
+        str | None, typer.Option(help="Only an agency's: it leads or contributes, e.g. WFP.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """A country's tasks, narrowed by workstream, status or lateness."""
+    """A country's tasks, or yours or an agency's everywhere, narrowed by workstream, status or lateness."""
     from cer.views import render_tracking as rt
     from cer.views.facets import checked_workstream
 
-    query = TaskQuery(country, checked_workstream(content(), workstream), _status(status), overdue)
+    if not (country or mine or agency):
+        raise invalid("say which tasks: --country MWI, --mine or --agency WFP")
+    ws = checked_workstream(content(), workstream)
+    query = TaskQuery(country, ws, _status(status), overdue, mine, agency)
     found = backend().tasks(query)
     emit(found, json_, lambda: rt.tasks_table(found))
 
@@ -119,18 +141,60 @@ def tasks_update(
     start: Annotated[str | None, typer.Option(help="New start date YYYY-MM-DD.")] = None,
     due: Annotated[str | None, typer.Option(help="New due date YYYY-MM-DD.")] = None,
     comment: Annotated[str | None, typer.Option(help="A comment for the history.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="The day the new status took effect, YYYY-MM-DD (not after today)."),
+    ] = None,
+    assignee: Annotated[str | None, typer.Option(help="The user doing it (a username; '' clears).")] = None,
+    depends_on: Annotated[
+        str | None, typer.Option(help="Comma-separated tasks it depends on, e.g. MWI-B-4.1 ('' for none).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Your team's note on the task.")] = None,
+    progress: Annotated[str | None, typer.Option(help="A progress note, in words.")] = None,
+    progress_on: Annotated[str | None, typer.Option(help="The day it describes (default: today).")] = None,
+    title: Annotated[str | None, typer.Option(help="A custom task's new title.")] = None,
+    description: Annotated[str | None, typer.Option(help="A custom task's new description.")] = None,
     version: Annotated[
         int | None, typer.Option(help="The version you saw (default: the current one).")
     ] = None,
     as_: AsUser = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a task's status, owners or dates, or comment on it; every change is recorded."""
+    """Change a task's status (possibly as of an earlier day), owners, assignee, dates, dependencies, note or
+    progress, or comment on it; every change is recorded, and dependants follow when the plan says so."""
     from cer.views import render_tracking as rt
 
-    change = _change(status, reason, lead, contributors, start, due, comment)
-    task = backend(as_).change_task(ref, change, version)
-    emit(task, json_, lambda: rt.tasks_table([task]))
+    options = {k: v for k, v in locals().items() if k not in ("ref", "version", "as_", "json_", "rt")}
+    task = backend(as_).change_task(ref, _change(**options), version)
+    emit(task, json_, lambda: rt.edited_text(task))
+
+
+@tasks_app.command("add")
+@cli_errors
+def tasks_add(
+    country: CountryArg,
+    title: Annotated[str, typer.Option(help="What the task is.")],
+    step: Annotated[int, typer.Option(help="The toolkit step (1–9) it belongs to.")],
+    workstream: Annotated[list[str], typer.Option(help="A workstream it serves (repeat for more).")],
+    lead: Annotated[str, typer.Option(help="The lead: an agency, or a group such as OMT.")],
+    contributors: Annotated[str | None, typer.Option(help="Comma-separated contributors.")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Start YYYY-MM-DD (default: plan start or today).")
+    ] = None,
+    due: Annotated[str | None, typer.Option(help="Due YYYY-MM-DD (default: 10 working days on).")] = None,
+    depends_on: Annotated[str | None, typer.Option(help="Comma-separated tasks it depends on.")] = None,
+    description: Annotated[str, typer.Option(help="What it is about.")] = "",
+    assignee: Annotated[str | None, typer.Option(help="The user doing it (a username).")] = None,
+    as_: AsUser = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a task of your own to a country's plan; it is tracked like the toolkit's."""
+    from cer.views import render_tracking as rt
+    from cer.views.requests import TaskCreate
+
+    options = {k: v for k, v in locals().items() if k not in ("country", "as_", "json_", "rt", "TaskCreate")}
+    task = backend(as_).add_task(country, TaskCreate.of(**_new_task(**options)))
+    emit(task, json_, lambda: rt.edited_text(task))
 
 
 @tasks_app.command("history")
@@ -145,27 +209,57 @@ def tasks_history(
     emit(events, json_, lambda: rt.history_text(events))
 
 
-def _change(
-    status: str | None,
-    reason: str | None,
-    lead: str | None,
-    contributors: str | None,
-    start: str | None,
-    due: str | None,
-    comment: str | None,
-) -> TaskChange:
+def _change(**options: str | None) -> TaskChange:
     """The command's options as a change: None leaves a field as it is."""
     from cer.services.tasks import TaskChange
 
-    people = [p.strip() for p in contributors.split(",") if p.strip()] if contributors is not None else None
+    def listed(text: str | None) -> list[str] | None:
+        return [p.strip() for p in text.split(",") if p.strip()] if text is not None else None
+
+    def dated(name: str, option: str) -> dt.date | None:
+        text = options.pop(name)
+        return day(text, option) if text else None
+
+    dates = {"start": "--start", "due": "--due", "as_of": "--as-of", "progress_on": "--progress-on"}
+    days = {name: dated(name, option) for name, option in dates.items()}
+    status = _status(options.pop("status"))
+    people, after = listed(options.pop("contributors")), listed(options.pop("depends_on"))
     return TaskChange(
-        status=_status(status),
-        reason=reason,
-        lead=lead,
-        contributors=people,
-        start=day(start, "--start") if start else None,
-        due=day(due, "--due") if due else None,
-        comment=comment,
+        **options, status=status, contributors=people, depends_on=after, start=days["start"], due=days["due"],
+        status_on=days["as_of"], progress_on=days["progress_on"],
+    )  # fmt: skip
+
+
+def _new_task(**options: object) -> dict[str, object]:
+    """`cer tasks add`'s options as a TaskCreate's fields: lists split, dates read."""
+
+    def listed(text: object) -> list[str]:
+        return [p.strip() for p in str(text).split(",") if p.strip()] if text is not None else []
+
+    workstreams = options.pop("workstream")
+    dates = {k: day(str(options[k]), f"--{k}") if options[k] else None for k in ("start", "due")}
+    lists = {k: listed(options[k]) for k in ("contributors", "depends_on")}
+    return options | dates | lists | {"workstreams": workstreams}
+
+
+@plan_app.command("schedule")
+@cli_errors
+def plan_schedule(
+    country: CountryArg,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow-dependencies/--no-follow-dependencies",
+            help="Moving a task moves the tasks that depend on it, or only warns.",
+        ),
+    ],
+    json_: JsonOpt = False,
+) -> None:
+    """Whether moving a task moves the tasks that depend on it (needs the coordinator role)."""
+    plan = backend().follow_dependencies(country, follow)
+    word = "moves" if plan.follow_dependencies else "no longer moves (it warns instead)"
+    emit(
+        plan, json_, lambda: f"In {plan.country}'s plan, moving a task {word} the tasks that depend on it.\n"
     )
 
 

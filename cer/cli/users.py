@@ -52,6 +52,7 @@ def users_add(
     username: Annotated[str, typer.Argument(help="Lower case letters, digits, . _ - (2–60).")],
     name: Annotated[str, typer.Option("--name", help="Full name, as changes are signed.")],
     email: Annotated[str | None, typer.Option(help="E-mail address for reminders.")] = None,
+    agency: Annotated[str | None, typer.Option(help="The agency they work for, e.g. WFP.")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password (12+ characters) from standard input.")
     ] = False,
@@ -64,10 +65,27 @@ def users_add(
     password, generated = _password(password_stdin)
     with _session() as session:
         user = create_user(
-            session=session, username=username, name=name, email=email, password=password, by=operator()
-        )
+            session=session, username=username, name=name, email=email, agency=agency, password=password,
+            by=operator(),
+        )  # fmt: skip
     shown = password if generated else None
     emit(lambda: ra.new_user_json(user, shown), json_, lambda: ra.new_user_text(user, shown))
+
+
+@users_app.command("agency")
+@cli_errors
+def users_agency(
+    username: Annotated[str, typer.Argument()],
+    agency: Annotated[str, typer.Argument(help="An acronym, e.g. WFP; '' for none.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Record the agency a user works for: their "My tasks" then has the tasks it leads."""
+    from cer.services.users import set_agency
+
+    with _session() as session:
+        user = set_agency(session=session, username=username, agency=agency, by=operator())
+    text = f"{user.username} works for {user.agency}.\n" if user.agency else f"{user.username}: no agency.\n"
+    emit(lambda: {"username": user.username, "agency": user.agency}, json_, lambda: text)
 
 
 @users_app.command("grant")

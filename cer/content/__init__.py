@@ -27,6 +27,7 @@ from cer.content.paths import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR
 from cer.content.yaml_source import compose, describe_yaml_error, line_of, parse
 from diagnostics.questionnaire import Questionnaire
 from diagnostics.rules import PlanningFile, RulesFile
+from diagnostics.working_calendars import CalendarsFile
 from tools_catalog.catalogue import Catalogue
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
@@ -41,6 +42,7 @@ FIXED_FILES: dict[str, type[BaseModel]] = {
     paths.QUESTIONNAIRE: Questionnaire,
     paths.RULES: RulesFile,
     paths.PLANNING: PlanningFile,
+    paths.CALENDARS: CalendarsFile,
 }
 CLOSED_DIRS = (FRAMEWORK_DIR, DIAGNOSTICS_DIR)  # hold only their fixed files
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -52,6 +54,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "questionnaire.schema.json": Questionnaire,
     "rules.schema.json": RulesFile,
     "planning.schema.json": PlanningFile,
+    "calendars.schema.json": CalendarsFile,
 }
 
 
@@ -81,6 +84,7 @@ class Content:
     rules: RulesFile
     planning: PlanningFile
     templates: dict[str, list[TaskTemplate]]
+    calendars: CalendarsFile
 
     def counts(self) -> dict[str, int]:
         fw, cat = self.framework, self.catalogue
@@ -259,6 +263,7 @@ def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content
         _get(models, RulesFile),
         _get(models, PlanningFile),
         dict(_get(models, TemplatesFile).templates),
+        _get(models, CalendarsFile),
     )
 
 

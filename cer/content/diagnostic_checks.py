@@ -11,6 +11,7 @@ from diagnostics.expressions import Call, Compare, Current, Expression, Literal,
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from diagnostics.rules import ActionRule, PlanningFile, Role, Rule, RulesFile
 from workstreams.framework import Framework
+from workstreams.models import Scope
 
 
 def check_questionnaire(q: Questionnaire, framework: Framework | None) -> list[Problem]:
@@ -276,4 +277,24 @@ def _planning_covers(planning: PlanningFile, framework: Framework) -> list[Probl
         problems += [
             Problem(PLANNING, f"{section}.{k}", f"unknown action {k!r}") for k in keys if k not in known
         ]
+    return problems + _shared_leads(planning, framework)
+
+
+def _shared_leads(planning: PlanningFile, framework: Framework) -> list[Problem]:
+    """A shared action is one task: when its workstreams' usual leads differ, the content names its lead."""
+    problems = []
+    leads = planning.leads
+    for a in framework.actions:
+        if a.scope is not Scope.shared or a.id in leads.by_action or a.step in leads.by_step:
+            continue
+        usual = sorted({leads.by_workstream[w] for w in a.workstreams if w in leads.by_workstream})
+        if len(usual) > 1:
+            problems.append(
+                Problem(
+                    PLANNING,
+                    "leads.by_action",
+                    f"action {a.id} is one task shared by workstreams {', '.join(a.workstreams)}, whose "
+                    f"leads differ ({', '.join(usual)}): name its lead here (or in leads.by_step.{a.step})",
+                )
+            )
     return problems

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON
+from sqlalchemy import JSON, String, cast
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from diagnostics.working_calendars import CalendarChoice
 
 
 class ReasonRecord(BaseModel):
@@ -52,3 +54,41 @@ class WorkstreamChoices(TypeDecorator[list[WorkstreamChoice]]):
 
 def selected_codes(choices: list[WorkstreamChoice]) -> list[str]:
     return [c.code for c in choices if c.selected]
+
+
+class CalendarChoices(TypeDecorator[CalendarChoice | None]):
+    """A plan's `CalendarChoice` (weekend, days added and removed) in a JSON column; None for a plan made
+    before plans kept their calendar, which re-planning gives its country's calendar."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:  # noqa: ARG002
+        return None if value is None else CalendarChoice.model_validate(value).model_dump(mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> CalendarChoice | None:  # noqa: ARG002
+        return None if value is None else CalendarChoice.model_validate(value)
+
+
+class WorkstreamCodes(TypeDecorator[list[str]]):
+    """A task's workstreams in a JSON column: workstream letters, each once, in order (e.g. ["A", "B"])."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:  # noqa: ARG002
+        if value is None:
+            return None
+        codes = sorted({str(v) for v in value})
+        if not all(len(c) == 1 and "A" <= c <= "Z" for c in codes):
+            raise ValueError(f"workstream codes are single capital letters: {codes}")
+        return codes
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str]:  # noqa: ARG002
+        return [str(v) for v in value or []]
+
+
+def serving(column: Any, code: str) -> Any:
+    """A WHERE clause: the JSON list of workstream codes in `column` holds `code` (SQLite and PostgreSQL
+    both keep the list as written, '["A", "B"]'; a code is one letter, so '"B"' is found only as itself)."""
+    return cast(column, String).like(f'%"{code.strip().upper()}"%')

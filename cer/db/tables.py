@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cer.db.records import WorkstreamChoice, WorkstreamChoices
+from cer.db.records import CalendarChoices, WorkstreamChoice, WorkstreamChoices, WorkstreamCodes
+from diagnostics.working_calendars import CalendarChoice
 
 
 def utcnow() -> dt.datetime:
@@ -86,6 +87,24 @@ class PlanRow(SQLModel, table=True):
         default=None, max_length=120, description="Gets escalations; default: who created the plan"
     )
     created_at: dt.datetime = _when()
+    follow_dependencies: bool = Field(
+        default=True,
+        description="Moving a task moves the tasks that depend on it (automatic scheduling); off: warn only",
+    )
+    calendar: CalendarChoice | None = Field(
+        default=None,
+        sa_column=Column(CalendarChoices, nullable=True),
+        description="The working calendar its dates use (None: made before plans kept one; the country's)",
+    )
+    finish_by: dt.date | None = Field(default=None, description="The target it is planned backward from")
+    shortfall_days: int | None = Field(
+        default=None, description="Working days the work needs beyond finish_by when it did not fit"
+    )
+    chain: list[str] | None = Field(
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="The keys of the chain of tasks that decides the plan's length, first to last",
+    )
 
     @property
     def selected(self) -> list[str]:
@@ -101,14 +120,28 @@ class TaskRow(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     key: str = Field(
         max_length=64,
-        description="The task's identity in its plan: '<workstream>-<action>', e.g. 'B-4.1', and for a "
-        "task a workstream run's parameters added, '/<template key>', e.g. 'B-2.4/stocktake-ict'",
+        description="The task's identity in its plan: '<workstream>-<action>', e.g. 'B-5.1', a shared "
+        "action's id, e.g. '1.1', and for a task a workstream run's parameters added, '/<template key>', "
+        "e.g. 'B-2.4/stocktake-ict'",
     )
-    workstream: str = Field(max_length=1)
+    workstream: str = Field(max_length=1, description="The first of `workstreams`: where the task sorts")
+    workstreams: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(WorkstreamCodes, nullable=False),
+        description="Every workstream the task serves: several for a shared action (e.g. 1.1), else one",
+    )
     step: int
     action: str = Field(max_length=5)
     title: str = Field(max_length=300)
     description: str = ""
+    note: str = Field(default="", description="The country team's own note on the task (its title stays)")
+    assignee: str | None = Field(
+        default=None, max_length=60, index=True, description="The user doing it: a username"
+    )
+    custom: bool = Field(default=False, description="Added by the country team, not by the toolkit")
+    progress_note: str | None = Field(default=None, description="The latest progress, in words")
+    progress_on: dt.date | None = Field(default=None, description="The day the progress note describes")
+    status_on: dt.date | None = Field(default=None, description="The day the status took effect")
     lead: str = Field(max_length=120)
     contributors: list[str] = _json()
     start: dt.date
@@ -133,6 +166,20 @@ class TaskRow(SQLModel, table=True):
     updated_at: dt.datetime = _when()
 
 
+class TaskAliasRow(SQLModel, table=True):
+    """Another name of a task: the key (and number) of a per-workstream copy of a shared action that was
+    merged into it (migration 0010), so that references such as 'MWI-B-1.1' or '#57' still find it."""
+
+    __tablename__ = "taskalias"
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_taskalias_plan_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str = Field(max_length=64, description="The merged copy's key, e.g. 'B-1.1'")
+    old_task_id: int | None = Field(default=None, index=True, description="The merged copy's number")
+    task_id: int = Field(foreign_key="task.id", index=True)
+
+
 class TaskEventRow(SQLModel, table=True):
     __tablename__ = "taskevent"
     id: int | None = Field(default=None, primary_key=True)
@@ -143,6 +190,7 @@ class TaskEventRow(SQLModel, table=True):
     old: Any = _json(nullable=True)
     new: Any = _json(nullable=True)
     comment: str | None = None
+    as_of: dt.date | None = Field(default=None, description="A status or progress dated in the past: the day")
 
 
 class PlanRevisionRow(SQLModel, table=True):
@@ -203,6 +251,9 @@ class FlowRunLinkRow(SQLModel, table=True):
     country_code: str = Field(max_length=3, index=True)
     workstream: str | None = Field(default=None, max_length=1)
     flow: str = Field(max_length=60)
+    name: str | None = Field(
+        default=None, max_length=120, description="e.g. 'MWI · B Common Services · 2026-11-30'"
+    )
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     started_by: str = Field(max_length=120)
     created_at: dt.datetime = _when()
@@ -238,6 +289,7 @@ class UserRow(SQLModel, table=True):
     username: str = Field(max_length=60, unique=True, description="Lower case: letters, digits, . _ -")
     name: str = Field(max_length=120, description="How changes they make are signed, e.g. 'Amina Diallo'")
     email: str | None = Field(default=None, max_length=254)
+    agency: str | None = Field(default=None, max_length=20, description="Their agency's acronym, e.g. 'WFP'")
     password_hash: str = Field(max_length=200, description="argon2id; never the password")
     active: bool = True
     created_at: dt.datetime = _when()
@@ -304,3 +356,33 @@ class AuditEventRow(SQLModel, table=True):
         default="", max_length=200, description="What it was done to: a user, a token, a plan"
     )
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RunClaimRow(SQLModel, table=True):
+    """A workstream of a country being run: at most one at a time (the unique constraint decides between two
+    starts at the same moment). Taken before the run is created, given its run's id once Prefect has it;
+    released when a start finds the run over."""
+
+    __tablename__ = "runclaim"
+    __table_args__ = (UniqueConstraint("country_code", "workstream", name="uq_runclaim_workstream"),)
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(max_length=3)
+    workstream: str = Field(max_length=1)
+    flow_run_id: str | None = Field(
+        default=None, max_length=36, description="None while the run is being made"
+    )
+    claimed_by: str = Field(max_length=120)
+    claimed_at: dt.datetime = _when()
+
+
+class SignInAttemptRow(SQLModel, table=True):
+    """A sign-in attempt, counted as failed until it succeeds: the limits on failed sign-ins hold across
+    every process and machine that shares the database."""
+
+    __tablename__ = "signinattempt"
+    __table_args__ = (Index("ix_signinattempt_address_at", "address", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    username: str = Field(max_length=60)
+    at: dt.datetime = _when()
+    forgiven: bool = Field(default=False, description="The user signed in since: no longer counted for them")

@@ -43,6 +43,9 @@ class Stack:
     started_server: bool = False
 
     def start(self, server_timeout: float = 120, worker_timeout: float = 90) -> None:
+        """Start what is missing, in order. From here on SIGTERM is a KeyboardInterrupt (as Ctrl-C is), so a
+        `cer up` stopped while it starts stops what it has started, instead of leaving it orphaned."""
+        signal.signal(signal.SIGTERM, _raise_interrupt)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.prefect.home.mkdir(parents=True, exist_ok=True)
         if server_is_up(self.prefect):
@@ -131,7 +134,7 @@ class Stack:
 
     def run_until_stopped(self, poll: float = 1.0) -> None:
         """Block until Ctrl-C or SIGTERM (or a child dies: StackError), then stop everything."""
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             while True:
                 self.check_alive()
@@ -139,8 +142,8 @@ class Stack:
         except KeyboardInterrupt:
             self.say("Stopping…")
         finally:
-            signal.signal(signal.SIGTERM, previous)
             self.stop()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:

@@ -55,6 +55,7 @@ class Principal:
     username: str
     name: str
     roles: dict[str, Role] = field(default_factory=dict)  # country code or '*' → role
+    agency: str | None = None  # the agency they work for: "My tasks" has the tasks it leads
 
     def role_in(self, country: str | None) -> Role | None:
         found = [r for c, r in self.roles.items() if c == EVERY_COUNTRY or (country and c == country.upper())]
@@ -84,7 +85,7 @@ def local_operator(username: str) -> Principal:
 def principal(*, session: Session, user: UserRow) -> Principal:
     rows = session.exec(select(MembershipRow).where(MembershipRow.user_id == user.id)).all()
     roles = {m.country_code: Role[m.role] for m in rows}
-    return Principal(id=user.id or 0, username=user.username, name=user.name, roles=roles)
+    return Principal(id=user.id or 0, username=user.username, name=user.name, roles=roles, agency=user.agency)
 
 
 def require(who: Principal, action: Action, country: str | None = None) -> None:

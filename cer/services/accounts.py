@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from cer.db.tables import ApiTokenRow
+from cer.services import throttle
 from cer.services.access import Action, Principal
 from cer.services.errors import Forbidden
 from cer.services.sessions import start_session
@@ -13,10 +14,15 @@ from cer.services.users import authenticate, get_token, list_tokens, revoke_toke
 from workstreams.errors import NotFound
 
 
-def sign_in(*, session: Session, username: str, password: str, source: str, hours: float) -> str:
+def sign_in(
+    *, session: Session, username: str, password: str, address: str, source: str, hours: float
+) -> str:
     """A new sign-in session for the user whose password this is (Unauthenticated otherwise): the token of
-    its cookie, never stored."""
+    its cookie, never stored. Too many failures from `address` are refused first (Throttled), without
+    looking at the password."""
+    counted = throttle.attempt(session=session, address=address, username=username)
     who = authenticate(session=session, username=username, password=password, source=source)
+    throttle.succeeded(session=session, address=address, username=username, attempt_id=counted)
     return start_session(session=session, who=who, hours=hours)
 
 

@@ -22,6 +22,11 @@ def sync_agencies(*, session: Session, questionnaire: Questionnaire) -> int:
     return changed
 
 
+def list_agencies(*, session: Session) -> list[tuple[str, str]]:
+    """Every agency as (acronym, name), by acronym: the choices for a task's lead and contributors."""
+    return [(a.acronym, a.name) for a in session.exec(select(AgencyRow).order_by(AgencyRow.acronym)).all()]
+
+
 def _renamed(row: AgencyRow, name: str) -> AgencyRow:
     row.name = name
     return row

@@ -5,17 +5,27 @@ checks the reader's role in the country first (Forbidden before NotFound: not ev
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
 from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.services.access import Action, Principal, require
+from cer.services.agencies import list_agencies
 from cer.services.countries import country_name
 from cer.services.plans import get_plan, plan_tasks
 from cer.services.progress import CountryProgress, plan_progress
 from cer.services.reports import CountryReport, country_report
-from cer.services.tasks import TaskChange, change_task, plan_history, plan_revisions, plan_task, task_history
+from cer.services.scheduling import assignable
+from cer.services.tasks import (
+    TaskChange,
+    change_task,
+    edit_task,
+    plan_history,
+    plan_revisions,
+    plan_task,
+    task_history,
+)
 from workstreams.status import TaskStatus
 
 
@@ -45,7 +55,7 @@ def readable_tasks(
     require(who, Action.read_plan, country)
     plan = get_plan(session=session, country=country)
     code = (workstream or "").strip().upper()
-    tasks = [t for t in plan_tasks(session=session, plan=plan) if not code or t.workstream == code]
+    tasks = [t for t in plan_tasks(session=session, plan=plan) if not code or code in t.workstreams]
     return PlanTasks(plan, tasks, country_name(session=session, code=plan.country_code))
 
 
@@ -85,6 +95,14 @@ class PlanTask:
 class TaskDetail(PlanTask):
     history: list[TaskEventRow]  # oldest first
     depends_on: dict[str, TaskRow | None]  # each key the task depends on → that task of the plan, if there
+    choices: TaskChoices | None = None  # for someone who may change the task: what its form offers
+
+
+@dataclass(frozen=True)
+class TaskChoices:
+    agencies: list[tuple[str, str]]  # (acronym, name): leads and contributors to pick from
+    people: list[tuple[str, str]]  # (username, name): who may be assigned (a role in the country)
+    tasks: list[TaskRow] = field(default_factory=list)  # the plan's other tasks, to depend on
 
 
 def task_on_plan(
@@ -107,7 +125,12 @@ def task_detail(
     keys = found.task.depends_on
     query = select(TaskRow).where(TaskRow.plan_id == found.plan.id, col(TaskRow.key).in_(keys))
     tasks = {t.key: t for t in session.exec(query).all()} if keys else {}
-    return TaskDetail(found.plan, found.task, history, {k: tasks.get(k) for k in keys})
+    choices = None
+    if who.can(Action.change_task, country):
+        others = [t for t in plan_tasks(session=session, plan=found.plan) if t.id != found.task.id]
+        people = assignable(session=session, country=found.plan.country_code)
+        choices = TaskChoices(list_agencies(session=session), people, others)
+    return TaskDetail(found.plan, found.task, history, {k: tasks.get(k) for k in keys}, choices)
 
 
 def change_plan_task(
@@ -119,6 +142,7 @@ def change_plan_task(
     version: int,
     status: TaskStatus | None,
     comment: str,
+    as_of: dt.date | None = None,
 ) -> PlanTask:
     """Move one of a country's tasks to `status` (the comment is its reason) or, without a status, comment
     on it, on the `version` the person saw (the member role in the country, checked before anything else).
@@ -127,8 +151,28 @@ def change_plan_task(
         session=session, who=who, country=country, task_id=task_id, action=Action.change_task
     )
     text = comment.strip() or None
-    change = TaskChange(status=status, reason=text) if status else TaskChange(comment=text)
+    change = TaskChange(status=status, reason=text, status_on=as_of) if status else TaskChange(comment=text)
     task, _ = change_task(
         session=session, who=who, task=task_id, change=change, expected_version=version, country=country
     )
     return PlanTask(found.plan, task)
+
+
+@dataclass(frozen=True)
+class EditedTask:
+    detail: TaskDetail  # the task as the change left it
+    moved: list[TaskRow]  # the dependants that moved to follow it
+    conflicts: list[tuple[str, str]]  # (dependant, predecessor) references: starts before the other ends
+
+
+def edit_plan_task(
+    *, session: Session, who: Principal, country: str, task_id: int, version: int, change: TaskChange
+) -> EditedTask:
+    """Change one of a country's tasks (owners, assignee, dates, dependencies, note, progress) on the
+    `version` the person saw; answers it as it now is, the tasks that moved with it and the conflicts left.
+    Refused (Conflict, InvalidRequest): nothing is written."""
+    edited = edit_task(
+        session=session, who=who, task=task_id, change=change, expected_version=version, country=country
+    )
+    detail = task_detail(session=session, who=who, country=country, task_id=task_id)
+    return EditedTask(detail, edited.moved, edited.conflicts)

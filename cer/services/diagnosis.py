@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from cer.content import Content
+from cer.content.calendars import CalendarInUse, calendar_in_use, default_choice, years_around
 from cer.content.checks import format_path
 from cer.content.countries import Country, find_country
-from cer.content.yaml_source import describe_yaml_error, parse
+from cer.content.yaml_source import MAX_DIGITS, describe_yaml_error, parse_untrusted
 from cer.db.records import ReasonRecord, WorkstreamChoice
 from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_overrides, validate_answers
 from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, Reason, diagnose
-from workstreams.errors import InvalidRequest, NotFound, explain
+from diagnostics.working_calendars import CalendarChoice, CalendarEdit
+from workstreams.errors import InvalidFields, InvalidRequest, NotFound, explain
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,29 @@ class Report:
     diagnosis: Diagnosis
     plan: Plan
     content_version: str
+    calendar: CalendarInUse  # the working days the plan's dates fall on, and how to say which
+
+
+TARGET_QUESTION = "next_cycle_start"  # plans are made backward from it when it is after their start
 
 
 def read_answers(path: Path) -> AnswerSet:
     """An answers document from a YAML or JSON file; any problem with it raises `AnswersError`."""
     try:
+        if path.stat().st_size > MAX_ANSWERS_BYTES:
+            raise AnswersError(
+                [
+                    AnswerProblem(
+                        str(path), f"larger than {MAX_ANSWERS_BYTES // 2**20} MB: not an answers file"
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else parse(text)
+        data = _json(text) if path.suffix.lower() == ".json" else parse_untrusted(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswersError([AnswerProblem(str(path), f"cannot be read: {exc}")]) from None
+    except (RecursionError, ValueError) as exc:  # JSON nested too deeply, a number of too many digits
+        raise AnswersError([AnswerProblem(str(path), _too_much(exc))]) from None
     except yaml.YAMLError as exc:
         raise AnswersError([AnswerProblem(str(path), describe_yaml_error(exc))]) from None
     except json.JSONDecodeError as exc:
@@ -54,9 +72,41 @@ def read_answers(path: Path) -> AnswerSet:
         ) from None
 
 
+MAX_ANSWERS_BYTES = 2 * 2**20  # the examples are ~3 kB
+
+
+def _json(text: str) -> Any:
+    """JSON with the numbers' length checked as they are read."""
+
+    def number(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_DIGITS:
+            raise ValueError(f"a number with too many digits ({len(digits.lstrip('-'))})")
+        return int(digits)
+
+    return json.loads(text, parse_int=number)
+
+
+def _too_much(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply: not an answers file"
+    return str(exc)
+
+
 def run(
-    content: Content, answer_set: AnswerSet, *, country: str | None, start: dt.date, draft: bool
+    content: Content,
+    answer_set: AnswerSet,
+    *,
+    country: str | None,
+    start: dt.date,
+    draft: bool,
+    finish_by: dt.date | None = None,
+    calendar: CalendarChoice | CalendarEdit | None = None,
 ) -> Report:
+    """Validate, diagnose and plan on the country's working calendar (or `calendar`, or the country's
+    changed by `calendar`), backward from `finish_by`, by default the start of the next programme cycle
+    when the answers give one after `start`."""
+    if finish_by is not None and finish_by <= start:
+        raise InvalidFields.of("finish_by", f"Give a date after the plan's start ({start.isoformat()}).")
     problems: list[AnswerProblem] = []
     place = None
     try:
@@ -84,15 +134,39 @@ def run(
         catalogue=content.catalogue,
         answers=answers,
     )
+    plan, in_use = _plan(content, diagnosis, place.code, start, finish_by, calendar)
+    return Report(place, diagnosis, plan, content.version, in_use)
+
+
+def _plan(
+    content: Content,
+    diagnosis: Diagnosis,
+    country: str,
+    start: dt.date,
+    finish_by: dt.date | None,
+    calendar: CalendarChoice | CalendarEdit | None,
+) -> tuple[Plan, CalendarInUse]:
+    target = finish_by or _next_cycle(diagnosis.answers.values, start)
+    if not isinstance(calendar, CalendarChoice):
+        own = default_choice(country)
+        calendar = own if calendar is None else own.edited(calendar)
+    in_use = calendar_in_use(content.calendars, calendar, years_around(start, target))
     plan = build_plan(
         diagnosis,
-        framework=fw,
+        framework=content.framework,
         planning=content.planning,
         questionnaire=content.questionnaire,
-        country=place.code,
+        country=country,
         start=start,
+        calendar=in_use.working,
+        finish_by=target,
     )
-    return Report(place, diagnosis, plan, content.version)
+    return plan, in_use
+
+
+def _next_cycle(values: Mapping[str, Any], start: dt.date) -> dt.date | None:
+    given = values.get(TARGET_QUESTION)
+    return given if isinstance(given, dt.date) and given > start else None
 
 
 def _country(answer_set: AnswerSet, given: str | None) -> Country:

@@ -100,7 +100,8 @@ def _note(
 ) -> NotificationRow:
     key = f"{kind}:{task.id}:{task.due.isoformat()}" + (f":{extra}" if extra else "")
     body = (
-        f"{subject}\n\nCountry: {plan.country_code}\nWorkstream: {task.workstream}, step {task.step}\n"
+        f"{subject}\n\nCountry: {plan.country_code}\n"
+        f"Workstream: {', '.join(task.workstreams)}, step {task.step}\n"
         f"Lead: {task.lead}\nStart: {task.start}  Due: {task.due}  Status: {task.status}\n"
         f"(checked on {today})"
     )

@@ -60,6 +60,7 @@ def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: st
         content_version=report.content_version,
         workstreams=workstream_choices(report),
         created_by=by,
+        **schedule_values(report),
     )
     session.add(plan)
     session.flush()
@@ -69,6 +70,17 @@ def _insert_plan(session: Session, report: Report, answer_set: AnswerSet, by: st
     if rows:
         session.execute(insert(TASKS), rows)
     return plan
+
+
+def schedule_values(report: Report) -> dict[str, Any]:
+    """What a plan row keeps of how it was scheduled: the calendar, the target and whether it fitted."""
+    p = report.plan
+    return {
+        "calendar": report.calendar.choice,
+        "finish_by": p.finish_by,
+        "shortfall_days": p.shortfall_days if p.finish_by else None,
+        "chain": list(p.chain),
+    }
 
 
 def _duplicate_plan(exc: IntegrityError) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, cast, func
 from sqlalchemy import select as sa_select  # sqlmodel types select() for at most 4 columns
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,10 @@ from cer.db.tables import PlanRow, TaskRow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan, plan_tasks
 from workstreams.status import OPEN, Progress, lateness
+
+# A task's workstreams as the JSON text both databases keep, e.g. '["A", "B"]': grouped on as it is
+# (PostgreSQL cannot group on a JSON value), read back with json.loads.
+WORKSTREAMS = cast(col(TaskRow.workstreams), String)
 
 
 @dataclass
@@ -36,7 +41,9 @@ def country_progress(
     plan = get_plan(session=session, country=country)
     result = CountryProgress(plan.country_code, plan, plan_tasks(session=session, plan=plan))
     for t in result.tasks:
-        for bucket in (result.overall, result.by_workstream[t.workstream], result.by_step[t.step]):
+        # a shared task counts once for the country and its step, and once for each workstream it serves
+        mine = [result.by_workstream[code] for code in t.workstreams]
+        for bucket in (result.overall, *mine, result.by_step[t.step]):
             bucket.add(t.status, t.due, today, soon_days=soon_days)
         late, soon = lateness(t.status, t.due, today, soon_days)
         (result.overdue if late else result.due_soon if soon else []).append(t)
@@ -70,18 +77,20 @@ def portfolio_progress(
 def portfolio_breakdown(
     *, session: Session, today: dt.date, soon_days: int = 14, countries: Countries = None
 ) -> tuple[dict[str, Progress], dict[int, Progress]]:
-    """Progress of all countries together, by workstream and by step (grouped in the database)."""
+    """Progress of all countries together, by workstream (a shared task in each of its workstreams) and by
+    step (grouped in the database)."""
     by_workstream: dict[str, Progress] = defaultdict(Progress)
     by_step: dict[int, Progress] = defaultdict(Progress)
-    for key, bucket in ((TaskRow.workstream, by_workstream), (TaskRow.step, by_step)):
+    for key, bucket in ((WORKSTREAMS, by_workstream), (col(TaskRow.step), by_step)):
         rows = session.exec(
-            select(col(key), col(TaskRow.status), col(TaskRow.due), func.count())
+            select(key, col(TaskRow.status), col(TaskRow.due), func.count())
             .join(PlanRow, col(TaskRow.plan_id) == col(PlanRow.id))
             .where(*among(countries))
-            .group_by(col(key), col(TaskRow.status), col(TaskRow.due))
+            .group_by(key, col(TaskRow.status), col(TaskRow.due))
         ).all()
         for group, status, due, count in rows:
-            bucket[group].add(status, due, today, count=count, soon_days=soon_days)  # type: ignore[index]
+            for one in json.loads(str(group)) if key is WORKSTREAMS else [group]:
+                bucket[one].add(status, due, today, count=count, soon_days=soon_days)  # type: ignore[index]
     return dict(sorted(by_workstream.items())), dict(sorted(by_step.items()))
 
 
@@ -113,7 +122,7 @@ def portfolio_grid(
     rows = session.execute(
         sa_select(
             col(PlanRow.country_code),
-            col(TaskRow.workstream),
+            WORKSTREAMS,
             col(TaskRow.step),
             col(TaskRow.status),
             col(TaskRow.due),
@@ -123,16 +132,17 @@ def portfolio_grid(
         .where(*among(countries))
         .group_by(
             col(PlanRow.country_code),
-            col(TaskRow.workstream),
+            WORKSTREAMS,
             col(TaskRow.step),
             col(TaskRow.status),
             col(TaskRow.due),
         )
     ).all()
     grid: dict[str, dict[str, dict[int, Progress]]] = {}
-    for code, workstream, step, status, due, count in rows:
-        cell = grid.setdefault(code, {}).setdefault(workstream, {}).setdefault(step, Progress())
-        cell.add(status, due, today, count=count, soon_days=soon_days)
+    for code, workstreams, step, status, due, count in rows:
+        for workstream in json.loads(workstreams):  # a shared task counts in each of its workstreams
+            cell = grid.setdefault(code, {}).setdefault(workstream, {}).setdefault(step, Progress())
+            cell.add(status, due, today, count=count, soon_days=soon_days)
     return dict(sorted(grid.items()))
 
 

@@ -16,12 +16,30 @@ from sqlmodel import Session, select
 
 from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.services.diagnosis import Report, workstream_choices
-from cer.services.plans import get_plan, plan_tasks, store_diagnosis, task_row, task_values
+from cer.services.plans import (
+    get_plan,
+    plan_tasks,
+    schedule_values,
+    store_diagnosis,
+    task_row,
+    task_values,
+)
 from cer.services.tasks import guarded_update
 from diagnostics.answers import AnswerSet
 from workstreams.status import TaskStatus, merge, task_reference
 
-DERIVED = ("title", "description", "depends_on", "tools", "provenance", "critical", "slack_days", "ongoing")
+DERIVED = (
+    "title",
+    "description",
+    "workstream",
+    "workstreams",
+    "depends_on",
+    "tools",
+    "provenance",
+    "critical",
+    "slack_days",
+    "ongoing",
+)
 
 
 def rediagnose_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: str) -> PlanRevisionRow:
@@ -135,13 +153,19 @@ def _refresh_plan(session: Session, plan: PlanRow, report: Report, diagnosis_id:
     plan.questionnaire_version = report.diagnosis.questionnaire_version
     plan.content_version = report.content_version
     plan.end = max(open_dues, default=plan.end)
+    for name, value in schedule_values(report).items():
+        setattr(plan, name, value)
     session.add(plan)
 
 
 def _why_not_needed(report: Report) -> dict[str, str]:
-    """'<workstream>-<action>' or '<workstream>' -> why it is no longer needed, from the new diagnosis."""
+    """'<workstream>-<action>', '<action>' (a shared one) or '<workstream>' -> why it is no longer needed,
+    from the new diagnosis."""
     d = report.diagnosis
     why = {f"{a.workstream}-{a.action}": a.reasons[0].text for a in d.actions if not a.needed}
+    for a in d.actions:
+        if not a.needed:
+            why.setdefault(a.action, a.reasons[0].text)
     for w in d.workstreams:
         if not w.selected:
             why[w.code] = f"workstream {w.code} is no longer selected: {w.reasons[0].text}"

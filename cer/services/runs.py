@@ -16,13 +16,14 @@ from sqlmodel import Session
 
 from cer.content import Content
 from cer.db.tables import FlowRunLinkRow
+from cer.services import claims
 from cer.services.access import Action, Principal, require
 from cer.services.diagnosis import run
 from cer.services.plans import get_plan
 from cer.services.workflow import SignOff, check_selected, flow_runs, link_flow_run, sign_off
 from diagnostics.answers import AnswerSet
 from workstreams.framework import Framework
-from workstreams.parameters import FLOW_NAMES, run_parameters
+from workstreams.parameters import FLOW_NAMES, run_name, run_parameters
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,11 @@ class Launcher(Protocol):
     """Prefect, as the services need it. `start` refuses (InvalidRequest) when no server or worker can take
     the run; `resume_signed` answers the runs it resumed, or why it could not try."""
 
-    def start(self, flow: str, parameters: dict[str, Any]) -> LaunchedRun: ...
+    def start(self, flow: str, parameters: dict[str, Any], name: str | None = None) -> LaunchedRun: ...
+
+    def describe(self, run_id: str) -> LaunchedRun:
+        """A run's name and page; its id as its name when Prefect does not answer."""
+        ...
 
     def resume_signed(self, country: str, workstream: str) -> tuple[list[str], str | None]: ...
 
@@ -55,6 +60,7 @@ class StartedRun:
     country: str
     workstream: str | None
     url: str
+    already_running: bool = False  # the workstream's run that was going already: none was started
 
 
 def start_workstream_run(
@@ -70,13 +76,23 @@ def start_workstream_run(
     parameters must be valid before any run exists; the run is recorded on the plan, signed by `who`."""
     require(who, Action.start_flow, country)
     plan = get_plan(session=session, country=country)
-    code = workstream.strip().upper()
+    code, flow = workstream.strip().upper(), FLOW_NAMES[workstream.strip().upper()]
     params = run_parameters(code, {**values, "country": plan.country_code, "by": who.username})
     check_selected(plan, code)
-    launched = launcher.start(FLOW_NAMES[code], {"params": params.model_dump(mode="json")})
-    return _record(
-        session, who, launched, FLOW_NAMES[code], plan.country_code, code, params.model_dump(mode="json")
-    )
+    going = claims.take(session=session, country=plan.country_code, workstream=code, by=who.username,
+                        launcher=launcher)  # fmt: skip
+    if going is not None:
+        found = launcher.describe(going)
+        return StartedRun(flow, going, found.name, plan.country_code, code, found.url, already_running=True)
+    name = run_name(code, plan.country_code, dt.date.today())
+    try:
+        launched = launcher.start(flow, {"params": params.model_dump(mode="json")}, name=name)
+    except BaseException:
+        claims.release(session=session, country=plan.country_code, workstream=code)
+        raise
+    claims.give(session=session, country=plan.country_code, workstream=code, run_id=launched.flow_run_id)
+    values = params.model_dump(mode="json")
+    return _record(session, who, launched, flow, plan.country_code, code, values, plan_id=plan.id)
 
 
 def start_change_process(
@@ -113,16 +129,18 @@ def _record(
     country: str,
     code: str | None,
     parameters: dict[str, Any],
+    plan_id: int | None = None,
 ) -> StartedRun:
     link_flow_run(
         session=session,
         flow_run_id=launched.flow_run_id,
         flow=flow,
         country=country,
-        plan_id=None,
+        plan_id=plan_id,
         workstream=code,
         parameters=parameters,
         by=who.username,
+        name=launched.name,
     )
     return StartedRun(flow, launched.flow_run_id, launched.name, country, code, launched.url)
 

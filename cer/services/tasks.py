@@ -8,31 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import func, update
+from sqlalchemy import String, cast, func, or_, update
 from sqlmodel import Session, col, select
 
+from cer.content.calendars import plan_calendar
+from cer.db.records import serving
 from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan
 from cer.services.progress import among
+from cer.services.scheduling import replan
+from cer.services.task_changes import Edited as Edited  # re-exported: the doors use them from here
+from cer.services.task_changes import TaskChange as TaskChange
+from cer.services.task_changes import check_words, planned
+from cer.services.task_names import task_by_key, task_by_number
 from workstreams.errors import InvalidRequest, NotFound
-from workstreams.status import OPEN, TaskStatus, check_text, check_transition, parse_reference, task_reference
-
-
-@dataclass(frozen=True)
-class TaskChange:
-    """What to change; None leaves a field as it is."""
-
-    status: TaskStatus | None = None
-    reason: str | None = None
-    lead: str | None = None
-    contributors: list[str] | None = None
-    start: dt.date | None = None
-    due: dt.date | None = None
-    comment: str | None = None
+from workstreams.status import OPEN, TaskStatus, parse_reference, task_reference
 
 
 def reference(*, session: Session, task: TaskRow) -> str:
@@ -59,22 +53,21 @@ def plan_task(*, session: Session, country: str, task_id: int, who: Principal) -
     NotFound: not even whether it exists)."""
     require(who, Action.read_plan, country)
     plan = get_plan(session=session, country=country)
-    task = session.get(TaskRow, task_id)
+    task = task_by_number(session, task_id)
     if task is None or task.plan_id != plan.id:
         raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
     return plan, task
 
 
 def get_task(*, session: Session, ref: str) -> TaskRow:
-    """A task by its number or by '<country>-<workstream>-<action>', e.g. 'MWI-B-4.1'."""
+    """A task by its number or by '<country>-<key>', e.g. 'MWI-B-5.1' or 'MWI-1.1' (a shared action's task,
+    also found as 'MWI-B-1.1' from any workstream it serves); names it had before a merge still find it."""
     text = ref.strip()
     if text.isascii() and text.isdigit():  # "¹" is a digit to Python, not a number
-        task = session.get(TaskRow, int(text)) if len(text) < 10 else None  # beyond any id a database holds
+        number = int(text) if len(text) < 10 else None  # beyond any id a database holds
+        task = task_by_number(session, number) if number is not None else None
     else:
-        country, key = parse_reference(text)
-        task = session.exec(
-            select(TaskRow).join(PlanRow).where(PlanRow.country_code == country, TaskRow.key == key)
-        ).first()
+        task = task_by_key(session, *parse_reference(text))
     if task is None:
         raise NotFound("task", ref, ["a number, or a reference such as MWI-B-4.1 (see cer tasks list)"])
     return task
@@ -83,13 +76,18 @@ def get_task(*, session: Session, ref: str) -> TaskRow:
 @dataclass(frozen=True)
 class TaskFilter:
     """Which tasks: of one country or of every plan the person may read; narrowed by workstream, step, status
-    and lateness (open tasks due before `overdue_on`)."""
+    and lateness (open tasks due before `overdue_on`), to the asker's own (`mine`: assigned to them or led by
+    their agency), and to an agency's (led by it or with it among the contributors; `agency_role`: only
+    'lead' or only 'contributor')."""
 
     country: str | None = None
     workstream: str | None = None
     step: int | None = None
     status: TaskStatus | None = None
     overdue_on: dt.date | None = None
+    mine: bool = False
+    agency: str | None = None
+    agency_role: Literal["lead", "contributor"] | None = None
 
     def where(self, who: Principal) -> list[Any]:
         where: list[Any] = list(among(who.readable()))
@@ -97,14 +95,30 @@ class TaskFilter:
             require(who, Action.read_plan, self.country.strip())
             where.append(col(PlanRow.country_code) == self.country.strip().upper())
         if self.workstream:
-            where.append(col(TaskRow.workstream) == self.workstream.strip().upper())
+            where.append(serving(TaskRow.workstreams, self.workstream))
         if self.step is not None:
             where.append(col(TaskRow.step) == self.step)
         if self.status is not None:
             where.append(col(TaskRow.status) == self.status.value)
         if self.overdue_on is not None:
             where += [col(TaskRow.due) < self.overdue_on, col(TaskRow.status).in_([s.value for s in OPEN])]
+        if self.mine:
+            led = [_leads(who.agency)] if who.agency else []
+            where.append(or_(col(TaskRow.assignee) == who.username, *led))
+        if self.agency and self.agency.strip():
+            sides = {"lead": _leads(self.agency), "contributor": _contributes(self.agency)}
+            where.append(sides[self.agency_role] if self.agency_role else or_(*sides.values()))
         return where
+
+
+def _leads(agency: str) -> Any:
+    return func.lower(col(TaskRow.lead)) == agency.strip().lower()
+
+
+def _contributes(agency: str) -> Any:
+    """Among the contributors (a JSON list kept as written, '["WFP", "OMT"]', on SQLite and PostgreSQL)."""
+    name = agency.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(cast(col(TaskRow.contributors), String)).like(f'%"{name}"%', escape="\\")
 
 
 def find_tasks(
@@ -138,6 +152,22 @@ def change_task(
     """Change a task, by number or reference, if `who` may change tasks in its country, on the version they
     saw (None: the current one); answers the task as it now is and its country. With `country`, a task of
     another country's plan is not found."""
+    edited = edit_task(
+        session=session, who=who, task=task, change=change, expected_version=expected_version, country=country
+    )
+    return edited.task, edited.country
+
+
+def edit_task(
+    *,
+    session: Session,
+    who: Principal,
+    task: int | str,
+    change: TaskChange,
+    expected_version: int | None = None,
+    country: str | None = None,
+) -> Edited:
+    """As change_task, answering also the dependants the change moved and the conflicts it leaves."""
     row, code = task_for(session=session, ref=str(task), who=who, action=Action.change_task)
     if country is not None and code != country.strip().upper():
         raise NotFound(
@@ -145,9 +175,9 @@ def change_task(
         )
     seen = row.version if expected_version is None else expected_version
     ref = task_reference(code, row.key)
-    return apply_change(
+    return apply_edit(
         session=session, task=row, ref=ref, expected_version=seen, change=change, by=who.username
-    ), code
+    )
 
 
 def update_task(*, session: Session, ref: str, expected_version: int, change: TaskChange, by: str) -> TaskRow:
@@ -162,45 +192,91 @@ def apply_change(
     *, session: Session, task: TaskRow, ref: str, expected_version: int, change: TaskChange, by: str
 ) -> TaskRow:
     """Apply `change` if the task is still at `expected_version`; write one event per changed field."""
-    check_text(by=by, lead=change.lead, reason=change.reason, comment=change.comment)
-    check_text(**{f"contributor {i + 1}": name for i, name in enumerate(change.contributors or [])})
+    return apply_edit(
+        session=session, task=task, ref=ref, expected_version=expected_version, change=change, by=by
+    ).task
+
+
+def apply_edit(
+    *, session: Session, task: TaskRow, ref: str, expected_version: int, change: TaskChange, by: str
+) -> Edited:
+    """Apply `change` if the task is still at `expected_version`; write one event per changed field; move
+    the dependants when the plan follows its dependencies. Anything refused writes nothing."""
+    check_words(change, by)
     # A shared lock on the plan: a re-diagnosis (which locks it for update) and this change do not interleave.
-    session.exec(select(PlanRow).where(PlanRow.id == task.plan_id).with_for_update(read=True)).one()
+    plan = session.exec(select(PlanRow).where(PlanRow.id == task.plan_id).with_for_update(read=True)).one()
+    country = plan.country_code
     touches_task = any(getattr(change, name) is not None for name in _FIELDS)
     if touches_task and task.version != expected_version:  # before checking the change against a newer task
         session.rollback()
         raise _conflict(ref, expected_version, task)
-    diffs = _diffs(task, change)
+    try:
+        diffs, values, tasks = planned(session, plan, task, change)
+    except InvalidRequest:
+        session.rollback()
+        raise
     comment = (change.comment or "").strip()
     if not diffs and not comment:
         raise InvalidRequest("nothing to change: give a status, lead, contributors, dates or a comment")
     if not diffs:  # a comment changes nothing on the task: no version to guard
         session.add(TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=comment))
         session.commit()
-        return task
-    values = {name: new for name, (_, new) in diffs.items()}
-    if change.status is not None:
-        values["status_reason"] = change.reason
-        values["dropped_by_rediagnosis"] = False
+        return Edited(task, country, [], [])
     guarded_update(session=session, task=task, expected_version=expected_version, values=values, ref=ref)
     for name, (old, new) in diffs.items():
-        session.add(
-            TaskEventRow(
-                task_id=task.id or 0,
-                by=by,
-                field=name,
-                old=_plain(old),
-                new=_plain(new),
-                comment=change.reason if name == "status" else None,
-            )
-        )
-    if change.comment and change.comment.strip():
-        session.add(
-            TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=change.comment.strip())
-        )
+        session.add(_event(task, by, name, old, new, change))
+    if comment:
+        session.add(TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=comment))
+    moved, left = _follow(session, plan, task, tasks, by, ref) if tasks else ([], [])
     session.commit()
     session.refresh(task)
-    return task
+    for row in moved:
+        session.refresh(row)
+    pairs = [(task_reference(country, d), task_reference(country, p)) for d, p in left]
+    return Edited(task, country, moved, pairs)
+
+
+def _event(task: TaskRow, by: str, name: str, old: Any, new: Any, change: TaskChange) -> TaskEventRow:
+    as_of = change.status_on if name == "status" else change.progress_on if name == "progress_note" else None
+    return TaskEventRow(
+        task_id=task.id or 0,
+        by=by,
+        field="progress" if name == "progress_note" else name,
+        old=_plain(old),
+        new=_plain(new),
+        comment=change.reason if name == "status" else None,
+        as_of=as_of,
+    )
+
+
+def _follow(
+    session: Session, plan: PlanRow, task: TaskRow, tasks: dict[str, TaskRow], by: str, ref: str
+) -> tuple[list[TaskRow], list[tuple[str, str]]]:
+    """Move the dependants the change pushed (the plan follows its dependencies), each change recorded;
+    answers them and the (dependant, predecessor) keys still in conflict."""
+    session.refresh(task)
+    tasks[task.key] = task
+    found = replan(
+        plan=plan,
+        task=task,
+        tasks=tasks,
+        calendar=plan_calendar(plan.calendar, plan.country_code, task.start),
+    )
+    moved = []
+    for key, slot in sorted(found.moves.items()):
+        row = tasks[key]
+        old = (row.start, row.due)
+        values = {"start": slot.start, "due": slot.due}
+        guarded_update(
+            session=session, task=row, expected_version=row.version, values=values, ref=f"{ref[:3]}-{key}"
+        )
+        why = f"moved to follow {ref}"
+        for name, before, after in (("start", old[0], slot.start), ("due", old[1], slot.due)):
+            if before != after:
+                session.add(TaskEventRow(task_id=row.id or 0, by=by, field=name, old=_plain(before),
+                                         new=_plain(after), comment=why))  # fmt: skip
+        moved.append(row)
+    return moved, found.conflicts
 
 
 def guarded_update(
@@ -217,7 +293,10 @@ def guarded_update(
         raise _conflict(ref, expected_version, get_task(session=session, ref=ref))
 
 
-_FIELDS = ("status", "reason", "lead", "contributors", "start", "due")  # what a TaskChange changes on a task
+_FIELDS = (  # what a TaskChange changes on a task (a comment alone changes nothing on it)
+    "status", "reason", "lead", "contributors", "start", "due", "status_on", "title", "description", "note",
+    "assignee", "depends_on", "progress", "progress_on",
+)  # fmt: skip
 
 
 def _conflict(ref: str, expected_version: int, current: TaskRow) -> Conflict:
@@ -225,23 +304,6 @@ def _conflict(ref: str, expected_version: int, current: TaskRow) -> Conflict:
         f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
         f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
     )
-
-
-def _diffs(task: TaskRow, change: TaskChange) -> dict[str, tuple[Any, Any]]:
-    diffs: dict[str, tuple[Any, Any]] = {}
-    if change.status is not None:
-        check_transition(TaskStatus(task.status), change.status, change.reason)
-        diffs["status"] = (task.status, change.status.value)
-    for name in ("lead", "contributors", "start", "due"):
-        new = getattr(change, name)
-        if new is not None and new != getattr(task, name):
-            diffs[name] = (getattr(task, name), new)
-    if change.lead is not None and not change.lead.strip():
-        raise InvalidRequest("the lead cannot be empty")
-    start, due = diffs.get("start", (None, task.start))[1], diffs.get("due", (None, task.due))[1]
-    if due < start:
-        raise InvalidRequest(f"the due date {due} is before the start {start}")
-    return diffs
 
 
 def _plain(value: Any) -> Any:

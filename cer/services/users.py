@@ -26,6 +26,7 @@ from cer.services.sessions import end_user_sessions
 from workstreams.errors import InvalidRequest, NotFound
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]{1,59}$"
+AGENCY = r"^[A-Za-z0-9][A-Za-z0-9 .&-]{0,19}$"
 FIRST_ADMIN = "admin"
 TOKEN_PREFIX = "cer_"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -44,6 +45,7 @@ class NewUser(BaseModel):
     username: Annotated[str, Field(pattern=USERNAME, description="lower case letters, digits, . _ -")]
     name: Annotated[str, Field(min_length=1, max_length=120)]
     email: Annotated[str | None, Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    agency: Annotated[str | None, Field(default=None, pattern=AGENCY, description="an acronym, e.g. WFP")]
     password: SecretStr
 
     @field_validator("password")
@@ -113,9 +115,18 @@ def get_user(*, session: Session, username: str) -> UserRow:
 
 
 def create_user(
-    *, session: Session, username: str, name: str, password: str, email: str | None = None, by: str
+    *,
+    session: Session,
+    username: str,
+    name: str,
+    password: str,
+    email: str | None = None,
+    agency: str | None = None,
+    by: str,
 ) -> UserRow:
-    new = _validated(NewUser, username=username.strip().lower(), name=name, email=email, password=password)
+    new = _validated(
+        NewUser, username=username.strip().lower(), name=name, email=email, agency=agency, password=password
+    )
     assert isinstance(new, NewUser)
     if session.exec(select(UserRow.id).where(UserRow.username == new.username)).first() is not None:
         raise Conflict(f"a user {new.username!r} exists already")
@@ -123,6 +134,7 @@ def create_user(
         username=new.username,
         name=new.name,
         email=new.email,
+        agency=new.agency,
         password_hash=_hasher().hash(new.password.get_secret_value()),
     )
     session.add(user)
@@ -132,6 +144,20 @@ def create_user(
     except IntegrityError:  # created by someone else meanwhile
         session.rollback()
         raise Conflict(f"a user {new.username!r} exists already") from None
+    session.refresh(user)
+    return user
+
+
+def set_agency(*, session: Session, username: str, agency: str | None, by: str) -> UserRow:
+    """Record the agency a user works for ('' or None: none); their "My tasks" then has the tasks it leads."""
+    user = get_user(session=session, username=username)
+    text = (agency or "").strip() or None
+    if text is not None and not re.fullmatch(AGENCY, text):
+        raise InvalidRequest(f"{text!r} is not an agency acronym: 1 to 20 letters, digits, spaces or - . &")
+    user.agency = text
+    session.add(user)
+    audit.record(session=session, actor=by, action="user_agency", target=user.username, agency=text)
+    session.commit()
     session.refresh(user)
     return user
 

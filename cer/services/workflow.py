@@ -16,10 +16,11 @@ from sqlalchemy import Table, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from cer.content.calendars import plan_calendar
+from cer.db.records import serving
 from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskRow, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan
-from diagnostics.calendar import add_working_days, first_working_day
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.framework import Framework
 from workstreams.models import StepKind
@@ -115,7 +116,10 @@ def materialize(
 
 
 def _tasks(session: Session, plan_id: int, code: str) -> dict[str, TaskRow]:
-    rows = session.exec(select(TaskRow).where(TaskRow.plan_id == plan_id, TaskRow.workstream == code)).all()
+    """The tasks serving a workstream: its own and the shared ones it takes part in."""
+    rows = session.exec(
+        select(TaskRow).where(TaskRow.plan_id == plan_id, serving(TaskRow.workstreams, code))
+    ).all()
     return {t.key: t for t in rows}
 
 
@@ -129,14 +133,16 @@ def _new_task(
     framework: Framework,
 ) -> dict[str, Any]:
     action = framework.action(spec.action)
-    base = tasks.get(f"{code}-{spec.action}")  # the plan's own task for the action, if it has one
+    # the plan's own task for the action, if it has one: the workstream's, or the shared one
+    base = tasks.get(f"{code}-{spec.action}") or tasks.get(spec.action)
     same_step = [t for t in tasks.values() if t.step == action.step and not t.template]
     earliest = params.start or plan.start
     if base is not None:
         earliest = max(earliest, base.start)
     elif same_step:
         earliest = max(earliest, min(t.start for t in same_step))
-    start = first_working_day(earliest)
+    calendar = plan_calendar(plan.calendar, plan.country_code, earliest)
+    start = calendar.first_working_day(earliest)
     contributors = list(params.participating_agencies) or (list(base.contributors) if base else [])
     if isinstance(params, PremisesRun):
         contributors += [a for a in params.co_locating_agencies if a not in contributors]
@@ -145,6 +151,7 @@ def _new_task(
         "key": key,
         "template": spec.template,
         "workstream": code,
+        "workstreams": [code],
         "step": action.step,
         "action": spec.action,
         "title": spec.title,
@@ -152,7 +159,7 @@ def _new_task(
         "lead": params.lead_agency or (base.lead if base else _usual_lead(tasks, plan)),
         "contributors": contributors,
         "start": start,
-        "due": add_working_days(start, spec.duration_days - 1),
+        "due": calendar.add_working_days(start, spec.duration_days - 1),
         "duration_days": spec.duration_days,
         "depends_on": list(base.depends_on) if base else [],
         "ongoing": action.step >= 7,
@@ -162,7 +169,10 @@ def _new_task(
 
 
 def _usual_lead(tasks: dict[str, TaskRow], plan: PlanRow) -> str:
-    leads = Counter(t.lead for t in tasks.values())
+    own = [t for t in tasks.values() if len(t.workstreams) == 1] or list(
+        tasks.values()
+    )  # not the shared ones
+    leads = Counter(t.lead for t in own)
     return leads.most_common(1)[0][0] if leads else plan.coordinator or plan.created_by
 
 
@@ -172,7 +182,7 @@ def open_step(*, session: Session, plan_id: int, code: str, step: int) -> int:
         update(TaskRow)
         .where(
             col(TaskRow.plan_id) == plan_id,
-            col(TaskRow.workstream) == code,
+            serving(TaskRow.workstreams, code),
             col(TaskRow.step) == step,
             col(TaskRow.opened_at).is_(None),
         )
@@ -297,6 +307,7 @@ def link_flow_run(
     workstream: str | None,
     parameters: dict[str, Any],
     by: str,
+    name: str | None = None,
 ) -> FlowRunLinkRow:
     """Record that a Prefect flow run works on a plan (once per run id)."""
     existing = session.exec(select(FlowRunLinkRow).where(FlowRunLinkRow.flow_run_id == flow_run_id)).first()
@@ -309,6 +320,7 @@ def link_flow_run(
     link = FlowRunLinkRow(
         flow_run_id=flow_run_id,
         flow=flow,
+        name=name,
         country_code=country,
         plan_id=plan_id,
         workstream=workstream,

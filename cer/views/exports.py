@@ -19,7 +19,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = (
     "ref",
-    "workstream",
+    "workstreams",
     "step",
     "action",
     "title",
@@ -68,10 +68,10 @@ def to_xlsx(plan: PlanRow, tasks: Sequence[TaskRow], workstream_names: dict[str,
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
-    for code in sorted({t.workstream for t in tasks}):
+    for code in sorted({code for t in tasks for code in t.workstreams}):
         sheet = book.create_sheet(f"{code} {workstream_names.get(code, '')}"[:31])
         sheet.append(list(COLUMNS))
-        for t in (t for t in tasks if t.workstream == code):
+        for t in (t for t in tasks if code in t.workstreams):  # a shared task on each of its sheets
             sheet.append([_literal(v) for v in _row(t, plan.country_code)])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:

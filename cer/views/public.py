@@ -10,23 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cer.db.records import ReasonRecord, WorkstreamChoice
-from cer.db.tables import FlowRunLinkRow, PlanRevisionRow, TaskEventRow, TaskRow
+from cer.db.tables import PlanRevisionRow, TaskEventRow, TaskRow
 from cer.services.diagnosis import Report, reasons, workstream_choices
 from cer.services.planning import Adopted
 from cer.services.progress import CountryProgress
-from cer.services.runs import SignedOff, StartedRun
-from cer.services.workflow import StepState
+from cer.services.task_changes import Edited
+from cer.views.public_base import Public
+from cer.views.public_runs import FlowRunPublic as FlowRunPublic  # the runs' shapes live there
+from cer.views.public_runs import SignOffPublic as SignOffPublic
+from cer.views.public_runs import StartedRunPublic as StartedRunPublic
+from cer.views.public_runs import StepPublic as StepPublic
+from cer.views.schedule import Schedule
 from diagnostics.planner import public_values
 from workstreams.status import Progress, task_reference
 
 T = TypeVar("T")
-
-
-class Public(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
 
 
 class Page(Public, Generic[T]):
@@ -67,14 +68,17 @@ class ToolChoice(Public):
 
 class PlannedDates(Public):
     start: dt.date
-    requested_start: dt.date | None = Field(description="The start asked for, when it fell on a weekend")
+    requested_start: dt.date | None = Field(description="The start asked for, when it fell on a day off")
     end: dt.date
     critical_path: list[str]
+    schedule: Schedule = Field(description="Its calendar and target (default: the next programme cycle)")
+    calendar_text: str = Field(description="The calendar in words")
 
 
 class PlannedTask(Public):
-    id: str
-    workstream: str
+    id: str = Field(description="'<workstream>-<action>', e.g. 'B-5.1'; a shared action's own id, e.g. '1.1'")
+    workstream: str = Field(description="The first of its workstreams")
+    workstreams: list[str] = Field(description="Every workstream it serves: several for a shared action")
     step: int
     action: str
     title: str
@@ -141,6 +145,8 @@ class DiagnosisPublic(Public):
                 requested_start=plan.requested_start,
                 end=plan.end,
                 critical_path=plan.critical_path,
+                schedule=Schedule.of_report(report),
+                calendar_text=report.calendar.describe(),
             ),
             tasks=[PlannedTask.model_validate(public_values(t)) for t in plan.tasks],
         )
@@ -172,6 +178,10 @@ class PlanPublic(Public):
     content_version: str
     created_by: str
     created_at: dt.datetime
+    follow_dependencies: bool = Field(
+        default=True, description="Moving a task moves the tasks that depend on it; false: it only warns"
+    )
+    schedule: Schedule | None = Field(default=None, description="Its calendar and target date")
     progress: ProgressPublic
     by_workstream: dict[str, ProgressPublic]
 
@@ -190,17 +200,20 @@ class PlanPublic(Public):
             content_version=plan.content_version,
             created_by=plan.created_by,
             created_at=plan.created_at,
+            follow_dependencies=plan.follow_dependencies,
+            schedule=Schedule.of_plan(plan),
             progress=ProgressPublic.of(progress.overall),
             by_workstream={k: ProgressPublic.of(v) for k, v in sorted(progress.by_workstream.items())},
         )
 
 
 class TaskPublic(Public):
-    ref: str = Field(description="The country's code and the task's key, e.g. MWI-B-4.1")
+    ref: str = Field(description="The country's code and the task's key, e.g. MWI-B-5.1 or MWI-1.1")
     id: int
     plan_id: int
     key: str
-    workstream: str
+    workstream: str = Field(description="The first of its workstreams")
+    workstreams: list[str] = Field(description="Every workstream it serves: several for a shared action")
     step: int
     action: str
     title: str
@@ -218,6 +231,12 @@ class TaskPublic(Public):
     provenance: list[str]
     status: str
     status_reason: str | None
+    status_on: dt.date | None = Field(default=None, description="The day the status took effect")
+    note: str = Field(default="", description="The country team's own note")
+    assignee: str | None = Field(default=None, description="The user doing it (a username)")
+    custom: bool = Field(default=False, description="Added by the country team, not by the toolkit")
+    progress_note: str | None = Field(default=None, description="The latest progress, in words")
+    progress_on: dt.date | None = Field(default=None, description="The day the progress note describes")
     dropped_by_rediagnosis: bool
     template: str
     opened_at: dt.datetime | None
@@ -227,6 +246,26 @@ class TaskPublic(Public):
     @classmethod
     def of(cls, task: TaskRow, country: str) -> TaskPublic:
         return cls.model_validate({"ref": task_reference(country, task.key), **task.model_dump()})
+
+
+class DependencyConflict(Public):
+    task: str = Field(description="A task that starts before a task it depends on ends")
+    depends_on: str = Field(description="The task it depends on")
+
+
+class TaskEdited(TaskPublic):
+    """A task as a change left it, with the tasks the change moved (the plan follows its dependencies) and
+    the conflicts it leaves (it does not, or the task now starts before what it depends on ends)."""
+
+    moved: list[str] = Field(default_factory=list, description="Tasks moved to follow their dependencies")
+    conflicts: list[DependencyConflict] = Field(default_factory=list)
+
+    @classmethod
+    def of_edit(cls, edited: Edited) -> TaskEdited:
+        task = TaskPublic.of(edited.task, edited.country).model_dump()
+        moved = [task_reference(edited.country, t.key) for t in edited.moved]
+        pairs = [DependencyConflict(task=d, depends_on=p) for d, p in edited.conflicts]
+        return cls.model_validate(task | {"moved": moved, "conflicts": pairs})
 
 
 class PlanWithTasks(Public):
@@ -277,10 +316,11 @@ class TaskEventPublic(Public):
     task_id: int
     at: dt.datetime
     by: str
-    field: str = Field(description="What changed: 'status', 'lead', 'due', … or 'comment'")
+    field: str = Field(description="What changed: 'status', 'lead', 'due', 'progress', … or 'comment'")
     old: Any
     new: Any
     comment: str | None
+    as_of: dt.date | None = Field(default=None, description="The day a status or progress note is dated")
 
     @classmethod
     def of(cls, event: TaskEventRow) -> TaskEventPublic:
@@ -290,98 +330,3 @@ class TaskEventPublic(Public):
 class TaskHistory(Public):
     ref: str
     items: list[TaskEventPublic]
-
-
-# ---- flow runs and sign-offs -------------------------------------------------------------------------------
-
-
-class FlowRunPublic(Public):
-    flow_run_id: str
-    flow: str
-    country: str
-    workstream: str | None
-    parameters: dict[str, Any]
-    started_by: str
-    created_at: dt.datetime
-    state: str | None = Field(description="Prefect's state, when asked for and Prefect answered")
-    waiting_for_step: int | None
-
-    @classmethod
-    def of(cls, link: FlowRunLinkRow, states: dict[str, tuple[str, int | None]] | None) -> FlowRunPublic:
-        state, waiting = (states or {}).get(link.flow_run_id, (None, None))
-        return cls(
-            flow_run_id=link.flow_run_id,
-            flow=link.flow,
-            country=link.country_code,
-            workstream=link.workstream,
-            parameters=link.parameters,
-            started_by=link.started_by,
-            created_at=link.created_at,
-            state=state,
-            waiting_for_step=waiting,
-        )
-
-
-class StartedRunPublic(Public):
-    flow: str
-    flow_run_id: str
-    name: str
-    country: str
-    workstream: str | None
-    url: str = Field(description="The run's page in Prefect's UI")
-
-    @classmethod
-    def of(cls, started: StartedRun) -> StartedRunPublic:
-        return cls.model_validate(started)
-
-
-class SignOffPublic(Public):
-    country: str
-    workstream: str
-    step: int
-    signed_by: str
-    signed_at: dt.datetime
-    note: str | None
-    open_tasks: list[str] = Field(description="Tasks still open when the step was signed off")
-    already_signed: bool
-    resumed_runs: list[str]
-    prefect: str | None = Field(description="Why no run could be resumed now, when that is so")
-
-    @classmethod
-    def of(cls, signed: SignedOff) -> SignOffPublic:
-        row = signed.done.row
-        return cls(
-            country=signed.country,
-            workstream=row.workstream,
-            step=row.step,
-            signed_by=row.signed_by,
-            signed_at=row.signed_at,
-            note=row.note,
-            open_tasks=row.open_tasks,
-            already_signed=signed.done.already,
-            resumed_runs=signed.resumed_runs,
-            prefect=signed.prefect,
-        )
-
-
-class StepPublic(Public):
-    step: int
-    tasks: int
-    open: int
-    opened: bool = Field(description="A run opened the step for work")
-    signed_by: str | None
-    signed_at: dt.datetime | None
-    note: str | None
-
-    @classmethod
-    def of(cls, state: StepState) -> StepPublic:
-        s = state.signed_off
-        return cls(
-            step=state.step,
-            tasks=state.tasks,
-            open=state.open,
-            opened=state.opened,
-            signed_by=s.signed_by if s else None,
-            signed_at=s.signed_at if s else None,
-            note=s.note if s else None,
-        )

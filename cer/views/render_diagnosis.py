@@ -7,6 +7,7 @@ from typing import Any
 
 from cer.content import Content
 from cer.services.diagnosis import Report
+from cer.views.schedule import target_lines
 from diagnostics.describe import describe
 from diagnostics.planner import PlannedTask
 from diagnostics.questionnaire import LANGUAGES, Question, Questionnaire
@@ -54,11 +55,14 @@ def report(content: Content, r: Report, md: bool = False) -> str:
     doc.lines += [f"# {title}" if md else title]
     doc.lines.append(
         f"Questionnaire {d.questionnaire_version} · content {r.content_version} · "
-        f"plan {plan.start.isoformat()} to {plan.end.isoformat()} (working days, Monday to Friday)"
+        f"plan {plan.start.isoformat()} to {plan.end.isoformat()}"
     )
+    doc.lines.append(f"Working days: {r.calendar.describe()}.")
     if plan.requested_start:
         asked, start = plan.requested_start.isoformat(), plan.start.isoformat()
         doc.lines.append(f"{asked} is not a working day: the plan starts {start}.")
+    titles = {t.id: t.title for t in plan.tasks}
+    doc.lines += target_lines(plan.finish_by, plan.shortfall_days, list(plan.chain), titles)
     if d.answers.missing:
         doc.lines.append(f"Draft: {len(d.answers.missing)} required question(s) not answered yet.")
     if d.answers.ignored:

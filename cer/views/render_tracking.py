@@ -11,9 +11,11 @@ from cer.views.public import (
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
+    TaskEdited,
     TaskEventPublic,
     TaskPublic,
 )
+from cer.views.run_states import words
 
 
 def tasks_table(tasks: list[TaskPublic]) -> str:
@@ -26,6 +28,19 @@ def tasks_table(tasks: list[TaskPublic]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def edited_text(task: TaskEdited) -> str:
+    """The task as changed, the tasks it moved and the conflicts it leaves."""
+    text = tasks_table([task])
+    if task.assignee or task.progress_note:
+        text += f"Assigned to {task.assignee or '—'}"
+        text += f" · progress ({task.progress_on}): {task.progress_note}\n" if task.progress_note else "\n"
+    if task.moved:
+        text += f"Moved to follow it: {', '.join(task.moved)}\n"
+    for c in task.conflicts:
+        text += f"Warning: {c.task} starts before {c.depends_on}, which it depends on, ends\n"
+    return text
+
+
 def plan_text(found: PlanWithTasks) -> str:
     plan, tasks = found.plan, found.tasks
     counts = Counter(t.status for t in tasks)
@@ -33,9 +48,10 @@ def plan_text(found: PlanWithTasks) -> str:
     head = (
         f"Plan for {plan.country}: {plan.start} to {plan.end} · workstreams {' '.join(plan.workstreams)} · "
         f"{len(tasks)} tasks ({summary})\nQuestionnaire {plan.questionnaire_version} · content "
-        f"{plan.content_version} · created by {plan.created_by} on {plan.created_at:%Y-%m-%d}\n\n"
+        f"{plan.content_version} · created by {plan.created_by} on {plan.created_at:%Y-%m-%d}\n"
     )
-    return head + tasks_table(tasks)
+    timing = plan.schedule.lines({t.key: t.title for t in tasks}) if plan.schedule else []
+    return head + "".join(f"{line}\n" for line in timing) + "\n" + tasks_table(tasks)
 
 
 def history_text(events: list[TaskEventPublic]) -> str:
@@ -61,8 +77,9 @@ def revision_text(revision: RevisionPublic) -> str:
 
 
 def started_text(started: StartedRunPublic) -> str:
+    what = "Already running, not started again" if started.already_running else "Started"
     return (
-        f"Started {started.flow} for {started.country}: run {started.name} ({started.flow_run_id})\n"
+        f"{what}: {started.name} ({started.flow_run_id})\n"
         f"  follow it: cer runs {started.country}   or in Prefect's UI: {started.url}\n"
     )
 
@@ -102,7 +119,6 @@ def runs_text(country: str, runs: list[FlowRunPublic]) -> str:
         return f"No flow runs for {country.upper()} yet (cer run workstream …, cer run change-process …)\n"
     out = []
     for r in runs:
-        waiting = f", waiting for step {r.waiting_for_step}" if r.waiting_for_step else ""
-        state = r.state or "state unknown (Prefect server not reachable)"
-        out.append(f"{r.created_at:%Y-%m-%d %H:%M}  {r.flow:<16} {state}{waiting}  {r.flow_run_id}")
+        state = r.in_words or words(None, None)
+        out.append(f"{r.created_at:%Y-%m-%d %H:%M}  {r.name or r.flow}: {state}  ({r.flow_run_id})")
     return "\n".join(out) + "\n"

@@ -26,6 +26,7 @@ from cer.services.errors import Conflict, Forbidden, Unauthenticated
 from cer.views.i18n import LANGUAGES
 from cer.web import api, pages
 from cer.web.deps import LANG_COOKIE
+from cer.web.gate import Gate
 from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
 from cer.web.templating import HERE, SECTIONS, is_fragment, local_path, render, tr
@@ -50,6 +51,7 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(DropEmptyQueryValues)
     app.add_middleware(ForgetStamps)
+    app.add_middleware(Gate)  # control characters, body size, a token before an API body is read
     app.add_middleware(Guard)  # outermost: who is asking, CSRF, security headers
     _error_handlers(app)
     for module in MODULES:

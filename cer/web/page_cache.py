@@ -63,6 +63,8 @@ class Stamp:
 
     scope: Callable[[dict[str, Any]], Hashable]  # which data, from the route's arguments: e.g. the country
     read: Callable[[Session, Any], Hashable]  # the stamp of that data, read from the database
+    # who may see it, checked from the route's arguments before any stamp is read or page looked up
+    guard: Callable[[dict[str, Any]], None] | None = None
 
 
 Scope_ = tuple["Stamp", object, Hashable]  # a stamp, the app and what it is of
@@ -124,7 +126,7 @@ def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Ca
 
         def key_of(request: Request, version: Hashable) -> tuple[object, ...]:
             url, who = request.url, request.scope["state"].get("principal")
-            viewer = (who.id, tuple(sorted(who.roles.items()))) if who else None
+            viewer = (who.id, tuple(sorted(who.roles.items())), who.agency) if who else None  # "mine": all 3
             mine = (viewer, request.cookies.get(CSRF_COOKIE, ""))  # a page shows who and carries their token
             return (request.app, url.path, url.query, language(request), is_fragment(request), mine, version)
 
@@ -157,6 +159,8 @@ def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Ca
                 if (found := PAGES.get(key := key_of(request, None))) is None:
                     found = await run_in_threadpool(make, request, key, arguments)
             else:
+                if stamp.guard is not None:
+                    stamp.guard(arguments)  # Forbidden before the cache or the database is asked anything
                 scope = (stamp, request.app, stamp.scope(arguments))
                 if (version := STAMPS.get(scope)) is not None:
                     found = PAGES.get(key_of(request, version[0]))

@@ -33,6 +33,7 @@ from cer.runtime.config import Settings
 from cer.services.access import Principal
 from cer.services.errors import Unauthenticated
 from cer.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, secure_cookies, sign_csrf
+from cer.web.gate import buffered
 from cer.web.identities import IDENTITIES, Known
 
 SESSION_COOKIE = "cer_session"
@@ -148,7 +149,7 @@ class Guard:
         if valid(headers.get(CSRF_HEADER)):
             return None, receive
         if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            body, receive = await _buffered(receive)
+            body, receive = await buffered(receive, MAX_FORM_BYTES)
             if body is None:
                 return PlainTextResponse("request body too large", status_code=413), receive
             if valid(dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)).get(CSRF_FIELD)):
@@ -167,28 +168,3 @@ def _refusal(scope: Scope) -> Any:
 
     request = Request(scope)
     return render(request, "error.html", 403, title=tr(request, "Refused"), message=tr(request, message))
-
-
-async def _buffered(receive: Receive) -> tuple[bytes | None, Receive]:
-    """The whole body, and a `receive` that gives it again to the route."""
-    chunks: list[bytes] = []
-    size, more = 0, True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        size += len(chunks[-1])
-        if size > MAX_FORM_BYTES:
-            return None, receive
-        more = message.get("more_body", False)
-    body, sent = b"".join(chunks), False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay

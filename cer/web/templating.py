@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from cer.services.access import Action
+from cer.views import run_states
 from cer.views.i18n import N_, translations
 from cer.web.csrf import csrf_token
 from cer.web.deps import content, language
@@ -33,6 +34,8 @@ _ENV.newstyle_gettext = True  # type: ignore[attr-defined]  # `_("%(n)s tasks", 
 _ENV.policies["ext.i18n.trimmed"] = (
     True  # `{% trans %}` blocks are looked up as extracted: whitespace trimmed
 )
+_ENV.globals["run_state"] = run_states.in_words  # a run's state in words: ('running', {}) to translate
+_ENV.globals["run_active"] = run_states.active
 TEMPLATES = Jinja2Templates(env=_ENV)
 SECTIONS = [
     ("/", N_("Overview of Toolkit")),
@@ -42,6 +45,7 @@ SECTIONS = [
     ("/diagnose", N_("Diagnose your needs")),
     ("/support", N_("Find change mgmt. support")),
     ("/countries", N_("Countries")),
+    ("/tasks", N_("My tasks")),
     ("/portfolio", N_("Portfolio")),
 ]
 VARY = "HX-Request, Accept-Language, Cookie, Authorization"  # what else a page's bytes depend on

@@ -53,7 +53,8 @@ def test_every_example_diagnoses_into_a_plan_with_the_documented_shape(cer: Cer,
     task_keys = {"id", "workstream", "step", "action", "title", "lead", "contributors", "start", "due"}
     task_keys |= {"depends_on", "critical", "slack_days", "tools"}
     assert task_keys <= set(data["tasks"][0])
-    assert len(data["tasks"]) == len(data["actions"])
+    # one task per action and workstream, except that a shared action is one task for all its workstreams
+    assert sum(len(t["workstreams"]) for t in data["tasks"]) == len(data["actions"])
 
 
 def test_the_three_examples_really_differ(cer: Cer) -> None:
@@ -62,9 +63,9 @@ def test_the_three_examples_really_differ(cer: Cer) -> None:
     premises = {w["code"]: w for w in somalia["workstreams"]}["D"]
     assert not premises["selected"] and "security situation" in premises["reasons"][0]["text"]
     assert {w["code"]: w for w in viet_nam["workstreams"]}["D"]["selected"]
-    assert len(somalia["tasks"]) > 2 * len(viet_nam["tasks"])
+    assert len(somalia["tasks"]) > 1.5 * len(viet_nam["tasks"])
     assert {"T095", "T096", "T097", "T098"} <= {t["id"] for t in somalia["tools"]}  # post-crisis guidance
-    assert not any(t["id"] == "C-8.1" for t in somalia["tasks"])  # excluded by the example's override
+    assert not any(t["action"] == "8.1" for t in somalia["tasks"])  # excluded by the example's override
     c81 = next(a for a in somalia["actions_not_needed"] if a["id"] == "8.1")
     assert c81["reasons"][0]["kind"] == "override"
 
@@ -213,7 +214,7 @@ def test_json_and_md_together_and_far_off_dates_are_refused(cer: Cer) -> None:
     both = cer("diagnose", str(EXAMPLES / "malawi.yaml"), "--json", "--md")
     assert both.exit_code == 2 and "choose one of --json and --md" in both.stderr
     far = cer("diagnose", str(EXAMPLES / "malawi.yaml"), "--start", "9999-12-31")
-    assert far.exit_code == 2 and "outside 2000–2100" in far.stderr
+    assert far.exit_code == 2 and "Give a date from 2000-01-01 to 2100-12-31" in far.stderr
 
 
 def test_a_json_answers_file_is_read_as_json(cer: Cer, tmp_path: Path) -> None:

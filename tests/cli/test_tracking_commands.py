@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -35,41 +36,61 @@ def test_a_plan_is_created_shown_and_its_tasks_listed(db: Callable[..., Result])
     shown = as_json(db("plan", "show", "mwi", "--json"))
     assert [t["ref"] for t in shown["tasks"]] == [t["ref"] for t in created["tasks"]]
     text = db("plan", "show", "MWI").stdout
-    assert text.startswith("Plan for MWI: 2027-01-15 to ")
+    assert text.startswith("Plan for MWI: 2027-01-18 to ")  # 15 January 2027 is John Chilembwe Day
+    assert "Working days: MWI public holidays and UN holidays; weekend Saturday–Sunday." in text
+    assert "It does not fit before 2027-07-01" in text  # the next programme cycle, from the answers
+    assert created["plan"]["schedule"]["finish_by"] == "2027-07-01"
+    assert created["plan"]["schedule"]["shortfall_days"] > 0 and created["plan"]["schedule"]["chain"]
     only_b = as_json(db("tasks", "list", "--country", "MWI", "--workstream", "B", "--json"))
-    assert only_b and {t["workstream"] for t in only_b} == {"B"}
+    assert only_b and all("B" in t["workstreams"] for t in only_b)
+    assert {"MWI-4.1", "MWI-B-5.1"} <= {t["ref"] for t in only_b}  # shared with G, and B's own
+
+
+def test_a_plan_is_made_backward_from_a_target_on_an_edited_calendar(db: Callable[..., Result]) -> None:
+    created = as_json(
+        db("plan", "create", MALAWI, "--start", "2027-01-15", "--finish-by", "2029-06-30", "--weekend",
+           "fri,sat", "--holiday", "2028-03-15=UNCT retreat", "--working-day", "2027-07-06", "--json")
+    )  # fmt: skip
+    schedule = created["plan"]["schedule"]
+    assert schedule["finish_by"] == "2029-06-30" and schedule["shortfall_days"] == 0
+    assert schedule["calendar"]["weekend"] == [4, 5] and schedule["calendar"]["removed"] == ["2027-07-06"]
+    days = {dt.date.fromisoformat(t[k]) for t in created["tasks"] for k in ("start", "due")}
+    assert max(days) <= dt.date(2029, 6, 30) and min(days) > dt.date(2027, 1, 15)  # as late as it can
+    assert not {d for d in days if d.weekday() in (4, 5) or d == dt.date(2028, 3, 15)}
+    late = db("plan", "create", MALAWI, "--start", "2027-01-15", "--finish-by", "2027-01-01")
+    assert late.exit_code == 2 and "finish_by" in late.stderr
 
 
 def test_a_task_is_updated_and_its_history_shows_who_did_what(db: Callable[..., Result]) -> None:
     db("plan", "create", MALAWI, "--start", "2027-01-15")
     task = as_json(
-        db("tasks", "update", "MWI-B-4.1", "--status", "in progress", "--comment", "Kick-off", "--json")
+        db("tasks", "update", "MWI-B-5.1", "--status", "in progress", "--comment", "Kick-off", "--json")
     )
     assert (task["status"], task["version"]) == ("in_progress", 2)
-    history = as_json(db("tasks", "history", "MWI-B-4.1", "--json"))
+    history = as_json(db("tasks", "history", "MWI-B-5.1", "--json"))
     assert [(e["by"], e["field"], e["old"], e["new"]) for e in history] == [
         ("tester", "status", "not_started", "in_progress"),
         ("tester", "comment", None, None),
     ]
-    assert "tester: status: not_started → in_progress" in db("tasks", "history", "MWI-B-4.1").stdout
+    assert "tester: status: not_started → in_progress" in db("tasks", "history", "MWI-B-5.1").stdout
 
 
 def test_conflicts_and_bad_changes_exit_with_a_message_and_change_nothing(db: Callable[..., Result]) -> None:
     db("plan", "create", MALAWI, "--start", "2027-01-15")
-    db("tasks", "update", "MWI-B-4.1", "--lead", "UNDP")
-    stale = db("tasks", "update", "MWI-B-4.1", "--lead", "WHO", "--version", "1")
+    db("tasks", "update", "MWI-B-5.1", "--lead", "UNDP")
+    stale = db("tasks", "update", "MWI-B-5.1", "--lead", "WHO", "--version", "1")
     assert stale.exit_code == 3 and stale.stderr.startswith(
-        "Conflict: task MWI-B-4.1 changed since version 1"
+        "Conflict: task MWI-B-5.1 changed since version 1"
     )
-    illegal = db("tasks", "update", "MWI-B-4.1", "--status", "completed")
+    illegal = db("tasks", "update", "MWI-B-5.1", "--status", "completed")
     assert illegal.exit_code == 2 and "cannot become completed" in illegal.stderr
     for args in (["--status", "done"], ["--due", "someday"]):
-        assert db("tasks", "update", "MWI-B-4.1", *args).exit_code == 2
+        assert db("tasks", "update", "MWI-B-5.1", *args).exit_code == 2
     assert db("tasks", "update", "MWI-Q-1.1", "--lead", "X").exit_code == 2
     again = db("plan", "create", MALAWI)
     assert again.exit_code == 3 and "already has a plan" in again.stderr
     task = as_json(db("tasks", "list", "--country", "MWI", "--json"))
-    b41 = next(t for t in task if t["ref"] == "MWI-B-4.1")
+    b41 = next(t for t in task if t["ref"] == "MWI-B-5.1")
     assert (b41["lead"], b41["version"], b41["status"]) == ("UNDP", 2, "not_started")
 
 
@@ -121,7 +142,7 @@ def test_a_report_that_could_not_be_written_or_was_a_preview_does_not_use_up_the
     db: Callable[..., Result], tmp_path: Path
 ) -> None:
     db("plan", "create", MALAWI, "--start", "2027-01-15")
-    db("tasks", "update", "MWI-B-4.1", "--comment", "important change")
+    db("tasks", "update", "MWI-B-5.1", "--comment", "important change")
     failed = db("report", "MWI", "-o", str(tmp_path / "missing" / "x.md"))
     assert failed.exit_code == 2 and "cannot write" in failed.stderr
     assert "Changes since the previous report (1)" in db("report", "MWI", "--preview").stdout
@@ -138,7 +159,7 @@ def test_cli_refuses_unknown_workstreams_and_reports_references_for_numbered_tas
     number = str(created["tasks"][0]["id"])
     task = as_json(db("tasks", "update", number, "--comment", "by number", "--json"))
     assert task["ref"] == created["tasks"][0]["ref"]
-    late = db("tasks", "update", "MWI-B-4.1", "--due", "2027-02-30")
+    late = db("tasks", "update", "MWI-B-5.1", "--due", "2027-02-30")
     assert late.exit_code == 2 and "--due '2027-02-30' is not a date" in late.stderr
 
 

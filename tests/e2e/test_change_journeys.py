@@ -352,9 +352,9 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Run \S+ started"))
     shoot(page, "flows-2-started")
 
-    runs = a.get_by_role("heading", name="Runs").locator("xpath=following-sibling::ul[1]")
-    reload_until(page, runs, "waiting for step 1 to be signed off", 60)
-    expect(runs).to_contain_text("PAUSED")
+    runs = a.get_by_role("heading", name="Runs").locator("xpath=following-sibling::div[1]")
+    reload_until(page, runs, "waiting for the sign-off of step 1", 60)
+    expect(runs).to_contain_text(re.compile(r"SOM · A UN Programme · \d{4}-\d\d-\d\d"))  # named, not a UUID
     expect(step[1].get_by_role("button", name="Sign off step 1")).to_be_visible()
     shoot(page, "flows-3-waiting-for-step-1")
 
@@ -371,7 +371,7 @@ def test_a_workstream_flow_waits_for_each_step_to_be_signed_off(
     expect(step[1]).to_contain_text("Agreed at the UNCT retreat")
     shoot(page, "flows-5-step-1-signed-off")
 
-    reload_until(page, runs, "waiting for step 2 to be signed off", 30)
+    reload_until(page, runs, "waiting for the sign-off of step 2", 30)
     expect(step[2].get_by_role("button", name="Sign off step 2")).to_be_visible()
     shoot(page, "flows-6-waiting-for-step-2")
 

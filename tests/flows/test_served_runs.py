@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,6 +183,30 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     assert len(keys) == len(set(keys))
     runs = json.loads(cer("runs", "MWI", "--json").stdout)
     assert [(r["flow"], r["state"], r["waiting_for_step"]) for r in runs] == [("workstream-b", "PAUSED", 4)]
+
+
+@pytest.mark.usefixtures("malawi")
+def test_two_starts_of_a_workstream_at_once_make_one_named_run(
+    start_worker: Callable[[], Worker], worker_log: Path
+) -> None:
+    """A second click on "Start the flow" (here: two `cer run` at the same moment) answers with the run the
+    first made; the run bears its name from the moment it exists, and keeps it while it runs."""
+    start_worker()
+    before = _count_runs()
+    args = ("run", "workstream", "B", "--country", "MWI", "--param", "service_lines=ict", "--json")
+    with ThreadPoolExecutor(2) as pool:
+        started = [json.loads(done.stdout) for done in pool.map(lambda _: cer(*args), range(2))]
+    assert len({s["flow_run_id"] for s in started}) == 1, started
+    assert sorted(s["already_running"] for s in started) == [False, True]
+    assert _count_runs() == before + 1
+    name = f"MWI · B Common Services · {dt.date.today().isoformat()}"
+    assert started[0]["name"] == name
+    run_id = started[0]["flow_run_id"]
+    _wait(lambda: _suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
+    assert _run(run_id).name == name
+    again = json.loads(cer(*args).stdout)  # still waiting for step 1: the same run
+    assert (again["flow_run_id"], again["already_running"]) == (run_id, True)
+    assert "waiting for the sign-off of step 1" in cer("runs", "MWI").stdout
 
 
 @pytest.mark.usefixtures("prefect_api")

@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from flows.local_server import template_db
 
 FLOWS = [
@@ -97,3 +99,32 @@ def test_cer_up_starts_prefect_a_worker_serving_every_flow_and_the_website_and_s
         code = up.wait(timeout=60)
     assert code == 0
     assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []  # nothing left running
+
+
+@pytest.mark.parametrize("after", [2, 6, 20])
+def test_cer_up_stopped_at_any_moment_leaves_no_process(tmp_path: Path, after: float) -> None:
+    """SIGTERM while the Prefect server migrates its new database (2 s, 6 s) or once all is up (20 s): every
+    process `cer up` started is stopped with it, none is left holding a port."""
+    var = tmp_path / "var"
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PREFECT_HOME", "CER_"))
+    }
+    env |= {"CER_VAR_DIR": str(var), "CER_PREFECT_PORT": str(_free_port()), "CER_WEB_PORT": str(_free_port())}
+    up = subprocess.Popen(
+        [str(Path(sys.executable).parent / "cer"), "up"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    seen: set[str] = set()
+    deadline = time.monotonic() + after
+    while time.monotonic() < deadline:  # every child it starts, while it starts them
+        seen |= set(
+            subprocess.run(["pgrep", "-P", str(up.pid)], capture_output=True, text=True).stdout.split()
+        )
+        time.sleep(0.1)
+    up.send_signal(signal.SIGTERM)
+    up.wait(timeout=60)
+    assert seen or after < 5, "cer up started nothing to stop"  # at 2 s it may still be loading
+    assert [pid for pid in seen if Path(f"/proc/{pid}").exists()] == []  # nothing left running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskRow
 from cer.services.plans import plan_tasks
 from cer.services.workflow import sign_off
 from flows.workstream import WORKSTREAM_FLOWS
-from workstreams.parameters import RUN_PARAMETERS
+from workstreams.parameters import RUN_PARAMETERS, run_name
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -107,7 +108,8 @@ def test_every_workstream_flow_creates_the_tasks_its_parameters_imply(
     assert link.parameters | values == link.parameters  # the run's parameters are kept with the link
     with get_client(sync_client=True) as client:  # and the run is on the Prefect server, named for people
         run = client.read_flow_run(link.flow_run_id)
-    assert run.state is not None and run.state.is_completed() and run.name.endswith("— MWI")
+    assert run.state is not None and run.state.is_completed()
+    assert run.name == run_name(code, "MWI", dt.date.today())  # 'MWI · B Common Services · 2026-11-30'
 
 
 @pytest.mark.usefixtures("malawi")

@@ -34,6 +34,21 @@ def test_new_answers_drop_what_is_no_longer_needed_with_the_reason(
     assert (event.field, event.old, event.new) == ("status", "not_started", "dropped")
 
 
+def test_a_shared_task_stays_open_for_the_workstreams_still_selected(
+    session: Session, content: Content
+) -> None:
+    _plan_malawi(session, content)
+    assert "D" in get_task(session=session, ref="MWI-3.1").workstreams
+    report, answers = make_report(content, "malawi", security_allows_colocation="no", suitable_building=None)
+    rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
+    strategy = get_task(session=session, ref="MWI-3.1")  # one integrated strategy, premises or not
+    assert strategy.status == "not_started" and "D" not in strategy.workstreams
+    event = task_history(session=session, ref="MWI-3.1")[-1]
+    assert (
+        event.field == "replanned" and "D" in event.old["workstreams"] and "D" not in event.new["workstreams"]
+    )
+
+
 def test_completed_work_stays_completed_and_kept_tasks_keep_their_history(
     session: Session, content: Content
 ) -> None:
@@ -58,9 +73,9 @@ def test_tasks_needed_again_come_back_and_new_ones_are_added(session: Session, c
     revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
     assert "D-2.4" in revision.reinstated
     assert get_task(session=session, ref="MWI-D-2.4").status == "not_started"
-    assert "A-1.1" in revision.added  # step 1 was done; the new answer says 1.1 is not
+    assert "1.1" in revision.added  # step 1 was done; the new answer says 1.1 is not
     now = {t.key: t for t in list_tasks(session=session, country="MWI")}
-    assert set(revision.added) <= set(now) and now["A-1.1"].status == "not_started"
+    assert set(revision.added) <= set(now) and now["1.1"].status == "not_started"
     revisions = session.exec(select(PlanRevisionRow).order_by(PlanRevisionRow.id)).all()
     assert len(revisions) == 2 and revisions[-1].id == revision.id
     assert get_plan(session=session, country="MWI").diagnosis_id == revision.diagnosis_id
@@ -108,6 +123,6 @@ def test_replanned_tasks_record_their_facts_before_and_after(session: Session, c
         content, "malawi", dq01="no"
     )  # 1.1 comes in before step 2: dependencies change
     revision = rediagnose_plan(session=session, report=report, answer_set=answers, by="rco")
-    assert "A-2.1" in revision.changed
-    event = task_history(session=session, ref="MWI-A-2.1")[-1]
-    assert event.field == "replanned" and "depends_on" in event.old and "A-1.1" in event.new["depends_on"]
+    assert "2.1" in revision.changed
+    event = task_history(session=session, ref="MWI-2.1")[-1]
+    assert event.field == "replanned" and "depends_on" in event.old and "1.1" in event.new["depends_on"]

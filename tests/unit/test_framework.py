@@ -13,7 +13,13 @@ from workstreams.models import Action, Step
 
 
 def action(**overrides: Any) -> dict[str, Any]:
-    return {"id": "7.1", "name": "Set up a group", "workstreams": ["A"], "source": "read"} | overrides
+    return {
+        "id": "7.1",
+        "name": "Set up a group",
+        "workstreams": ["A"],
+        "source": "read",
+        "scope": "shared",
+    } | overrides
 
 
 def test_unknown_keys_are_refused_by_every_model() -> None:

@@ -23,35 +23,31 @@ def _plan(content: Content, **context: Any) -> Plan:
 def test_tasks_have_owners_from_the_answers_or_roles(content: Content) -> None:
     plan = _plan(content)
     tasks = {t.id: t for t in plan.tasks}
-    assert tasks["B-4.1"].lead == "UNICEF"  # the OMT chair leads common services
-    assert tasks["A-3.1"].lead == "RC Office"
-    assert tasks["C-8.2"].lead == "UNDP"  # the UNCG chair leads communication
-    assert tasks["A-1.1"].lead == "UNCT"
-    assert "Government" in tasks["A-2.1"].contributors
-    assert tasks["B-4.1"].lead not in tasks["B-4.1"].contributors
+    assert tasks["B-5.1"].lead == "UNICEF"  # the OMT chair leads common services
+    assert tasks["4.1"].lead == "UNICEF"  # and the business process review B shares with G
+    assert tasks["3.1"].lead == "RC Office"
+    assert tasks["8.2"].lead == "UNDP"  # the UNCG chair leads communication
+    assert tasks["1.1"].lead == "UNCT"
+    assert "Government" in tasks["2.1"].contributors
+    assert tasks["4.1"].lead not in tasks["4.1"].contributors
 
 
 def test_a_group_that_does_not_exist_yet_hands_its_tasks_to_the_rc_office(content: Content) -> None:
     tasks = {t.id: t for t in _plan(content, omt_exists="no", omt_chair_agency=None, bos=None).tasks}
-    assert tasks["B-4.1"].lead == "RC Office"
-    assert tasks["B-1.3"].lead == "RC Office"  # which then sets up the OMT (1.3, working relationships)
+    assert tasks["B-5.1"].lead == "RC Office"
+    assert tasks["1.3"].lead == "RC Office"  # which then sets up the OMT (1.3, working relationships)
     assert "UNICEF" not in {t.lead for t in tasks.values()}  # the OMT chair answer was dropped with the OMT
 
 
 def test_sequential_steps_follow_each_other_and_anchored_actions_run_alongside(content: Content) -> None:
     tasks = {t.id: t for t in _plan(content, me_group_exists="no", me_group_chair_agency=None).tasks}
-    assert set(tasks["A-2.1"].depends_on) >= {
-        "A-1.1",
-        "A-1.7",
-        "A-7.1",
-        "A-9.1",
-    }  # 7.1 and 9.1 belong to step 1
-    assert tasks["A-7.1"].start == tasks["A-1.1"].start  # set up the M&E group at the time of step 1
-    assert tasks["A-7.2"].depends_on == tasks["A-3.1"].depends_on  # indicators at the time of step 3
-    assert "A-7.2" in tasks["A-4.2"].depends_on  # step 4 waits for the step-3 work, 7.2 included
-    assert tasks["A-9.3"].ongoing and tasks["A-9.3"].slack_days is None  # progress reports at each step
-    assert tasks["A-9.3"].start == tasks["A-1.1"].start
-    assert tasks["A-9.3"].due == max(t.due for t in tasks.values() if t.workstream == "A" and not t.ongoing)
+    assert set(tasks["2.1"].depends_on) >= {"1.1", "1.7", "7.1", "9.1"}  # 7.1 and 9.1 belong to step 1
+    assert tasks["7.1"].start == tasks["1.1"].start  # set up the M&E group at the time of step 1
+    assert tasks["A-7.2"].depends_on == tasks["A-3.2"].depends_on  # indicators at the time of step 3
+    assert "A-7.2" in tasks["4.2"].depends_on  # step 4 waits for the step-3 work, 7.2 included
+    assert tasks["9.3"].ongoing and tasks["9.3"].slack_days is None  # progress reports at each step
+    assert tasks["9.3"].start == tasks["1.1"].start
+    assert tasks["9.3"].due == max(t.due for t in tasks.values() if not t.ongoing)  # 9.3 serves them all
 
 
 def test_dates_fall_on_working_days_from_the_first_working_day(content: Content) -> None:
@@ -85,9 +81,10 @@ def test_the_critical_path_runs_from_the_start_to_the_end_without_slack(content:
 
 def test_tasks_link_the_tools_recommended_for_them(content: Content) -> None:
     tasks = {t.id: t for t in _plan(content).tasks}
-    assert "T055" in tasks["B-4.1"].tools
-    assert "T055" not in tasks["G-4.1"].tools  # a B tool is not offered to G
-    assert tasks["B-4.1"].provenance[0].startswith("You answered “No”")
+    assert "T054" in tasks["B-5.1"].tools
+    assert "T054" not in tasks["G-5.1"].tools  # a B tool is not offered to G
+    assert "T055" in tasks["4.1"].tools  # a shared task offers the tools of each of its workstreams
+    assert tasks["B-5.1"].provenance[0].startswith("You answered “No”")
 
 
 # ---- properties over random valid answer sets --------------------------------------------------------
@@ -149,9 +146,12 @@ def test_any_valid_answers_give_a_sound_plan(
     plan = make_plan(content, diagnosis, start)
     tasks = {t.id: t for t in plan.tasks}
     selected = set(diagnosis.selected)
-    # every needed action has exactly one task, and no task belongs to an excluded workstream
-    assert sorted(tasks) == sorted(f"{a.workstream}-{a.action}" for a in diagnosis.needed)
-    assert all(t.workstream in selected for t in tasks.values())
+    # every needed action has exactly one task (a shared action one for all its workstreams), and no task
+    # belongs to an excluded workstream
+    served = {(w, t.action) for t in tasks.values() for w in t.workstreams}
+    assert len(served) == sum(len(t.workstreams) for t in tasks.values())
+    assert served == {(a.workstream, a.action) for a in diagnosis.needed}
+    assert all(set(t.workstreams) <= selected for t in tasks.values())
     # dependencies exist, end before, and leave no cycle; dates are working days
     for t in tasks.values():
         assert t.start.weekday() < 5 and t.due.weekday() < 5 and t.start <= t.due

@@ -100,6 +100,10 @@ Call = Callable[[World, TestClient, dict[str, str], str], Response]
 ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for a country)
     "page: change a task": ("change", lambda w, c, _, code: c.post(
         f"/countries/{code}/tasks/{w.task[code]}", data={"version": "999", "status": "in_progress"})),
+    "page: plan a task": ("change", lambda w, c, _, code: c.post(
+        f"/countries/{code}/tasks/{w.task[code]}/plan", data={"version": "999", "lead": "OMT"})),
+    "page: add a task": ("change", lambda w, c, _, code: c.post(
+        f"/countries/{code}/add-task", data={"title": "x", "step": "1", "lead": "OMT"})),
     "page: sign a step off": ("signoff", lambda w, c, _, code: c.post(
         f"/countries/{code}/signoffs", data={"workstream": "A", "step": "3"})),
     "page: start a flow": ("flow", lambda w, c, _, code: c.post(
@@ -121,6 +125,11 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         "/api/plans", json={"diagnosis_id": w.diagnosis[code]}, headers=h)),
     "api: change a task": ("change", lambda w, c, h, code: c.patch(
         f"/api/tasks/{w.ref[code]}", json={"version": 999, "status": "in_progress"}, headers=h)),
+    "api: add a task": ("change", lambda w, c, h, code: c.post(
+        f"/api/plans/{code}/tasks", json={"title": "x", "step": 1, "workstreams": ["Z"], "lead": "OMT"},
+        headers=h)),
+    "api: plan follows dependencies": ("manage", lambda w, c, h, code: c.patch(
+        f"/api/plans/{code}", json={"follow_dependencies": True}, headers=h)),
     "api: start a flow": ("flow", lambda w, c, h, code: c.post(
         "/api/flow-runs", json={"country": code, "workstream": "E", "parameters": {"funding_target_usd": -1}},
         headers=h)),
@@ -152,7 +161,8 @@ IN_THE_MATRIX = {
     "/countries/{code}/tasks/{task_id}", "/countries/{code}/signoffs", "/countries/{code}/flows/{workstream}",
     "/diagnose", "/diagnose/drafts/{draft_id}", "/diagnoses/{diagnosis_id}/overrides",
     "/diagnoses/{diagnosis_id}/plan", "/account/tokens", "/api/diagnoses", "/api/plans", "/api/tasks/{ref}",
-    "/api/flow-runs", "/api/signoffs",
+    "/api/flow-runs", "/api/signoffs", "/countries/{code}/tasks/{task_id}/plan", "/countries/{code}/add-task",
+    "/api/plans/{country}/tasks", "/api/plans/{country}",
 }  # fmt: skip
 
 

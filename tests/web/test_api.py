@@ -74,6 +74,30 @@ def test_questionnaire_then_diagnosis_then_plan(any_site: TestClient, content: C
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "extra"
 
 
+def test_a_plan_is_made_backward_from_a_target_and_keeps_its_calendar_when_merged(
+    any_site: TestClient, content: Content
+) -> None:
+    site = any_site
+    made = site.post("/api/diagnoses", json=answer_set(content, next_cycle_start="2027-07-01")).json()
+    assert made["plan"]["schedule"]["finish_by"] == "2027-07-01"  # the next programme cycle, by default
+    assert made["plan"]["schedule"]["shortfall_days"] > 0 and made["plan"]["schedule"]["chain"]
+    request = {"diagnosis_id": made["id"], "start": "2027-01-15", "finish_by": "2029-12-31"}
+    weekend = {"weekend": [4, 5], "add": [{"date": "2028-03-15", "name": "UNCT retreat"}]}
+    created = site.post("/api/plans", json=request | {"calendar": weekend})
+    assert created.status_code == 201, created.text
+    schedule = created.json()["schedule"]
+    assert schedule["finish_by"] == "2029-12-31" and schedule["shortfall_days"] == 0
+    assert schedule["calendar"]["weekend"] == [4, 5]
+    short = site.post("/api/plans", json={"diagnosis_id": made["id"], "finish_by": "2028-01-31"}).json()
+    assert short["result"] == "merged" and short["schedule"]["calendar"] == schedule["calendar"]  # kept
+    assert short["schedule"]["shortfall_days"] > 0 and short["schedule"]["chain"][0].endswith("1.2")
+    refused = site.post("/api/plans", json={"diagnosis_id": made["id"], "finish_by": "2020-01-01"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "finish_by"
+    with db_session(site) as session:
+        days = {d for t in session.exec(select(TaskRow)).all() for d in (t.start, t.due)}
+    assert not {d for d in days if d.weekday() in (4, 5)}  # on the plan's own calendar
+
+
 def test_tasks_are_paginated_filtered_and_changed_on_the_version_seen(
     any_site: TestClient, content: Content
 ) -> None:
@@ -215,3 +239,25 @@ def test_steps_overdue_tasks_and_what_a_merge_changed_are_answered(
     assert merged.status_code == 200 and merged.json()["result"] == "merged"
     revision = merged.json()["revision"]
     assert revision["by"] == "tester" and set(revision) >= {"added", "dropped", "reinstated", "changed"}
+
+
+def test_dates_outside_2000_to_2100_are_refused_at_every_door(site: TestClient, content: Content) -> None:
+    """Year 9999 once overflowed the working-day calendar (500) or, stored on a task, broke its country's
+    timeline and calendar export for every reader."""
+    code = seed_plan(site, content)
+    made = site.post("/api/diagnoses", json=answer_set(content)).json()
+    far = site.post("/api/plans", json={"diagnosis_id": made["id"], "start": "9999-12-31"})
+    assert far.status_code == 422 and first_error_of(far) == (
+        "start",
+        "Give a date from 2000-01-01 to 2100-12-31.",
+    )
+    ref = site.get("/api/tasks", params={"country": code, "per_page": 1}).json()["items"][0]["ref"]
+    for day in ("9999-12-31", "0001-01-01"):
+        moved = site.patch(f"/api/tasks/{ref}", json={"version": 1, "due": day})
+        assert moved.status_code == 422 and first_error_of(moved)[0] == "due"
+    assert site.get(f"/countries/{code}/timeline").status_code == 200
+
+
+def first_error_of(answer: Any) -> tuple[str, str]:
+    error = answer.json()["errors"][0]
+    return error["field"], error["message"]

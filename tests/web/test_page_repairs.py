@@ -44,8 +44,8 @@ def test_the_flows_page_asks_prefect_about_the_newest_runs_first(site: TestClien
     site.app.state.launcher = prefect
     page = site.get(f"/countries/{code}/flows").text
     assert "run-59" in prefect.asked and "run-00" not in prefect.asked  # it was the oldest 50, once
-    newest = re.search(r"<code>run-59</code>.*?</li>", page, re.S)
-    assert newest and "COMPLETED" in newest.group(0)
+    newest = re.search(r"run-59 · .*?</li>", page, re.S)
+    assert newest and "finished" in newest.group(0)  # COMPLETED, in words
     assert "state unknown" not in page
 
 

@@ -10,11 +10,12 @@ from cer.views import browse
 from cer.views.facets import tool_filter
 from cer.views.public import Page, ToolBrief
 from cer.views.render_diagnosis import questionnaire_json
+from cer.web.api.errors import PUBLIC
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
 from cer.web.deps import Tools, content, language
 from tools_catalog.models import Tool
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=PUBLIC)
 
 
 @router.get("/tools", response_model=Page[ToolBrief])

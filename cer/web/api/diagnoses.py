@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 
 from cer.services import diagnoses
 from cer.views.public import DiagnosisPublic
+from cer.web.api.errors import PERSONAL
 from cer.web.deps import DB, CurrentUser, RowId, content
 from diagnostics.answers import AnswerSet
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 
 
 @router.post("/diagnoses", status_code=201, response_model=DiagnosisPublic)

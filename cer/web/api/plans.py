@@ -7,14 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from cer.services import planning
+from cer.services import custom_tasks, planning, scheduling
 from cer.services.progress import country_progress, plan_progress, plans_progress
-from cer.views.public import CreatedPlan, Page, PlanPublic
-from cer.views.requests import PlanRequest
+from cer.views.public import CreatedPlan, Page, PlanPublic, TaskEdited
+from cer.views.requests import PlanRequest, PlanSettings, TaskCreate
+from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
 from cer.web.deps import DB, CurrentUser, content
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 
 
 @router.get("/plans", response_model=Page[PlanPublic])
@@ -35,7 +36,13 @@ def api_create_plan(
     """Create the country's plan from a diagnosis, or merge it into the plan it has (200 then); needs the
     coordinator role in the country."""
     adopted = planning.adopt_diagnosis(
-        session=session, who=who, diagnosis_id=body.diagnosis_id, content=content(request), start=body.start
+        session=session,
+        who=who,
+        content=content(request),
+        diagnosis_id=body.diagnosis_id,
+        start=body.start,
+        finish_by=body.finish_by,
+        calendar=body.calendar,
     )
     response.status_code = 201 if adopted.what == "created" else 200
     progress = country_progress(session=session, country=adopted.plan.country_code, today=dt.date.today())
@@ -46,3 +53,23 @@ def api_create_plan(
 def api_plan(country: str, session: DB, who: CurrentUser) -> PlanPublic:
     """A country's plan and its progress, overall and by workstream."""
     return PlanPublic.of(plan_progress(session=session, who=who, country=country, today=dt.date.today()))
+
+
+@router.patch("/plans/{country}", response_model=PlanPublic)
+def api_plan_settings(country: str, body: PlanSettings, session: DB, who: CurrentUser) -> PlanPublic:
+    """Whether moving a task moves the tasks that depend on it; needs the coordinator role."""
+    return PlanPublic.of(
+        scheduling.follow_dependencies(
+            session=session, who=who, country=country, follow=body.follow_dependencies, today=dt.date.today()
+        )
+    )
+
+
+@router.post("/plans/{country}/tasks", status_code=201, response_model=TaskEdited)
+def api_add_task(country: str, body: TaskCreate, session: DB, who: CurrentUser) -> TaskEdited:
+    """Add a task of your own to the country's plan (title, step, workstreams, lead, dates, dependencies);
+    needs the member role. It starts after what it depends on when the plan follows its dependencies."""
+    added = custom_tasks.add_task(
+        session=session, who=who, country=country, new=body.new(), today=dt.date.today()
+    )
+    return TaskEdited.of_edit(added)

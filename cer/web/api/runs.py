@@ -10,10 +10,11 @@ from cer.services import runs, workflow
 from cer.services.errors import InvalidFields
 from cer.views.public import FlowRunPublic, Page, SignOffPublic, StartedRunPublic, StepPublic
 from cer.views.requests import FlowRunRequest, SignOffRequest
+from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
 from cer.web.deps import DB, CurrentUser, Launch, content
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 Country = Annotated[str, Query(min_length=3, max_length=3, description="ISO 3166 alpha-3")]
 Workstream = Annotated[str, Query(pattern="^[A-Ga-g]$", description="A workstream, A–G")]
 

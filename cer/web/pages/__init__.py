@@ -4,7 +4,8 @@ service and renders a template (helpers beside it shape what the template shows)
 browse: the toolkit's sections · account: signing in and out, one's API tokens · diagnose: the questionnaire
 (answer_form: the form made from the content) · drafts: saved answers · diagnoses: a diagnosis' result, its
 overrides, the plan made from it · portfolio: the countries and their progress together · plan: a country's
-plan · tasks: one task, its inline status form · timeline · history · exports: files and progress reports ·
+plan · tasks: one task, its inline status form, its planning form · custom_tasks: adding a task of one's
+own · my_work: "My tasks" and "My agency" · timeline · history · exports: files and progress reports ·
 runs: workstream flows and step sign-offs (run_forms: the form made from a workstream's parameters).
 """
 
@@ -13,11 +14,13 @@ from __future__ import annotations
 from cer.web.pages import (
     account,
     browse,
+    custom_tasks,
     diagnose,
     diagnoses,
     drafts,
     exports,
     history,
+    my_work,
     plan,
     portfolio,
     runs,
@@ -34,6 +37,8 @@ MODULES = (
     portfolio,
     plan,
     tasks,
+    custom_tasks,
+    my_work,
     timeline,
     history,
     exports,

@@ -1,7 +1,7 @@
 """Signing in and out, and one's own account: roles and personal API tokens.
 
-Sign-in attempts are limited (cer.web.pages.throttle): too many failures are refused (429, `Retry-After`)
-without checking the password.
+Sign-in attempts are limited (cer.services.throttle, counted in the database): too many failures are refused
+(429, `Retry-After`) without checking the password.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from cer.services import accounts, users
 from cer.services.access import Principal, Role
 from cer.services.errors import InvalidFields, Unauthenticated
 from cer.services.sessions import end_session
+from cer.services.throttle import Throttled
 from cer.web.csrf import rotate_csrf, secure_cookies
 from cer.web.deps import DB, CurrentUser, MaybeUser, RowId, settings
-from cer.web.pages.throttle import THROTTLE
 from cer.web.security import SESSION_COOKIE
 from cer.web.templating import local_path, render, tr
 
@@ -80,19 +80,15 @@ def login(
 ) -> Response:
     """Check the password; on success a new session cookie (and CSRF cookie), then back where one was."""
     name, address, target = username.strip().lower()[:60], _address(request), local_path(next)
-    if wait := THROTTLE.attempt(address, name):
-        return _throttled(request, target, username[:60], wait)
     try:
         token = accounts.sign_in(
-            session=session,
-            username=name,
-            password=password,
-            source=f"web {address}",
+            session=session, username=name, password=password, address=address, source=f"web {address}",
             hours=settings(request).session_hours,
-        )
+        )  # fmt: skip
+    except Throttled as exc:
+        return _throttled(request, target, username[:60], exc.wait)
     except Unauthenticated:
         return _login_page(request, target, username[:60], tr(request, "Wrong username or password."))
-    THROTTLE.succeeded(address, name)
     return _signed_in(request, target, token)
 
 

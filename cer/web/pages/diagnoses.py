@@ -15,6 +15,7 @@ from cer.services.answers import diagnosis_with_plan
 from cer.services.diagnoses import override_decision
 from cer.services.errors import InvalidFields
 from cer.views.public import DiagnosisPublic
+from cer.views.schedule import report_lines
 from cer.web.deps import DB, CurrentUser, RowId, Today, content
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError
@@ -42,6 +43,7 @@ def _result_page(
         row=found.row,
         report=found.report,
         result=DiagnosisPublic.of(found.report).model_dump(mode="json"),
+        schedule=report_lines(found.report),
         framework=c.framework,
         catalogue=c.catalogue,
         plan=found.plan,
@@ -96,9 +98,16 @@ def create_plan(
     session: DB,
     who: CurrentUser,
     start: Annotated[dt.date | None, Form()] = None,
+    finish_by: Annotated[dt.date | None, Form()] = None,
 ) -> Response:
-    """Create the country's plan from this diagnosis, or merge it into the plan the country has."""
+    """Create the country's plan from this diagnosis, or merge it into the plan the country has; backward
+    from `finish_by` (by default the next programme cycle's start, when the answers give it)."""
     plan, what = planning.plan_from_diagnosis(
-        session=session, who=who, diagnosis_id=diagnosis_id, content=content(request), start=start
+        session=session,
+        who=who,
+        diagnosis_id=diagnosis_id,
+        content=content(request),
+        start=start,
+        finish_by=finish_by,
     )
     return RedirectResponse(f"/countries/{plan.country_code}?{what}=true", status_code=303)

@@ -16,6 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cer.services import country_plans, stamps
+from cer.services.access import Action, require
+from cer.views.schedule import plan_lines
 from cer.web.deps import DB, CurrentUser, Today, content
 from cer.web.page_cache import Stamp, cached_page
 from cer.web.templating import render, tr
@@ -26,6 +28,7 @@ router = APIRouter(include_in_schema=False)  # pages; the API documents /api onl
 PLAN_STAMP = Stamp(  # a plan page changes with its tasks, its diagnosis and the day (overdue marks)
     scope=lambda arguments: str(arguments["code"]).strip().upper(),
     read=lambda session, code: (dt.date.today(), stamps.plan_stamp(session=session, country=code)),
+    guard=lambda arguments: require(arguments["who"], Action.read_plan, str(arguments["code"])),
 )
 
 
@@ -38,9 +41,9 @@ class Facets:
     step: int | None
     status: str  # "" for every one
 
-    def shows(self, workstream: str, step: int, status: str) -> bool:
+    def shows(self, workstreams: list[str], step: int, status: str) -> bool:
         return (
-            (not self.workstream or workstream == self.workstream)
+            (not self.workstream or self.workstream in workstreams)
             and (self.step is None or step == self.step)
             and (not self.status or status == self.status)
         )
@@ -49,7 +52,7 @@ class Facets:
 def _plan_context(request: Request, found: country_plans.PlanOverview, facets: Facets) -> dict[str, Any]:
     """What plan.html shows: the tasks the facets keep, in the page's order, and how to mark each one."""
     p = found.progress
-    shown = [t for t in p.tasks if facets.shows(t.workstream, t.step, t.status)]
+    shown = [t for t in p.tasks if facets.shows(t.workstreams, t.step, t.status)]
     by_step = facets.group == "step"
     shown.sort(key=lambda t: ((t.step, t.workstream) if by_step else (t.workstream, t.step), t.start, t.key))
     return {
@@ -64,6 +67,7 @@ def _plan_context(request: Request, found: country_plans.PlanOverview, facets: F
         "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
         "late": {t.id for t in p.overdue},
         "framework": content(request).framework,
+        "schedule": plan_lines(p.plan, p.tasks),
     }
 
 

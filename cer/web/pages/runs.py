@@ -53,6 +53,7 @@ def _flows_page(
         errors=errors or {},
         forms=forms or {},
         started=request.query_params.get("started"),
+        already=request.query_params.get("already"),
         signed=request.query_params.get("signed"),
         note=request.query_params.get("note"),
     )
@@ -62,6 +63,18 @@ def _flows_page(
 def flows_page(request: Request, code: str, session: DB, who: CurrentUser, launch: Launch) -> HTMLResponse:
     """The plan's workstream flows, if the user may read the plan."""
     return _flows_page(request, session, who, launch, code)
+
+
+@router.get("/countries/{code}/flows/runs", response_class=HTMLResponse)
+def runs_list(
+    request: Request, code: str, session: DB, who: CurrentUser, launch: Launch, workstream: str = ""
+) -> HTMLResponse:
+    """One workstream's runs and their states (the flows page fetches it again while a run is going)."""
+    found = plan_flows(session=session, who=who, country=code, launcher=launch)
+    return render(
+        request, "_runs.html", plan=found.plan, code=workstream.strip().upper()[:1], links=found.runs.links,
+        states=found.runs.states,
+    )  # fmt: skip
 
 
 def _start_flow(
@@ -83,7 +96,8 @@ def _start_flow(
     except InvalidRequest as exc:  # a bad parameter, no Prefect server or worker: say so, keep the form
         errors = exc.by_field() if isinstance(exc, InvalidFields) else {"form": str(exc)}
         return _flows_page(request, session, who, launch, code, {ws: errors}, {ws: kept_form(model, form)})
-    return RedirectResponse(f"/countries/{started.country}/flows?started={started.flow_run_id}", 303)
+    said = "already" if started.already_running else "started"
+    return RedirectResponse(f"/countries/{started.country}/flows?{said}={started.flow_run_id}", 303)
 
 
 @router.post("/countries/{code}/flows/{workstream}", response_class=HTMLResponse)

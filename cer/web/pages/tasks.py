@@ -1,5 +1,6 @@
 """One task of a country's plan: its page (dates, owners, what it depends on, its history), its row alone or
-its inline status form for htmx, and a change of its status or a comment.
+its inline status form for htmx, a change of its status (possibly dated in the past) or a comment, and a
+change of its plan: owners, assignee, dates, dependencies, note, progress note.
 
 A change says which version of the task it was made on; when someone changed the task meanwhile it is
 refused (409) and the task's current state is shown beside what the person typed, never overwritten.
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cer.services import country_plans
 from cer.services.access import Action, Principal
 from cer.services.errors import Conflict
+from cer.views.task_form import TaskForm
 from cer.web.deps import DB, CurrentUser, RowId, Today, content
 from cer.web.templating import is_fragment, render, tr
 from workstreams.errors import InvalidRequest
@@ -41,8 +43,9 @@ def _task_page(
     found: country_plans.TaskDetail,
     today: dt.date,
     status_code: int = 200,
-    form: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
     error: str | None = None,
+    edited: country_plans.EditedTask | None = None,
 ) -> HTMLResponse:
     context = _task_context(found, today)
     return render(
@@ -55,6 +58,8 @@ def _task_page(
         catalogue=content(request).catalogue,
         form=form or {},
         error=error,
+        choices=found.choices,
+        edited=edited,
         **context,
     )
 
@@ -117,7 +122,7 @@ def _refused(
     code: str,
     task_id: int,
     today: dt.date,
-    form: dict[str, str],
+    form: dict[str, Any],
     exc: Exception,
 ) -> HTMLResponse:
     """The task as it now is, beside the change that was refused and why (409: changed meanwhile); for
@@ -142,18 +147,44 @@ def change_task(
     version: Annotated[int, Form(ge=1)],
     status: Annotated[str, Form(max_length=20)] = "",
     comment: Annotated[str, Form(max_length=4000)] = "",
+    as_of: Annotated[dt.date | None, Form()] = None,
 ) -> Response:
     """Change a task's status and/or add a comment, on the version the person saw."""
     try:
         found = country_plans.change_plan_task(
             session=session, who=who, country=code, task_id=task_id, version=version,
-            status=_status(request, status), comment=comment,
+            status=_status(request, status), comment=comment, as_of=as_of,
         )  # fmt: skip
     except (Conflict, InvalidRequest) as exc:
-        return _refused(
-            request, session, who, code, task_id, today, {"status": status, "comment": comment}, exc
-        )
+        typed = {"status": status, "comment": comment, "as_of": as_of}
+        return _refused(request, session, who, code, task_id, today, typed, exc)
     if is_fragment(request):
         return _row(request, found, today, saved=tr(request, "Saved."))
     ref = task_reference(found.plan.country_code, found.task.key)
     return RedirectResponse(f"/countries/{found.plan.country_code}?changed={ref}#t-{found.task.id}", 303)
+
+
+@router.post("/countries/{code}/tasks/{task_id}/plan", response_class=HTMLResponse)
+def plan_task(
+    request: Request,
+    form: Annotated[TaskForm, Form()],
+    code: str,
+    task_id: RowId,
+    session: DB,
+    who: CurrentUser,
+    today: Today,
+) -> HTMLResponse:
+    """Change a task's owners, assignee, dates, dependencies, note or progress, on the version seen; the
+    page then says which tasks moved to follow it and which now start before what they depend on ends."""
+    try:
+        edited = country_plans.edit_plan_task(
+            session=session,
+            who=who,
+            country=code,
+            task_id=task_id,
+            version=form.version,
+            change=form.change(),
+        )
+    except (Conflict, InvalidRequest) as exc:
+        return _refused(request, session, who, code, task_id, today, form.shown(), exc)
+    return _task_page(request, edited.detail, today, edited=edited)

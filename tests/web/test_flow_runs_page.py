@@ -1,0 +1,67 @@
+"""The flows page speaks of runs in words (issue 17): each run by its name, its state as a coordinator says
+it, a notice when a start found the workstream's run already going, and a list that fetches itself again
+while a run is going (a link does the same without JavaScript)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from cer.content import Content
+from cer.db.tables import FlowRunLinkRow, PlanRow
+from tests.web.conftest import db_session, seed_plan
+
+
+class Prefect:
+    """Answers the states it is given (the flows page asks nothing else of it)."""
+
+    def __init__(self, states: dict[str, tuple[str, int | None]]) -> None:
+        self.known = states
+
+    def states(self, run_ids: list[str]) -> dict[str, tuple[str, int | None]]:
+        return {i: self.known[i] for i in run_ids if i in self.known}
+
+
+def test_runs_are_named_and_their_states_said_in_words(site: TestClient, content: Content) -> None:
+    code = seed_plan(site, content)
+    with db_session(site) as session:
+        ws = session.exec(select(PlanRow)).one().selected[0]
+        for n, name in enumerate(("MWI · first · 2026-11-01", "MWI · second · 2026-11-30")):
+            session.add(
+                FlowRunLinkRow(flow_run_id=f"run-{n}", flow="w", name=name, country_code=code,
+                               workstream=ws, parameters={}, started_by="amina")
+            )  # fmt: skip
+        session.commit()
+    site.app.state.launcher = Prefect({"run-0": ("CRASHED", None), "run-1": ("PAUSED", 2)})  # type: ignore[attr-defined]
+    page = site.get(f"/countries/{code}/flows").text
+    assert "MWI · second · 2026-11-30 · started by amina" in page
+    assert "waiting for the sign-off of step 2" in page and "stopped unexpectedly" in page
+    assert "PAUSED" not in page and "CRASHED" not in page
+    assert f'hx-get="/countries/{code}/flows/runs?workstream={ws}" hx-trigger="every 10s"' in page
+    assert "Refresh now" in page
+    alone = site.get(f"/countries/{code}/flows/runs", params={"workstream": ws})
+    assert alone.status_code == 200 and "<html" not in alone.text and "step 2" in alone.text
+
+    site.app.state.launcher = Prefect({"run-0": ("CRASHED", None), "run-1": ("COMPLETED", None)})  # type: ignore[attr-defined]
+    done = site.get(f"/countries/{code}/flows").text
+    assert "finished" in done and "every 10s" not in done  # nothing going: no refreshing
+    again = site.get(f"/countries/{code}/flows", params={"already": "run-1"}).text
+    assert "already going (run-1): none was started twice" in again
+
+
+def test_a_step_a_run_waits_on_is_open_for_sign_off_even_without_tasks(
+    site: TestClient, content: Content
+) -> None:
+    code = seed_plan(site, content)
+    with db_session(site) as session:
+        ws = session.exec(select(PlanRow)).one().selected[0]
+        session.add(
+            FlowRunLinkRow(flow_run_id="run-w", flow="w", name="waiting", country_code=code, workstream=ws,
+                           parameters={}, started_by="amina")
+        )  # fmt: skip
+        session.commit()
+    before = site.get(f"/countries/{code}/flows").text
+    assert "Sign off step 1" not in before.split(f'id="ws-{ws}"')[1].split("</table>")[0]
+    site.app.state.launcher = Prefect({"run-w": ("PAUSED", 1)})  # type: ignore[attr-defined]
+    waiting = site.get(f"/countries/{code}/flows").text.split(f'id="ws-{ws}"')[1].split("</table>")[0]
+    assert "Sign off step 1" in waiting  # the run waits on it, whether or not step 1 has tasks
