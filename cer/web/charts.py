@@ -35,20 +35,26 @@ class Bar:
     href: str
 
 
-def _x(day: dt.date, first: dt.date) -> float:
-    return LABEL_W + (day - first).days * DAY_W
+def _x(day: dt.date, first: dt.date, day_w: float = DAY_W) -> float:
+    return LABEL_W + (day - first).days * day_w
 
 
-def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> str:
-    """A Gantt chart: one row per task in the given order, months along the top, today as a line."""
+ZOOMS = {"month": (DAY_W, 1), "quarter": (DAY_W / 3, 3)}  # pixels per day, months per tick
+
+
+def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "month") -> str:
+    """A Gantt chart: one row per task in the given order, months (or quarters: `zoom`) along the top, today
+    as a line."""
     if not bars:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="400" '
             f'height="40"><title>{escape(title)}</title><text x="8" y="24">—</text></svg>'
         )
+    day_w, months = ZOOMS.get(zoom, ZOOMS["month"])
     first = min(b.start for b in bars).replace(day=1)
+    first = first.replace(month=first.month - (first.month - 1) % months)  # a quarter starts the axis
     last = max(b.due for b in bars) + dt.timedelta(days=15)
-    width = int(_x(last, first)) + 10
+    width = int(_x(last, first, day_w)) + 10
     height = 30 + ROW * len(bars) + 10
     rows = {b.ref: i for i, b in enumerate(bars)}
     out = [
@@ -62,17 +68,19 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> str:
     ]
     month = first
     while month <= last:
-        x = _x(month, first)
+        x = _x(month, first, day_w)
         out.append(f'<line x1="{x:.0f}" y1="20" x2="{x:.0f}" y2="{height}" stroke="#e3e3e3"/>')
-        out.append(f'<text x="{x + 2:.0f}" y="14" fill="#333">{month:%b %Y}</text>')
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        label = f"Q{(month.month - 1) // 3 + 1} {month.year}" if months == 3 else f"{month:%b %Y}"
+        out.append(f'<text x="{x + 2:.0f}" y="14" fill="#333">{label}</text>')
+        for _ in range(months):
+            month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     for b in bars:
         y = 30 + ROW * rows[b.ref]
         for dep in b.depends_on:
             if dep in rows:
                 before = bars[rows[dep]]
                 y0 = 30 + ROW * rows[dep] + BAR / 2
-                x0, x1 = _x(before.due, first), _x(b.start, first)
+                x0, x1 = _x(before.due, first, day_w), _x(b.start, first, day_w)
                 colour = CRITICAL if before.critical and b.critical else "#777"
                 out.append(
                     f'<path d="M{x0:.0f},{y0:.0f} H{max(x0, x1 - 4):.0f} V{y + BAR / 2:.0f} H{x1:.0f}" '
@@ -80,7 +88,7 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> str:
                 )
     for b in bars:
         y = 30 + ROW * rows[b.ref]
-        x0, x1 = _x(b.start, first), _x(b.due + dt.timedelta(days=1), first)
+        x0, x1 = _x(b.start, first, day_w), _x(b.due + dt.timedelta(days=1), first, day_w)
         fill = STATUS_COLOURS.get(b.status, "#ccc")
         stroke = (
             f' stroke="{CRITICAL}" stroke-width="2"' if b.critical else ' stroke="#667" stroke-width="0.5"'
@@ -95,7 +103,7 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> str:
             f'fill="{fill}"{stroke}/>'
             f"</g></a>"
         )
-    tx = _x(today, first)
+    tx = _x(today, first, day_w)
     if LABEL_W <= tx <= width:
         out.append(
             f'<line x1="{tx:.0f}" y1="20" x2="{tx:.0f}" y2="{height}" stroke="#0b4f8a" '

@@ -236,6 +236,20 @@ def test_a_plan_made_from_a_diagnosis_has_tasks_whose_status_changes_inline_and_
     critical = page.get_by_role("heading", name="Critical path").locator("xpath=following-sibling::ol[1]")
     expect(critical.get_by_role("link").first).to_have_text(re.compile(r"^MWI-"))
     shoot(page, "plan-5-timeline")
+    page.get_by_label("By", exact=True).select_option("quarter")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("img", name="Timeline of Malawi's plan")).to_contain_text(
+        re.compile(r"Q\d 20\d\d")
+    )
+    page.set_viewport_size({"width": 480, "height": 900})  # a phone: the same tasks as a dated list
+    expect(page.get_by_role("img", name="Timeline of Malawi's plan")).to_be_hidden()
+    dated = page.get_by_role("list", name="The tasks by start date")
+    expect(dated).to_be_visible()
+    expect(dated.get_by_role("listitem").first).to_contain_text(
+        re.compile(r"\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d")
+    )
+    shoot(page, "plan-5-timeline-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     plan_tab(page, "History").click()
     expect(heading(page)).to_have_text("Malawi: history")

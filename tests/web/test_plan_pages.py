@@ -4,6 +4,7 @@ overwritten), the timeline with its critical path, history, exports, flows and s
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import xml.dom.minidom
@@ -215,3 +216,42 @@ def test_starting_a_flow_without_a_prefect_server_says_so_and_keeps_the_form(
     assert 'value="250000"' in page.text
     with db_session(site) as session:
         assert session.exec(select(FlowRunLinkRow)).first() is None
+
+
+def test_the_plan_is_narrowed_by_lead_assignee_and_lateness_from_the_address(
+    site: TestClient, content: Content
+) -> None:
+    code = seed_plan(site, content)
+    tasks = tasks_of(site, code)
+    lead = sorted({t.lead for t in tasks})[0]
+    with db_session(site) as session:
+        late = session.get(TaskRow, tasks[-1].id)
+        assert late is not None
+        late.start, late.due, late.assignee = dt.date(2026, 1, 5), dt.date(2026, 2, 6), "tester"
+        session.add(late)
+        session.commit()
+        late_id, late_lead = str(late.id), late.lead
+
+    def shown(**query: str) -> set[str]:
+        page = site.get(f"/countries/{code}", params=query).text
+        return set(re.findall(r'id="t-(\d+)"', page))
+
+    everything = shown()
+    assert len(everything) == len(tasks)
+    assert shown(lead=lead) == {str(t.id) for t in tasks if t.lead == lead} < everything
+    assert shown(assignee="tester") == {late_id} == shown(overdue="true")
+    assert shown(lead=lead, overdue="true") == ({late_id} if late_lead == lead else set())
+    page = site.get(f"/countries/{code}", params={"overdue": "true"}).text
+    assert 'name="overdue" value="true" checked' in page  # the form shows the filter it applied
+
+
+def test_the_timeline_goes_by_month_or_by_quarter(site: TestClient, content: Content) -> None:
+    code = seed_plan(site, content)
+    by_month = site.get(f"/countries/{code}/timeline").text
+    by_quarter = site.get(f"/countries/{code}/timeline", params={"zoom": "quarter"}).text
+    assert re.search(r">Jan 20\d\d<", by_month) and not re.search(r">Q\d 20\d\d<", by_month)
+    assert re.search(r">Q1 20\d\d<", by_quarter) and not re.search(r">[A-Z][a-z]{2} 20\d\d<", by_quarter)
+    width = [int(re.search(r'class="gantt" width="(\d+)"', page).group(1)) for page in (by_month, by_quarter)]  # type: ignore[union-attr]
+    assert width[1] < width[0]  # the same plan, a third as wide
+    assert 'class="dated-list"' in by_quarter
+    assert site.get(f"/countries/{code}/timeline", params={"zoom": "week"}).status_code == 422

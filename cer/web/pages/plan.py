@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -32,6 +32,17 @@ PLAN_STAMP = Stamp(  # a plan page changes with its tasks, its diagnosis and the
 )
 
 
+class _Task(Protocol):
+    """What the filters look at of a task."""
+
+    id: int | None
+    workstreams: list[str]
+    step: int
+    status: str
+    lead: str
+    assignee: str | None
+
+
 @dataclass(frozen=True)
 class Facets:
     """Which of the plan's tasks the page shows, and how it groups them."""
@@ -40,19 +51,26 @@ class Facets:
     workstream: str  # "" for every one
     step: int | None
     status: str  # "" for every one
+    lead: str = ""  # an agency or group, e.g. WFP or OMT: "" for every one
+    assignee: str = ""  # a username: "" for everyone
+    overdue: bool = False  # only open tasks past their due date
 
-    def shows(self, workstreams: list[str], step: int, status: str) -> bool:
+    def shows(self, task: _Task, late: set[int | None]) -> bool:
         return (
-            (not self.workstream or self.workstream in workstreams)
-            and (self.step is None or step == self.step)
-            and (not self.status or status == self.status)
+            (not self.workstream or self.workstream in task.workstreams)
+            and (self.step is None or task.step == self.step)
+            and (not self.status or task.status == self.status)
+            and (not self.lead or task.lead.casefold() == self.lead.casefold())
+            and (not self.assignee or (task.assignee or "") == self.assignee)
+            and (not self.overdue or task.id in late)
         )
 
 
 def _plan_context(request: Request, found: country_plans.PlanOverview, facets: Facets) -> dict[str, Any]:
     """What plan.html shows: the tasks the facets keep, in the page's order, and how to mark each one."""
     p = found.progress
-    shown = [t for t in p.tasks if facets.shows(t.workstreams, t.step, t.status)]
+    late = {t.id for t in p.overdue}
+    shown = [t for t in p.tasks if facets.shows(t, late)]
     by_step = facets.group == "step"
     shown.sort(key=lambda t: ((t.step, t.workstream) if by_step else (t.workstream, t.step), t.start, t.key))
     return {
@@ -60,12 +78,14 @@ def _plan_context(request: Request, found: country_plans.PlanOverview, facets: F
         "plan": p.plan,
         "tasks": shown,
         "group": facets.group,
-        "facets": {"workstream": facets.workstream, "step": facets.step, "status": facets.status},
+        "facets": vars(facets),
+        "leads": sorted({t.lead for t in p.tasks}, key=str.casefold),
+        "assignees": sorted({t.assignee for t in p.tasks if t.assignee}),
         "statuses": [s.value for s in TaskStatus],
         "created": request.query_params.get("created"),
         "merged": request.query_params.get("merged"),
         "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
-        "late": {t.id for t in p.overdue},
+        "late": late,
         "framework": content(request).framework,
         "schedule": plan_lines(p.plan, p.tasks),
     }
@@ -83,11 +103,16 @@ def country_plan(
     workstream: Annotated[str | None, Query(max_length=1)] = None,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[TaskStatus | None, Query()] = None,
+    lead: Annotated[str | None, Query(max_length=120)] = None,
+    assignee: Annotated[str | None, Query(max_length=60)] = None,
+    overdue: bool = False,
     changed: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
-    """The country's plan, if the user may read it."""
+    """The country's plan, if the user may read it: grouped by step or workstream, narrowed by workstream,
+    step, status, lead, assignee or lateness (the filters are in the address, to share or bookmark)."""
     found = country_plans.plan_overview(session=session, who=who, country=code, today=today)
-    facets = Facets(group, (workstream or "").upper(), step, status.value if status else "")
+    kept = (status.value if status else "", (lead or "").strip(), (assignee or "").strip(), overdue)
+    facets = Facets(group, (workstream or "").upper(), step, *kept)
     title = tr(request, "%(country)s: the plan", country=found.name)
     return render(
         request,

@@ -47,11 +47,14 @@ def timeline(
     who: CurrentUser,
     today: Today,
     workstream: Annotated[str | None, Query(max_length=1)] = None,
+    zoom: Annotated[str, Query(pattern="^(month|quarter)$")] = "month",
 ) -> HTMLResponse:
-    """The plan's timeline (of one workstream, when asked), with the critical path listed below it."""
+    """The plan's timeline (of one workstream, when asked; by month or by quarter), with the critical path
+    listed below it; on a narrow screen, the same tasks as a dated list."""
     found = country_plans.readable_tasks(session=session, who=who, country=code, workstream=workstream)
     shown = bars(found)
-    svg = timeline_svg(shown, today, tr(request, "Timeline of %(country)s's plan", country=found.name))
+    title = tr(request, "Timeline of %(country)s's plan", country=found.name)
+    svg = timeline_svg(shown, today, title, zoom)
     return render(
         request,
         "timeline.html",
@@ -60,7 +63,7 @@ def timeline(
         svg=svg,
         bars=shown,
         critical=[b for b in shown if b.critical],
-        facets={"workstream": (workstream or "").upper()},
+        facets={"workstream": (workstream or "").upper(), "zoom": zoom},
     )
 
 
