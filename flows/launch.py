@@ -35,11 +35,17 @@ def prefect_or_refuse() -> PrefectSettings:
 @contextmanager
 def connected(settings: PrefectSettings) -> Iterator[None]:
     """Prefect calls inside talk to `settings.api_url` and never start a server of their own."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_AUTH_STRING,
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_ENABLED,
+        temporary_settings,
+    )
 
-    with temporary_settings(
-        updates={PREFECT_API_URL: settings.api_url, PREFECT_SERVER_EPHEMERAL_ENABLED: False}
-    ):
+    updates: dict[Any, Any] = {PREFECT_API_URL: settings.api_url, PREFECT_SERVER_EPHEMERAL_ENABLED: False}
+    if settings.auth:
+        updates[PREFECT_API_AUTH_STRING] = settings.auth  # the secret of the server `cer up` started
+    with temporary_settings(updates=updates):
         yield
 
 

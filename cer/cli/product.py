@@ -49,7 +49,9 @@ def _run_stack(settings: Settings) -> None:
         stack.start()
         typer.echo(
             f"\ncer-toolkit is running.\n  Website:     {stack.web_url}\n  Prefect UI:  {prefect.ui_url}\n"
-            f"  Prefect API: {prefect.api_url}\n  Logs:        {logs}\n"
+            f"  Prefect API: {prefect.api_url}"
+            + (f" (its UI asks for the secret in {stack.prefect.auth_file})" if stack.prefect.auth else "")
+            + f"\n  Logs:        {logs}\n"
             "Try: cer demo, then cer run workstream B --country MWI --param service_lines=procurement,ict\n"
             "Ctrl-C stops everything.",
             err=True,

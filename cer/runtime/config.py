@@ -54,6 +54,7 @@ class Settings:
     prefect_database_url: str | None = None  # Prefect's own database (None: SQLite in its home)
     prefect_poll_seconds: int = 2  # how often a served deployment asks the server for runs
     prefect_template_dir: Path | None = None  # the tests' migrated Prefect database (None: the temp folder)
+    prefect_auth: str | None = field(default=None, repr=False)  # "user:secret" of a Prefect server elsewhere
     trusted_proxies: str = (
         ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
     )
@@ -92,6 +93,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         prefect_database_url=env.get("CER_PREFECT_DATABASE_URL") or None,
         prefect_poll_seconds=_poll_seconds(env),
         prefect_template_dir=_path(env.get("PREFECT_TEMPLATE_DB_DIR")),
+        prefect_auth=(env.get("CER_PREFECT_AUTH") or "").strip() or None,
         trusted_proxies=",".join(
             p.strip() for p in (env.get("CER_TRUSTED_PROXIES") or "").split(",") if p.strip()
         ),

@@ -7,10 +7,12 @@ analytics are always off: cer-toolkit makes no outbound calls.
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cer.runtime.config import Settings, get_settings
@@ -34,6 +36,18 @@ class PrefectSettings:
     ui_url: str
     elsewhere: bool = False  # PREFECT_API_URL names the server: `cer up` uses it and starts none
     poll_seconds: int = 2
+    auth: str | None = field(default=None, repr=False)  # "user:secret" the server requires (Basic auth)
+
+    @property
+    def auth_file(self) -> Path:
+        """Where `cer up` keeps the secret of the Prefect server it starts (readable by its owner only)."""
+        return self.home / "api-auth"
+
+    def headers(self) -> dict[str, str]:
+        """What a request to the server carries to be let in."""
+        if not self.auth:
+            return {}
+        return {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()}
 
 
 def prefect_settings(env: Mapping[str, str] | None = None) -> PrefectSettings:
@@ -44,16 +58,33 @@ def prefect_settings(env: Mapping[str, str] | None = None) -> PrefectSettings:
 def prefect_settings_from(settings: Settings) -> PrefectSettings:
     host = "127.0.0.1"
     api_url = settings.prefect_api_url or f"http://{host}:{settings.prefect_port}/api"
+    home = settings.prefect_home or settings.var_dir / "prefect"
+    auth = settings.prefect_auth
+    if auth is None and settings.prefect_api_url is None and (home / "api-auth").is_file():
+        auth = (home / "api-auth").read_text(encoding="utf-8").strip() or None  # the server `cer up` started
     return PrefectSettings(
         api_url=api_url,
-        home=settings.prefect_home or settings.var_dir / "prefect",
+        home=home,
         host=host,
         port=settings.prefect_port,
         database_url=settings.prefect_database_url,
         ui_url=api_url.removesuffix("/api"),
         elsewhere=settings.prefect_api_url is not None,
         poll_seconds=settings.prefect_poll_seconds,
+        auth=auth,
     )
+
+
+def ensure_auth(settings: PrefectSettings) -> PrefectSettings:
+    """The settings with a secret for a Prefect server about to be started: the one kept in its home, or a new
+    one written there (mode 600), so that its API answers nobody else — not even on this machine."""
+    if settings.auth:
+        return settings
+    if not settings.auth_file.is_file():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.auth_file.touch(mode=0o600)
+        settings.auth_file.write_text(f"cer:{secrets.token_urlsafe(24)}\n", encoding="utf-8")
+    return replace(settings, auth=settings.auth_file.read_text(encoding="utf-8").strip())
 
 
 def prefect_environment(settings: PrefectSettings, *, server: bool = False) -> dict[str, str]:
@@ -66,6 +97,8 @@ def prefect_environment(settings: PrefectSettings, *, server: bool = False) -> d
         "PREFECT_RUNNER_POLL_FREQUENCY": str(settings.poll_seconds),
         "PREFECT_SERVER_EPHEMERAL_ENABLED": "false",  # never start a hidden server: use the one configured
     }
+    if settings.auth:
+        env["PREFECT_SERVER_API_AUTH_STRING" if server else "PREFECT_API_AUTH_STRING"] = settings.auth
     if server:
         env.pop("PREFECT_API_URL")
         env["PREFECT_SERVER_API_HOST"] = settings.host
@@ -108,7 +141,8 @@ def server_is_up(settings: PrefectSettings, timeout: float = 2.0) -> bool:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(f"{settings.api_url}/health", timeout=timeout) as response:  # noqa: S310
+        request = urllib.request.Request(f"{settings.api_url}/health", headers=settings.headers())
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return bool(json.loads(response.read() or b"false"))
     except (OSError, ValueError):
         return False

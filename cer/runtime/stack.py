@@ -24,6 +24,7 @@ from cer.runtime.prefect_env import (
     DEPLOYMENTS,
     PrefectSettings,
     child_environment,
+    ensure_auth,
     prefect_environment,
     server_is_up,
 )
@@ -59,6 +60,7 @@ class Stack:
             self.say(
                 f"Starting the Prefect server at {self.prefect.ui_url} (first start migrates its database)…"
             )
+            self.prefect = ensure_auth(self.prefect)  # its API answers only who holds the secret
             self._spawn(
                 "prefect-server",
                 [
@@ -152,7 +154,10 @@ def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
 
 def deployment_exists(prefect: PrefectSettings, name: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{prefect.api_url}/deployments/name/{name}", timeout=2) as response:  # noqa: S310
+        request = urllib.request.Request(
+            f"{prefect.api_url}/deployments/name/{name}", headers=prefect.headers()
+        )
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
             return bool(json.loads(response.read()).get("id"))
     except (OSError, ValueError):
         return False

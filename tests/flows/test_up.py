@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -45,8 +47,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(url: str) -> object:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (loopback)
+def _get(url: str, auth: str | None = None) -> object:
+    headers = {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310  (loopback)
         return json.loads(response.read())
 
 
@@ -84,12 +88,17 @@ def test_cer_up_starts_prefect_a_worker_serving_every_flow_and_the_website_and_s
         assert f"Prefect UI:  http://127.0.0.1:{port}" in text and "Database ready at schema" in text
         api = f"http://127.0.0.1:{port}/api"
         assert _get(f"{api}/health") is True
+        auth = (var / "prefect" / "api-auth").read_text().strip()  # made by cer up, for its owner only
+        assert oct((var / "prefect" / "api-auth").stat().st_mode & 0o777) == "0o600"
+        with pytest.raises(urllib.error.HTTPError) as refused:  # Prefect's API answers nobody else
+            _get(f"{api}/deployments/name/monitor-plans/cer")
+        assert refused.value.code == 401
         assert f"Website:     http://127.0.0.1:{web}" in text
         with urllib.request.urlopen(f"http://127.0.0.1:{web}/tools?workstream=D", timeout=5) as page:  # noqa: S310
             assert page.status == 200 and b"Browse / search for tools" in page.read()
         for name in FLOWS:  # every flow is deployed, served by the worker
-            assert _get(f"{api}/deployments/name/{name}/cer")["name"] == "cer"  # type: ignore[index]
-        monitor = _get(f"{api}/deployments/name/monitor-plans/cer")
+            assert _get(f"{api}/deployments/name/{name}/cer", auth)["name"] == "cer"  # type: ignore[index]
+        monitor = _get(f"{api}/deployments/name/monitor-plans/cer", auth)
         assert [s["schedule"]["cron"] for s in monitor["schedules"]] == ["0 6 * * *"]  # type: ignore[index]
         assert (var / "cer.db").exists() and (var / "logs" / "worker.log").exists()
         children = subprocess.run(["pgrep", "-P", str(up.pid)], capture_output=True, text=True).stdout.split()
