@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,15 +28,18 @@ SAFE = ("GET", "HEAD", "OPTIONS")
 TEXT_BREAKS = "\t\n\r"  # allowed in a body's text, not in an address
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc)
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # the same but tab, LF and CR
+_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return"}
+
+
 def control(text: str, breaks_allowed: bool = False) -> str | None:
     """The first control character in `text`, as U+XXXX and its name; None when there is none."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (breaks_allowed and char in TEXT_BREAKS):
-            name = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return"}.get(
-                char, "control"
-            )
-            return f"U+{ord(char):04X} ({name})"
-    return None
+    found = (_CONTROL_IN_TEXT if breaks_allowed else _CONTROL).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return f"U+{ord(char):04X} ({_NAMES.get(char, 'control')})"
 
 
 def message(found: str) -> str:
