@@ -28,7 +28,7 @@ from prefect.flow_runs import suspend_flow_run
 from cer.content import get_content
 from cer.db.session import open_session
 from cer.runtime.config import get_settings
-from cer.services import workflow
+from cer.services import signoff_codes, workflow
 from workstreams.errors import InvalidRequest, NotFound
 from workstreams.parameters import (
     FLOW_NAMES,
@@ -107,15 +107,16 @@ def open_step(plan_id: int, code: str, step: int) -> bool:
 def record_sign_off(
     country: str, code: str, step: int, given: StepSignOffInput, flow_run_id: str
 ) -> str | None:
-    """Record a sign-off given through the run's form; returns why it was refused, or None."""
+    """Record a sign-off given through the run's form, as the account its code is for; returns why it was
+    refused (a wrong code, open tasks without a note), or None."""
     with open_session(get_settings()) as session:
         try:
-            workflow.sign_off(
+            signoff_codes.sign_off_by_code(
                 session=session,
                 country=country,
-                code=code,
+                workstream=code,
                 step=step,
-                by=given.signed_by,
+                code=given.code,
                 note=given.note,
                 framework=get_content().framework,
                 flow_run_id=flow_run_id,

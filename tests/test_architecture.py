@@ -113,7 +113,7 @@ def test_table_rows_are_named_apart_from_domain_results() -> None:
     elsewhere = [
         f"{path.relative_to(REPO)}: {name}"
         for path in sorted((REPO / "cer").rglob("*.py"))
-        if path.name != "tables.py"
+        if not path.name.endswith("tables.py")  # cer/db/tables.py, cer/db/guard_tables.py
         for name in rows.findall(path.read_text(encoding="utf-8"))
     ]
     assert elsewhere == [], "only tables are named ...Row"

@@ -237,7 +237,12 @@ class StepSignOffInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    signed_by: Name = Field(description="Who signs the step off")
+    code: str = Field(
+        default="",
+        max_length=20,
+        description="Your one-time sign-off code, from the plan's Flows page or `cer signoff … --code`: the "
+        "step is signed off as you",
+    )
     note: str | None = Field(
         default=None, max_length=2000, description="Why, when the step still has open tasks"
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         PlanPublic,
         PlanWithTasks,
         RevisionPublic,
+        SignOffCodePublic,
         SignOffPublic,
         StartedRunPublic,
         StepPublic,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
         TaskEventPublic,
         TaskPublic,
     )
-    from cer.views.requests import FlowRunRequest, SignOffRequest, TaskCreate
+    from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest, TaskCreate
     from diagnostics.answers import AnswerSet
     from diagnostics.working_calendars import CalendarEdit
     from workstreams.status import TaskStatus
@@ -76,6 +77,8 @@ class Backend(Protocol):
     ) -> StartedRunPublic: ...
 
     def sign_off(self, request: SignOffRequest) -> SignOffPublic: ...
+
+    def signoff_code(self, request: SignOffCodeRequest) -> SignOffCodePublic: ...
 
     def steps(self, country: str, workstream: str) -> list[StepPublic]: ...
 

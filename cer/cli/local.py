@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cer.cli.app import content
 from cer.runtime.config import Settings
-from cer.services import custom_tasks, planning, runs, scheduling, tasks, workflow
+from cer.services import custom_tasks, planning, runs, scheduling, signoff_codes, tasks, workflow
 from cer.services.access import local_operator
 from cer.services.database import session_for
 from cer.services.progress import plan_progress
@@ -20,6 +20,7 @@ from cer.views.public import (
     PlanPublic,
     PlanWithTasks,
     RevisionPublic,
+    SignOffCodePublic,
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from cer.cli.backend import PlanTiming, TaskQuery
     from cer.services.runs import Launcher
     from cer.services.tasks import TaskChange
-    from cer.views.requests import FlowRunRequest, SignOffRequest, TaskCreate
+    from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest, TaskCreate
     from diagnostics.answers import AnswerSet
 
 T = TypeVar("T")
@@ -143,6 +144,14 @@ class Local:
                 step=request.step, note=request.note, framework=content().framework, launcher=_launcher(),
             )  # fmt: skip
             return SignOffPublic.of(signed)
+
+    def signoff_code(self, request: SignOffCodeRequest) -> SignOffCodePublic:
+        with self._session() as session:
+            issued = signoff_codes.issue(
+                session=session, who=self.who, country=request.country, workstream=request.workstream,
+                step=request.step,
+            )  # fmt: skip
+            return SignOffCodePublic.of(issued)
 
     def steps(self, country: str, workstream: str) -> list[StepPublic]:
         with self._session() as session:

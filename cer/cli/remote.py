@@ -29,6 +29,7 @@ from cer.views.public import (
     PlanPublic,
     PlanWithTasks,
     RevisionPublic,
+    SignOffCodePublic,
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
@@ -41,6 +42,7 @@ from cer.views.requests import (
     FlowRunRequest,
     PlanRequest,
     PlanSettings,
+    SignOffCodeRequest,
     SignOffRequest,
     TaskCreate,
     TaskUpdate,
@@ -157,6 +159,9 @@ class Remote:
 
     def sign_off(self, request: SignOffRequest) -> SignOffPublic:
         return self.call("POST", "/api/signoffs", body=request, into=SignOffPublic)
+
+    def signoff_code(self, request: SignOffCodeRequest) -> SignOffCodePublic:
+        return self.call("POST", "/api/signoff-codes", body=request, into=SignOffCodePublic)
 
     def steps(self, country: str, workstream: str) -> list[StepPublic]:
         params = {"country": country.strip().upper(), "workstream": workstream.strip().upper()}

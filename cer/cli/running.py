@@ -80,16 +80,23 @@ def signoff(
     note: Annotated[
         str | None, typer.Option(help="Why the step is done although tasks are still open (required then).")
     ] = None,
+    code_only: Annotated[
+        bool, typer.Option("--code", help="Sign nothing: make a one-time code for the waiting run's form.")
+    ] = False,
     as_: AsUser = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Sign a step of a country's workstream off; a run waiting for it goes on to the next step."""
-    from cer.views.render_tracking import signoff_text
-    from cer.views.requests import SignOffRequest
+    """Sign a step of a country's workstream off; a run waiting for it goes on to the next step. With --code,
+    a one-time code that signs it off as you in the form of the run waiting in Prefect's UI."""
+    from cer.views import render_tracking as rt
+    from cer.views.requests import SignOffCodeRequest, SignOffRequest
 
-    request = SignOffRequest.of(country=country, workstream=code, step=step, note=note)
-    signed = backend(as_).sign_off(request)
-    emit(signed, json_, lambda: signoff_text(signed))
+    if code_only:
+        issued = backend(as_).signoff_code(SignOffCodeRequest.of(country=country, workstream=code, step=step))
+        emit(issued, json_, lambda: rt.code_text(issued))
+        return
+    signed = backend(as_).sign_off(SignOffRequest.of(country=country, workstream=code, step=step, note=note))
+    emit(signed, json_, lambda: rt.signoff_text(signed))
 
 
 @app.command()

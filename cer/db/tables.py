@@ -5,21 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cer.db.columns import utcnow as utcnow
+from cer.db.columns import when as _when
 from cer.db.records import CalendarChoices, WorkstreamChoice, WorkstreamChoices, WorkstreamCodes
 from diagnostics.working_calendars import CalendarChoice
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _when() -> Any:
-    return Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    )
 
 
 def _json(nullable: bool = False) -> Any:
@@ -358,31 +350,8 @@ class AuditEventRow(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class RunClaimRow(SQLModel, table=True):
-    """A workstream of a country being run: at most one at a time (the unique constraint decides between two
-    starts at the same moment). Taken before the run is created, given its run's id once Prefect has it;
-    released when a start finds the run over."""
-
-    __tablename__ = "runclaim"
-    __table_args__ = (UniqueConstraint("country_code", "workstream", name="uq_runclaim_workstream"),)
-    id: int | None = Field(default=None, primary_key=True)
-    country_code: str = Field(max_length=3)
-    workstream: str = Field(max_length=1)
-    flow_run_id: str | None = Field(
-        default=None, max_length=36, description="None while the run is being made"
-    )
-    claimed_by: str = Field(max_length=120)
-    claimed_at: dt.datetime = _when()
-
-
-class SignInAttemptRow(SQLModel, table=True):
-    """A sign-in attempt, counted as failed until it succeeds: the limits on failed sign-ins hold across
-    every process and machine that shares the database."""
-
-    __tablename__ = "signinattempt"
-    __table_args__ = (Index("ix_signinattempt_address_at", "address", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    address: str = Field(max_length=64)
-    username: str = Field(max_length=60)
-    at: dt.datetime = _when()
-    forgiven: bool = Field(default=False, description="The user signed in since: no longer counted for them")
+# Tables that guard what may happen (one run per workstream, sign-in limits, sign-off codes) live beside:
+# imported here so that every table is known wherever the tables are.
+from cer.db.guard_tables import RunClaimRow as RunClaimRow  # noqa: E402
+from cer.db.guard_tables import SignInAttemptRow as SignInAttemptRow  # noqa: E402
+from cer.db.guard_tables import SignOffCodeRow as SignOffCodeRow  # noqa: E402

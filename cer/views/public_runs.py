@@ -10,6 +10,7 @@ from pydantic import Field
 
 from cer.db.tables import FlowRunLinkRow
 from cer.services.runs import SignedOff, StartedRun
+from cer.services.signoff_codes import Issued
 from cer.services.workflow import StepState
 from cer.views.public_base import Public
 from cer.views.run_states import words
@@ -114,3 +115,22 @@ class StepPublic(Public):
             signed_at=s.signed_at if s else None,
             note=s.note if s else None,
         )
+
+
+class SignOffCodePublic(Public):
+    """A one-time code that signs one step off as its holder in the sign-off form of a waiting run."""
+
+    country: str
+    workstream: str
+    step: int
+    code: str = Field(description="Shown once; type it into the form of the run waiting for this step")
+    username: str = Field(description="The account the step is signed off as")
+    expires_at: dt.datetime
+
+    @classmethod
+    def of(cls, issued: Issued) -> SignOffCodePublic:
+        row = issued.row
+        return cls(
+            country=row.country_code, workstream=row.workstream, step=row.step, code=issued.code,
+            username=row.username, expires_at=row.expires_at,
+        )  # fmt: skip

@@ -8,6 +8,7 @@ from cer.views.public import (
     FlowRunPublic,
     PlanWithTasks,
     RevisionPublic,
+    SignOffCodePublic,
     SignOffPublic,
     StartedRunPublic,
     StepPublic,
@@ -122,3 +123,11 @@ def runs_text(country: str, runs: list[FlowRunPublic]) -> str:
         state = r.in_words or words(None, None)
         out.append(f"{r.created_at:%Y-%m-%d %H:%M}  {r.name or r.flow}: {state}  ({r.flow_run_id})")
     return "\n".join(out) + "\n"
+
+
+def code_text(issued: SignOffCodePublic) -> str:
+    return (
+        f"Sign-off code for {issued.country} {issued.workstream} step {issued.step}: {issued.code}\n"
+        f"  type it into the form of the run waiting for that step (Prefect's UI): it signs the step off as "
+        f"{issued.username}, once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC\n"
+    )

@@ -127,3 +127,9 @@ class SignOffRequest(Body):
     workstream: WorkstreamCode
     step: int = Field(ge=1, le=6)
     note: str | None = Field(default=None, max_length=2000, description="Why, when tasks are still open")
+
+
+class SignOffCodeRequest(Body):
+    country: CountryCode
+    workstream: WorkstreamCode
+    step: int = Field(ge=1, le=6)

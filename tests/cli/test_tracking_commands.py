@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -176,4 +177,15 @@ def test_a_mistyped_country_workstream_or_step_is_named_in_words_before_anything
         refused = db(*args)
         assert (refused.exit_code, refused.stdout) == (2, ""), args
         assert refused.stderr.startswith(f"Error: {words}"), (args, refused.stderr)
+    assert "not opened yet" in db("signoffs", "MWI", "B").stdout  # nothing was signed off
+
+
+def test_cer_signoff_code_prints_a_one_time_code_and_signs_nothing(db: Callable[..., Result]) -> None:
+    db("plan", "create", MALAWI, "--start", "2027-01-15")
+    made = db("signoff", "MWI", "B", "--step", "1", "--code", "--as", "rc@mw")
+    assert made.exit_code == 0, made.stderr
+    code = re.search(r"step 1: ([A-Z2-9]{5}-[A-Z2-9]{5})", made.stdout)
+    assert code and "signs the step off as rc@mw, once" in made.stdout
+    issued = as_json(db("signoff", "MWI", "B", "--step", "1", "--code", "--json"))
+    assert issued["code"] != code.group(1) and issued["step"] == 1  # a new one each time
     assert "not opened yet" in db("signoffs", "MWI", "B").stdout  # nothing was signed off

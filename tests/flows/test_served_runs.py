@@ -25,6 +25,8 @@ from prefect.flow_runs import resume_flow_run
 from sqlmodel import Session, select
 
 from cer.db.tables import PlanRow, StepSignOffRow, TaskRow
+from cer.services import signoff_codes
+from cer.services.access import local_operator
 from tests.flows.conftest import run_env
 
 CER = [str(Path(sys.executable).parent / "cer")]  # the installed command, as people run it
@@ -148,15 +150,22 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     step2 = session.exec(select(TaskRow).where(TaskRow.workstream == "B", TaskRow.step == 2)).all()
     assert step2 and all(t.opened_at is not None for t in step2)
 
-    # Step 2 through the run's own form (Prefect's UI does this): open tasks and no note is refused...
-    resume_flow_run(UUID(run_id), run_input={"signed_by": "bob"})
+    # Step 2 through the run's own form (Prefect's UI does this): nobody's name is taken from it, only a
+    # one-time code made for an account. A made-up code is refused and nothing recorded...
+    bobs = signoff_codes.issue(
+        session=session, who=local_operator("bob"), country="MWI", workstream="B", step=2
+    )
+    resume_flow_run(UUID(run_id), run_input={"code": "ABCDE-FGHJK", "note": "I am the RC, trust me"})
     _wait(lambda: _suspended_at(run_id, "sign-off-2-1"), 90, "the run to ask again for step 2", worker_log)
     session.expire_all()
     assert session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).first() is None
-    # ... and with a note it is recorded, with the run that took it.
-    resume_flow_run(
-        UUID(run_id), run_input={"signed_by": "bob", "note": "stock-take done in the OMT retreat"}
-    )
+    # ... open tasks and no note is refused, and leaves the code unused...
+    resume_flow_run(UUID(run_id), run_input={"code": bobs.code})
+    _wait(lambda: _suspended_at(run_id, "sign-off-2-2"), 90, "the run to ask again for step 2", worker_log)
+    session.expire_all()
+    assert session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).first() is None
+    # ... and with a note it is recorded as bob's, with the run that took it.
+    resume_flow_run(UUID(run_id), run_input={"code": bobs.code, "note": "stock-take done in the OMT retreat"})
     _wait(lambda: _suspended_at(run_id, "sign-off-3-0"), 90, "the run to wait for step 3", worker_log)
     session.expire_all()
     two = session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).one()

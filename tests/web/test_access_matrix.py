@@ -106,6 +106,8 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         f"/countries/{code}/add-task", data={"title": "x", "step": "1", "lead": "OMT"})),
     "page: sign a step off": ("signoff", lambda w, c, _, code: c.post(
         f"/countries/{code}/signoffs", data={"workstream": "A", "step": "3"})),
+    "page: a sign-off code": ("signoff", lambda w, c, _, code: c.post(
+        f"/countries/{code}/signoff-codes", data={"workstream": "A", "step": "1"})),
     "page: start a flow": ("flow", lambda w, c, _, code: c.post(
         f"/countries/{code}/flows/E", data={"funding_target_usd": "-1"})),
     "page: save a draft": ("diagnose", lambda w, c, _, code: c.post(
@@ -135,6 +137,8 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         headers=h)),
     "api: sign a step off": ("signoff", lambda w, c, h, code: c.post(
         "/api/signoffs", json={"country": code, "workstream": "A", "step": 3}, headers=h)),
+    "api: a sign-off code": ("signoff", lambda w, c, h, code: c.post(
+        "/api/signoff-codes", json={"country": code, "workstream": "A", "step": 1}, headers=h)),
     "read: plan page": ("read", lambda w, c, _, code: c.get(f"/countries/{code}", follow_redirects=False)),
     "read: task page": ("read", lambda w, c, _, code: c.get(
         f"/countries/{code}/tasks/{w.task[code]}", follow_redirects=False)),
@@ -162,7 +166,7 @@ IN_THE_MATRIX = {
     "/diagnose", "/diagnose/drafts/{draft_id}", "/diagnoses/{diagnosis_id}/overrides",
     "/diagnoses/{diagnosis_id}/plan", "/account/tokens", "/api/diagnoses", "/api/plans", "/api/tasks/{ref}",
     "/api/flow-runs", "/api/signoffs", "/countries/{code}/tasks/{task_id}/plan", "/countries/{code}/add-task",
-    "/api/plans/{country}/tasks", "/api/plans/{country}",
+    "/api/plans/{country}/tasks", "/api/plans/{country}", "/countries/{code}/signoff-codes", "/api/signoff-codes",
 }  # fmt: skip
 
 

@@ -4,6 +4,8 @@ while a run is going (a link does the same without JavaScript)."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -65,3 +67,20 @@ def test_a_step_a_run_waits_on_is_open_for_sign_off_even_without_tasks(
     site.app.state.launcher = Prefect({"run-w": ("PAUSED", 1)})  # type: ignore[attr-defined]
     waiting = site.get(f"/countries/{code}/flows").text.split(f'id="ws-{ws}"')[1].split("</table>")[0]
     assert "Sign off step 1" in waiting  # the run waits on it, whether or not step 1 has tasks
+
+
+def test_a_coordinator_gets_a_sign_off_code_for_prefects_form(site: TestClient, content: Content) -> None:
+    code = seed_plan(site, content)
+    with db_session(site) as session:
+        ws = session.exec(select(PlanRow)).one().selected[0]
+        session.add(
+            FlowRunLinkRow(flow_run_id="run-w", flow="w", name="waiting", country_code=code, workstream=ws,
+                           parameters={}, started_by="amina")
+        )  # fmt: skip
+        session.commit()
+    site.app.state.launcher = Prefect({"run-w": ("PAUSED", 1)})  # type: ignore[attr-defined]
+    page = site.post(f"/countries/{code}/signoff-codes", data={"workstream": ws, "step": "1"})
+    assert page.status_code == 200
+    shown = re.search(r"Sign-off code for \w step 1: <strong>([A-Z2-9]{5}-[A-Z2-9]{5})</strong>", page.text)
+    assert shown and "it signs the step off as you, once" in page.text
+    assert shown.group(1) not in site.get(f"/countries/{code}/flows").text  # shown on that answer only

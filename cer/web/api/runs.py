@@ -6,10 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from cer.services import runs, workflow
+from cer.services import runs, signoff_codes, workflow
 from cer.services.errors import InvalidFields
-from cer.views.public import FlowRunPublic, Page, SignOffPublic, StartedRunPublic, StepPublic
-from cer.views.requests import FlowRunRequest, SignOffRequest
+from cer.views.public import (
+    FlowRunPublic,
+    Page,
+    SignOffCodePublic,
+    SignOffPublic,
+    StartedRunPublic,
+    StepPublic,
+)
+from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest
 from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
 from cer.web.deps import DB, CurrentUser, Launch, content
@@ -72,3 +79,13 @@ def api_sign_off(
         note=body.note, framework=content(request).framework, launcher=launch,
     )  # fmt: skip
     return SignOffPublic.of(signed)
+
+
+@router.post("/signoff-codes", status_code=201, response_model=SignOffCodePublic)
+def api_signoff_code(body: SignOffCodeRequest, session: DB, who: CurrentUser) -> SignOffCodePublic:
+    """A one-time code (coordinator) that signs the step off as you when typed into the form of the run
+    waiting for it in Prefect's UI; valid 24 hours, once. Shown in this answer only."""
+    issued = signoff_codes.issue(
+        session=session, who=who, country=body.country, workstream=body.workstream, step=body.step
+    )
+    return SignOffCodePublic.of(issued)

@@ -4,15 +4,16 @@ starts it, its parameters checked before any run exists, each bad one named."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from cer.services import runs
+from cer.services import runs, signoff_codes
 from cer.services.access import Principal
 from cer.services.errors import InvalidFields
 from cer.services.plan_flows import plan_flows
@@ -35,6 +36,7 @@ def _flows_page(
     code: str,
     errors: Errors | None = None,
     forms: dict[str, dict[str, Any]] | None = None,
+    issued: signoff_codes.Issued | None = None,
 ) -> HTMLResponse:
     """The flows page; with `errors`, refused (422), what was posted in `forms` shown again."""
     found = plan_flows(session=session, who=who, country=code, launcher=launch)
@@ -54,6 +56,7 @@ def _flows_page(
         forms=forms or {},
         started=request.query_params.get("started"),
         already=request.query_params.get("already"),
+        issued=issued,
         signed=request.query_params.get("signed"),
         note=request.query_params.get("note"),
     )
@@ -108,6 +111,31 @@ async def start_flow(
     form = await request.form()
     # Prefect's client runs its own loop: off the server's event loop, in the thread pool like a sync route.
     return await run_in_threadpool(_start_flow, request, code, workstream, session, form, who, launch)
+
+
+@dataclass(frozen=True)
+class StepChosen:
+    workstream: str
+    step: int
+
+
+def step_chosen(
+    workstream: Annotated[str, Form(max_length=1)], step: Annotated[int, Form(ge=1, le=6)]
+) -> StepChosen:
+    return StepChosen(workstream, step)
+
+
+@router.post("/countries/{code}/signoff-codes", response_class=HTMLResponse)
+def signoff_code(
+    request: Request, code: str, session: DB, who: CurrentUser, launch: Launch,
+    chosen: Annotated[StepChosen, Depends(step_chosen)],
+) -> Response:  # fmt: skip
+    """A one-time code that signs the step off as you in the form of the run waiting in Prefect's UI (shown on
+    this answer only)."""
+    issued = signoff_codes.issue(
+        session=session, who=who, country=code, workstream=chosen.workstream, step=chosen.step
+    )
+    return _flows_page(request, session, who, launch, code, issued=issued)
 
 
 @router.post("/countries/{code}/signoffs", response_class=HTMLResponse)
