@@ -226,9 +226,10 @@ def main() -> None:
         print(f"Plan for {code}: {count} tasks, in a fresh SQLite database; uvicorn {' '.join(UVICORN)}")
         print(f"wrk: {args.threads} threads, {args.connections} connections, {args.duration} s; {pinned}")
         results: list[tuple[str, str, Load]] = []
+        fresh: list[tuple[str, list[float]]] = []
         with serve("bench._trivial_app:create_app", env, pin_server, log) as (port, pid):
             results.append(("trivial route (baseline)", "/", measure(port, pid, "/", args, pin_wrk, {})))
-        fresh: list[tuple[str, list[float]]] = []
+            fresh.append(("trivial route (baseline)", made_afresh(port, "/", {})))
         with serve("cer.web.app:create_app", env, pin_server, log) as (port, pid):
             for key in only:
                 name, path, reader = ENDPOINTS[key][0], ENDPOINTS[key][1].format(code=code), ENDPOINTS[key][2]
@@ -236,8 +237,11 @@ def main() -> None:
                 fresh.append((name, made_afresh(port, path, readers[reader])))
     failed = report(results)
     print("\nmade afresh, not from the page cache (the first view after a change), one request at a time:")
+    base = statistics.median(fresh[0][1])
     for name, times in fresh:
-        print(f"  {name:<24} median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms")
+        median = statistics.median(times)
+        ratio = f"{median / base:6.1f}x the trivial route"
+        print(f"  {name:<24} median {median:7.1f} ms   max {max(times):7.1f} ms   {ratio}")
     if failed:
         sys.exit(1)
 
