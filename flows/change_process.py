@@ -60,7 +60,7 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
         else:
             assert params.answers is not None
             answer_set = params.answers
-        plan, what = planning.plan_from_answers(
+        adopted = planning.adopt_answers(
             session=session,
             content=content,
             answer_set=answer_set,
@@ -68,6 +68,7 @@ def diagnose_and_plan(params: ChangeProcessRun, flow_run_id: str) -> dict[str, A
             start=params.start,
             by=params.by,
         )
+        plan, what = adopted.plan, adopted.what
         workflow.link_flow_run(
             session=session,
             flow_run_id=flow_run_id,

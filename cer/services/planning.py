@@ -82,31 +82,6 @@ class Adopted:
     revision: PlanRevisionRow | None = None
 
 
-def plan_from_answers(
-    *,
-    session: Session,
-    content: Content,
-    answer_set: AnswerSet,
-    country: str,
-    start: dt.date | None,
-    by: str,
-    finish_by: dt.date | None = None,
-) -> tuple[PlanRow, str]:
-    """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has.
-
-    Returns the plan and what happened: 'created' or 'merged'. Timing as `Timing.of` says."""
-    adopted = adopt_answers(
-        session=session,
-        content=content,
-        answer_set=answer_set,
-        country=country,
-        start=start,
-        by=by,
-        finish_by=finish_by,
-    )
-    return adopted.plan, adopted.what
-
-
 def adopt_answers(
     *,
     session: Session,
@@ -118,7 +93,8 @@ def adopt_answers(
     finish_by: dt.date | None = None,
     calendar: CalendarEdit | None = None,
 ) -> Adopted:
-    """`plan_from_answers`, answering what a merge changed too."""
+    """Diagnose `answer_set` and create the country's plan, or merge it into the plan it has; timing as
+    `Timing.of` says. Answers the plan, 'created' or 'merged', and what a merge changed."""
     existing = session.exec(select(PlanRow).where(PlanRow.country_code == country.strip().upper())).first()
     report = Timing.of(existing, start, finish_by, calendar).report(content, answer_set, country)
     if existing is None:
@@ -126,28 +102,6 @@ def adopt_answers(
     revision = rediagnose_plan(session=session, report=report, answer_set=answer_set, by=by)
     session.refresh(existing)
     return Adopted(existing, "merged", revision)
-
-
-def plan_from_diagnosis(
-    *,
-    session: Session,
-    who: Principal,
-    diagnosis_id: int,
-    content: Content,
-    start: dt.date | None,
-    finish_by: dt.date | None = None,
-) -> tuple[PlanRow, str]:
-    """Create the country's plan from a stored, complete diagnosis, or merge it into the plan it has
-    (coordinator); signed by `who`."""
-    adopted = adopt_diagnosis(
-        session=session,
-        who=who,
-        diagnosis_id=diagnosis_id,
-        content=content,
-        start=start,
-        finish_by=finish_by,
-    )
-    return adopted.plan, adopted.what
 
 
 def adopt_diagnosis(
@@ -160,7 +114,8 @@ def adopt_diagnosis(
     finish_by: dt.date | None = None,
     calendar: CalendarEdit | None = None,
 ) -> Adopted:
-    """`plan_from_diagnosis`, answering what a merge changed too."""
+    """Create the country's plan from a stored, complete diagnosis, or merge it into the plan it has
+    (coordinator); signed by `who`."""
     row = diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.manage_plan)
     if not row.complete:
         raise InvalidRequest("the diagnosis is a draft: answer every required question first")

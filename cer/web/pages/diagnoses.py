@@ -19,6 +19,7 @@ from cer.views.schedule import report_lines
 from cer.web.deps import DB, CurrentUser, RowId, Today, content
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError
+from workstreams.dates import Day
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 
@@ -97,12 +98,12 @@ def create_plan(
     diagnosis_id: RowId,
     session: DB,
     who: CurrentUser,
-    start: Annotated[dt.date | None, Form()] = None,
-    finish_by: Annotated[dt.date | None, Form()] = None,
+    start: Annotated[Day | None, Form()] = None,
+    finish_by: Annotated[Day | None, Form()] = None,
 ) -> Response:
     """Create the country's plan from this diagnosis, or merge it into the plan the country has; backward
     from `finish_by` (by default the next programme cycle's start, when the answers give it)."""
-    plan, what = planning.plan_from_diagnosis(
+    adopted = planning.adopt_diagnosis(
         session=session,
         who=who,
         diagnosis_id=diagnosis_id,
@@ -110,4 +111,5 @@ def create_plan(
         start=start,
         finish_by=finish_by,
     )
+    plan, what = adopted.plan, adopted.what
     return RedirectResponse(f"/countries/{plan.country_code}?{what}=true", status_code=303)
