@@ -256,8 +256,9 @@ def test_dates_outside_2000_to_2100_are_refused_at_every_door(site: TestClient, 
         moved = site.patch(f"/api/tasks/{ref}", json={"version": 1, "due": day})
         assert moved.status_code == 422 and first_error_of(moved)[0] == "due"
     assert site.get(f"/countries/{code}/timeline").status_code == 200
+    # the website's form too
     page = site.post(f"/diagnoses/{made['id']}/plan", data={"start": "9999-12-31"}, follow_redirects=False)
-    assert page.status_code == 422 and "Give a date from 2000-01-01 to 2100-12-31." in page.text  # the form too
+    assert page.status_code == 422 and "Give a date from 2000-01-01 to 2100-12-31." in page.text
 
 
 def first_error_of(answer: Any) -> tuple[str, str]:
