@@ -104,6 +104,42 @@ def conflicts(
     return found
 
 
+def slack(
+    slots: Mapping[str, Slot],
+    depends_on: Mapping[str, Iterable[str]],
+    calendar: WorkingCalendar = MONDAY_TO_FRIDAY,
+    started: Iterable[str] = (),
+) -> dict[str, int]:
+    """Each task's total slack in working days, as the planner computes it (forward and backward passes over
+    the dependencies), with each task's length taken from its dates as they now are: a task made longer can
+    put its chain on the critical path (0), and one made shorter take it off. The network starts on the
+    first start date; a task that has `started` is held at its own start."""
+    if not slots:
+        return {}
+    anchor = min(s.start for s in slots.values())
+
+    def at(day: dt.date) -> int:
+        return calendar.working_days_between(anchor, day)
+
+    pinned = set(started)
+    order = _topological(list(slots), depends_on)
+    length = {k: at(slots[k].due) - at(slots[k].start) + 1 for k in order}
+    early: dict[str, int] = {}
+    for key in order:
+        before = [early[b] + length[b] for b in depends_on.get(key, ()) if b in early]
+        early[key] = at(slots[key].start) if key in pinned else max(before, default=0)
+    end = max(early[k] + length[k] for k in order)
+    dependants: dict[str, list[str]] = {}
+    for key in order:
+        for b in depends_on.get(key, ()):
+            if b in slots:
+                dependants.setdefault(b, []).append(key)
+    late: dict[str, int] = {}
+    for key in reversed(order):
+        late[key] = min((late[d] for d in dependants.get(key, ())), default=end) - length[key]
+    return {key: late[key] - early[key] for key in order}
+
+
 def _topological(keys: list[str], depends_on: Mapping[str, Iterable[str]]) -> list[str]:
     """`keys` with each after those of them it depends on."""
     wanted, done, order = set(keys), set[str](), list[str]()

@@ -48,10 +48,22 @@ def deployments() -> list[Any]:
     ]
 
 
+def watch_for_crashes() -> None:
+    """The server's automation that marks runs whose worker died as crashed (flows/crash_watch.py)."""
+    from cer.runtime.prefect_env import use_prefect
+    from flows import crash_watch
+    from flows.launch import connected
+
+    settings = use_prefect()
+    with connected(settings):
+        crash_watch.ensure(settings.heartbeat_seconds)
+
+
 def serve(limit: int | None = None) -> None:
     """Serve every deployment from this process until interrupted (Ctrl-C / SIGTERM)."""
     from prefect import serve as prefect_serve
 
+    watch_for_crashes()
     prefect_serve(*deployments(), pause_on_shutdown=False, limit=limit)
 
 
@@ -63,6 +75,7 @@ def deploy_to_pool(pool: str, root: Path | None = None) -> list[str]:
 
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectAlreadyExists):
         client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+    watch_for_crashes()
     source = str((root or default_root()).resolve())
     crons = schedules()
     names = []

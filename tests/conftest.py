@@ -11,7 +11,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Suites that share a costly server per process (a browser and live websites; a Prefect server) each run on
 # one pytest-xdist worker (`--dist loadgroup`, as `make test` runs them), beside the rest spread over all
 # workers. The first prefix that a test's id starts with names its group.
-GROUPS = {"tests/e2e/": "e2e", "tests/flows/": "flows"}
+# The crashed-run test mostly waits (a minute of a dead worker's silence): a group of its own.
+GROUPS = {"tests/e2e/": "e2e", "tests/flows/test_crashed_runs.py": "flows-crash", "tests/flows/": "flows"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -53,6 +53,9 @@ class Settings:
     prefect_home: Path | None = None  # Prefect's home (None: var_dir / "prefect")
     prefect_database_url: str | None = None  # Prefect's own database (None: SQLite in its home)
     prefect_poll_seconds: int = 2  # how often a served deployment asks the server for runs
+    run_heartbeat_seconds: int = (
+        30  # a running flow run says it is alive this often; silent 2x as long: crashed
+    )
     prefect_template_dir: Path | None = None  # the tests' migrated Prefect database (None: the temp folder)
     prefect_auth: str | None = field(default=None, repr=False)  # "user:secret" of a Prefect server elsewhere
     trusted_proxies: str = (
@@ -92,6 +95,9 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         prefect_home=Path(env.get("PREFECT_HOME") or var_dir / "prefect"),
         prefect_database_url=env.get("CER_PREFECT_DATABASE_URL") or None,
         prefect_poll_seconds=_poll_seconds(env),
+        run_heartbeat_seconds=int(
+            _number(env, "CER_RUN_HEARTBEAT_SECONDS", "30", 30, 3600, "seconds", whole=True)
+        ),
         prefect_template_dir=_path(env.get("PREFECT_TEMPLATE_DB_DIR")),
         prefect_auth=(env.get("CER_PREFECT_AUTH") or "").strip() or None,
         trusted_proxies=",".join(

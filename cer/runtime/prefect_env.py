@@ -36,6 +36,7 @@ class PrefectSettings:
     ui_url: str
     elsewhere: bool = False  # PREFECT_API_URL names the server: `cer up` uses it and starts none
     poll_seconds: int = 2
+    heartbeat_seconds: int = 30  # a running flow run's heartbeat (Prefect's events); see flows/crash_watch.py
     auth: str | None = field(default=None, repr=False)  # "user:secret" the server requires (Basic auth)
 
     @property
@@ -71,6 +72,7 @@ def prefect_settings_from(settings: Settings) -> PrefectSettings:
         ui_url=api_url.removesuffix("/api"),
         elsewhere=settings.prefect_api_url is not None,
         poll_seconds=settings.prefect_poll_seconds,
+        heartbeat_seconds=settings.run_heartbeat_seconds,
         auth=auth,
     )
 
@@ -95,6 +97,8 @@ def prefect_environment(settings: PrefectSettings, *, server: bool = False) -> d
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_RUNNER_POLL_FREQUENCY": str(settings.poll_seconds),
+        # A running flow run sends a heartbeat this often; an automation marks it crashed when they stop.
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(settings.heartbeat_seconds),
         "PREFECT_SERVER_EPHEMERAL_ENABLED": "false",  # never start a hidden server: use the one configured
     }
     if settings.auth:

@@ -23,13 +23,17 @@ from cer.db.tables import (
     TaskEventRow,
     TaskRow,
 )
+from cer.services import access_news
 
 
 def record(
     *, session: Session, actor: str, action: str, target: str = "", country: str | None = None, **detail: Any
 ) -> None:
-    """Add an event to the session; the caller's commit writes it with the change it records."""
+    """Add an event to the session; the caller's commit writes it with the change it records (and, for a
+    change of access, tells the other websites: cer.services.access_news)."""
     session.add(AuditEventRow(actor=actor, action=action, country_code=country, target=target, detail=detail))
+    if action in access_news.ACCESS_CHANGES:
+        access_news.announce(session)
 
 
 @dataclass(frozen=True)

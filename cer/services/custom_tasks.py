@@ -20,6 +20,7 @@ from cer.services.errors import Conflict
 from cer.services.plans import get_plan, plan_tasks
 from cer.services.scheduling import assignable, check_assignee, dependency_keys, plan_tasks_by_key
 from cer.services.task_changes import Edited
+from cer.services.tasks import reslack
 from diagnostics.calendar import add_working_days
 from diagnostics.dependencies import earliest_start, working_days
 from workstreams.errors import InvalidRequest
@@ -69,6 +70,7 @@ def add_task(*, session: Session, who: Principal, country: str, new: NewTask, to
         session.rollback()
         raise Conflict("another task was added to the plan meanwhile: try again") from None
     session.add(TaskEventRow(task_id=task.id or 0, by=who.username, field="created", new=task.title))
+    reslack(session, plan)
     session.commit()
     session.refresh(task)
     return Edited(task, plan.country_code, [], [])

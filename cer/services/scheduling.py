@@ -8,8 +8,10 @@ setting) is a use case of its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from cer.db.tables import MembershipRow, PlanRow, TaskRow, UserRow
@@ -18,11 +20,12 @@ from cer.services.access import EVERY_COUNTRY, Action, Principal, principal, req
 from cer.services.plans import get_plan
 from cer.services.progress import CountryProgress, plan_progress
 from diagnostics.calendar import MONDAY_TO_FRIDAY, WorkingCalendar
-from diagnostics.dependencies import Slot, conflicts, find_cycle, push_dependants
+from diagnostics.dependencies import Slot, conflicts, find_cycle, push_dependants, slack
 from workstreams.errors import InvalidRequest
 from workstreams.status import TaskStatus, parse_reference, task_reference
 
 FIXED = {TaskStatus.completed.value, TaskStatus.dropped.value}  # their dates are history: never moved
+STARTED = {TaskStatus.in_progress.value, TaskStatus.completed.value}  # held at their own start
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,28 @@ def replan(
     moves = push_dependants(slots, graph, task.key, calendar) if plan.follow_dependencies else {}
     after = slots | moves
     return Replan(moves, conflicts(after, graph, [task.key, *moves]))
+
+
+def refresh_slack(*, session: Session, tasks: Iterable[TaskRow], calendar: WorkingCalendar) -> None:
+    """After a change of dates, dependencies or status: each task's slack and place on the critical path
+    computed again from the plan's tasks as they now are (diagnostics.dependencies.slack; dropped and ongoing
+    tasks have none). They are derived facts: written without a new version, so no one's edit of another
+    task is refused for them."""
+    rows = list(tasks)
+    network = {t.key: t for t in rows if not t.ongoing and t.status != TaskStatus.dropped.value}
+    found = slack(
+        {k: Slot(t.start, t.due) for k, t in network.items()},
+        {k: t.depends_on for k, t in network.items()},
+        calendar,
+        started=[k for k, t in network.items() if t.status in STARTED],
+    )
+    for t in rows:
+        days = found.get(t.key)
+        critical = days is not None and days <= 0
+        if (t.critical, t.slack_days) != (critical, days):
+            session.execute(
+                update(TaskRow).where(col(TaskRow.id) == t.id).values(critical=critical, slack_days=days)
+            )
 
 
 def check_assignee(*, session: Session, username: str, country: str) -> str | None:

@@ -20,7 +20,7 @@ from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict
 from cer.services.plans import get_plan
 from cer.services.progress import among
-from cer.services.scheduling import replan
+from cer.services.scheduling import refresh_slack, replan
 from cer.services.task_changes import Edited as Edited  # re-exported: the doors use them from here
 from cer.services.task_changes import TaskChange as TaskChange
 from cer.services.task_changes import check_words, planned
@@ -228,12 +228,26 @@ def apply_edit(
     if comment:
         session.add(TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=comment))
     moved, left = _follow(session, plan, task, tasks, by, ref) if tasks else ([], [])
+    if tasks or "status" in diffs:
+        reslack(session, plan)
     session.commit()
     session.refresh(task)
     for row in moved:
         session.refresh(row)
     pairs = [(task_reference(country, d), task_reference(country, p)) for d, p in left]
     return Edited(task, country, moved, pairs)
+
+
+def reslack(session: Session, plan: PlanRow) -> None:
+    """The plan's slack and critical path again, from its tasks as they now are (in this transaction)."""
+    rows = session.exec(
+        select(TaskRow).where(TaskRow.plan_id == plan.id).execution_options(populate_existing=True)
+    ).all()
+    if rows:
+        around = min(t.start for t in rows)
+        refresh_slack(
+            session=session, tasks=rows, calendar=plan_calendar(plan.calendar, plan.country_code, around)
+        )
 
 
 def _event(task: TaskRow, by: str, name: str, old: Any, new: Any, change: TaskChange) -> TaskEventRow:

@@ -8,7 +8,8 @@ meanwhile by someone else is 409 and is shown, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
@@ -22,11 +23,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cer.runtime.config import Settings, get_settings
+from cer.services import access_news
 from cer.services.errors import Conflict, Forbidden, Unauthenticated
 from cer.views.i18n import LANGUAGES
 from cer.web import api, pages
 from cer.web.deps import LANG_COOKIE
 from cer.web.gate import Gate
+from cer.web.identities import IDENTITIES
 from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
 from cer.web.templating import HERE, SECTIONS, is_fragment, local_path, render, tr
@@ -37,9 +40,22 @@ __all__ = ["MODULES", "SECTIONS", "create_app"]
 MODULES = (*pages.MODULES, *api.MODULES)  # each has its `router`
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the website runs on PostgreSQL, it hears of every change of access made by any process at once
+    (cer.services.access_news) and forgets the identities it knew."""
+    listener = access_news.listen(app.state.settings, IDENTITIES.forget)
+    try:
+        yield
+    finally:
+        if listener is not None:
+            listener.stop()
+
+
 def create_app(content_root: Path | None = None, settings: Settings | None = None) -> FastAPI:
     """The web application; `settings` (default: from the environment) says which database to use."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="cer-toolkit",
         summary="The UN CER toolkit: content, questionnaire, diagnoses, plans, tasks and flow runs.",
         docs_url=None,  # Swagger UI loads from a CDN and runs inline scripts: /api/docs is our own page

@@ -1,5 +1,6 @@
 """Who the tokens and session cookies seen lately belong to, kept for `settings.web_stale_seconds` and
-forgotten on any change made through this process (`cer.web.security.Guard` fills it)."""
+forgotten on any change made through this process, or announced by another (cer.services.access_news)
+(`cer.web.security.Guard` fills it)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ One ASGI middleware (`Guard`) does three things for every request:
   cookie (a browser) becomes a `Principal` in `request.state.principal` (None: nobody signed in). A bad
   Bearer token is remembered as `request.state.auth_error`, answered 401 by any route that needs a user.
   Look-ups are kept for `settings.web_stale_seconds`, like page stamps, and forgotten on any change made
-  through this process: a sign-out, revoked role or token from another process counts within that window.
+  through this process, or by any process on PostgreSQL (cer.services.access_news); on SQLite a sign-out,
+  revoked role or token from another process counts within that window.
 * **CSRF**: a POST/PUT/PATCH/DELETE authenticated by cookie must carry the token of this browser's
   `cer_csrf` cookie (an HMAC of it under `CER_SECRET_KEY`) in the form field `csrf_token` or the
   `X-CSRF-Token` header (htmx sends it from `hx-headers` on <body>). Requests with a Bearer token carry no

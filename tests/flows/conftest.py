@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -21,6 +20,7 @@ from cer.db.tables import PlanRow
 from cer.services.plans import create_plan
 from flows.local_server import OFFLINE, local_server
 from tests.factories import make_report
+from tests.flows.served import Worker, deployed, wait
 
 _HOME = Path(tempfile.mkdtemp(prefix="cer-prefect-home-"))
 os.environ.update({**OFFLINE, "PREFECT_HOME": str(_HOME)})  # before Prefect is imported: read once
@@ -60,6 +60,21 @@ def malawi(session: Session, content: Content) -> PlanRow:
     return create_plan(session=session, report=report, answer_set=answers, by="rco@mw")
 
 
-def run_env(**extra: Any) -> dict[str, str]:
-    """The environment for a cer process a test starts: this session's server and the test's database."""
-    return {**os.environ, **{k: str(v) for k, v in extra.items()}}
+@pytest.fixture
+def worker_log(tmp_path: Path) -> Path:
+    return tmp_path / "worker.log"
+
+
+@pytest.fixture
+def start_worker(prefect_api: str, worker_log: Path) -> Iterator[Callable[[], Worker]]:  # noqa: ARG001  (needs the server)
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        worker = Worker(worker_log)
+        started.append(worker)
+        wait(lambda: deployed("workstream-b/cer"), 60, "the deployments to be served", worker_log)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -27,7 +27,7 @@ from cer.services.plans import create_plan
 from cer.services.workflow import sign_off
 from flows.local_server import local_server
 from tests.factories import make_report
-from tests.flows.conftest import run_env
+from tests.flows.served import run_env
 from tests.integration.conftest import POSTGRES_URL, _postgres_admin, postgres_schema
 
 ADMIN = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")

@@ -5,116 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import signal
 import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import FlowRun
 from prefect.flow_runs import resume_flow_run
 from sqlmodel import Session, select
 
 from cer.db.tables import PlanRow, StepSignOffRow, TaskRow
 from cer.services import signoff_codes
 from cer.services.access import local_operator
-from tests.flows.conftest import run_env
-
-CER = [str(Path(sys.executable).parent / "cer")]  # the installed command, as people run it
-
-
-def cer(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([*CER, *args], env=run_env(), capture_output=True, text=True, timeout=120)
-    if check and done.returncode != 0:
-        raise AssertionError(f"cer {' '.join(args)} exited {done.returncode}: {done.stderr}")
-    return done
-
-
-class Worker:
-    """A `cer worker` process serving every deployment, as `make run` starts it."""
-
-    def __init__(self, log: Path) -> None:
-        self.log = log
-        self.process = subprocess.Popen(
-            [*CER, "worker"],
-            env=run_env(),
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-
-
-@pytest.fixture
-def worker_log(tmp_path: Path) -> Path:
-    return tmp_path / "worker.log"
-
-
-@pytest.fixture
-def start_worker(prefect_api: str, worker_log: Path) -> Iterator[Callable[[], Worker]]:  # noqa: ARG001  (needs the server)
-    started: list[Worker] = []
-
-    def start() -> Worker:
-        worker = Worker(worker_log)
-        started.append(worker)
-        _wait(lambda: _deployed("workstream-b/cer"), 60, "the deployments to be served", worker_log)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
-
-
-def _deployed(name: str) -> bool:
-    from prefect.exceptions import ObjectNotFound
-
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_deployment_by_name(name)
-        except ObjectNotFound:
-            return False
-    return True
-
-
-def _run(run_id: str) -> FlowRun:
-    with get_client(sync_client=True) as client:
-        return client.read_flow_run(UUID(run_id))
-
-
-def _wait(condition: Callable[[], Any], seconds: float, what: str, log: Path | None = None) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := condition():
-            return found
-        time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"waited {seconds} s for {what}\n{tail}")
-
-
-def _suspended_at(run_id: str, key: str) -> bool:
-    state = _run(run_id).state
-    return state is not None and state.is_paused() and state.state_details.pause_key == key
+from tests.flows.served import CER, Worker, cer, flow_run, run_env, suspended_at, wait
 
 
 @pytest.mark.usefixtures("malawi")
@@ -137,7 +45,7 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
         ).stdout
     )
     run_id = started["flow_run_id"]
-    _wait(lambda: _suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
+    wait(lambda: suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
     session.expire_all()
     made = session.exec(select(TaskRow.key).where(TaskRow.template != "")).all()
     assert sorted(made) == ["B-2.4/stocktake-ict", "B-4.1/cost-benefit-ict"]
@@ -145,7 +53,7 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     # Step 1 signed off from the command line: the run goes on and waits for step 2, whose tasks it opened.
     signed = json.loads(cer("signoff", "MWI", "B", "--step", "1", "--as", "alice", "--json").stdout)
     assert signed["resumed_runs"] == [run_id] and not signed["already_signed"]
-    _wait(lambda: _suspended_at(run_id, "sign-off-2-0"), 90, "the run to wait for step 2", worker_log)
+    wait(lambda: suspended_at(run_id, "sign-off-2-0"), 90, "the run to wait for step 2", worker_log)
     session.expire_all()
     step2 = session.exec(select(TaskRow).where(TaskRow.workstream == "B", TaskRow.step == 2)).all()
     assert step2 and all(t.opened_at is not None for t in step2)
@@ -156,17 +64,17 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
         session=session, who=local_operator("bob"), country="MWI", workstream="B", step=2
     )
     resume_flow_run(UUID(run_id), run_input={"code": "ABCDE-FGHJK", "note": "I am the RC, trust me"})
-    _wait(lambda: _suspended_at(run_id, "sign-off-2-1"), 90, "the run to ask again for step 2", worker_log)
+    wait(lambda: suspended_at(run_id, "sign-off-2-1"), 90, "the run to ask again for step 2", worker_log)
     session.expire_all()
     assert session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).first() is None
     # ... open tasks and no note is refused, and leaves the code unused...
     resume_flow_run(UUID(run_id), run_input={"code": bobs.code})
-    _wait(lambda: _suspended_at(run_id, "sign-off-2-2"), 90, "the run to ask again for step 2", worker_log)
+    wait(lambda: suspended_at(run_id, "sign-off-2-2"), 90, "the run to ask again for step 2", worker_log)
     session.expire_all()
     assert session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).first() is None
     # ... and with a note it is recorded as bob's, with the run that took it.
     resume_flow_run(UUID(run_id), run_input={"code": bobs.code, "note": "stock-take done in the OMT retreat"})
-    _wait(lambda: _suspended_at(run_id, "sign-off-3-0"), 90, "the run to wait for step 3", worker_log)
+    wait(lambda: suspended_at(run_id, "sign-off-3-0"), 90, "the run to wait for step 3", worker_log)
     session.expire_all()
     two = session.exec(select(StepSignOffRow).where(StepSignOffRow.step == 2)).one()
     assert (two.signed_by, two.flow_run_id) == ("bob", run_id)
@@ -180,8 +88,8 @@ def test_a_run_suspends_for_each_sign_off_and_survives_a_worker_restart(
     )
     assert signed3.returncode == 0 and "signed off by carol" in signed3.stdout, signed3.stderr
     start_worker()
-    _wait(
-        lambda: _suspended_at(run_id, "sign-off-4-0"),
+    wait(
+        lambda: suspended_at(run_id, "sign-off-4-0"),
         90,
         "the run to wait for step 4 on the new worker",
         worker_log,
@@ -215,8 +123,8 @@ def test_two_starts_of_a_workstream_at_once_make_one_named_run(
     name = f"MWI · B Common Services · {dt.date.today().isoformat()}"
     assert started[0]["name"] == name
     run_id = started[0]["flow_run_id"]
-    _wait(lambda: _suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
-    assert _run(run_id).name == name
+    wait(lambda: suspended_at(run_id, "sign-off-1-0"), 90, "the run to wait for step 1", worker_log)
+    assert flow_run(run_id).name == name
     again = json.loads(cer(*args).stdout)  # still waiting for step 1: the same run
     assert (again["flow_run_id"], again["already_running"]) == (run_id, True)
     assert "waiting for the sign-off of step 1" in cer("runs", "MWI").stdout
@@ -286,7 +194,7 @@ def test_the_website_starts_a_run_on_the_configured_prefect_server_and_no_server
         start_new_session=True,
     )
     try:
-        _wait(lambda: _answers(f"http://127.0.0.1:{web_port}/"), 30, "the website", tmp_path / "web.log")
+        wait(lambda: _answers(f"http://127.0.0.1:{web_port}/"), 30, "the website", tmp_path / "web.log")
         request = urllib.request.Request(
             f"http://127.0.0.1:{web_port}/api/flow-runs",
             data=json.dumps(
@@ -298,8 +206,8 @@ def test_the_website_starts_a_run_on_the_configured_prefect_server_and_no_server
         with urllib.request.urlopen(request, timeout=60) as response:
             started = json.loads(response.read())
         assert started["url"].startswith(prefect_api.removesuffix("/api"))
-        assert _run(started["flow_run_id"]).deployment_id is not None  # on the configured server
-        _wait(lambda: _suspended_at(started["flow_run_id"], "sign-off-1-0"), 90, "the run", worker_log)
+        assert flow_run(started["flow_run_id"]).deployment_id is not None  # on the configured server
+        wait(lambda: suspended_at(started["flow_run_id"], "sign-off-1-0"), 90, "the run", worker_log)
         assert _children(web.pid) == [], "the website started processes of its own"
     finally:
         web.terminate()

@@ -246,3 +246,29 @@ def test_a_shared_task_is_named_as_a_dependency_by_its_old_per_workstream_refere
     old_name = f"MWI-{tasks[shared].workstreams[-1]}-{shared}"
     edit_task(session=planned, who=ME, task=f"MWI-{later}", change=TaskChange(depends_on=[old_name]))
     assert tasks_of(planned)[later].depends_on == [shared]
+
+
+def test_a_task_made_longer_than_its_slack_puts_it_on_the_critical_path_and_the_page_says_so(
+    planned: Session,
+) -> None:
+    """Slack and the critical path follow the plan's dates: before, they kept the planner's first figures
+    whatever was moved, so the plan page named the wrong chain."""
+    before = {k: (t.critical, t.slack_days, t.version) for k, t in tasks_of(planned).items()}
+    side = min((k for k, t in tasks_of(planned).items() if (t.slack_days or 0) > 5 and not t.ongoing))
+    task = get_task(session=planned, ref=f"MWI-{side}")
+    assert not task.critical
+    plan = planned.exec(select(PlanRow)).one()
+    days = plan_calendar(plan.calendar, "MWI", task.start)
+    due = days.add_working_days(task.due, (task.slack_days or 0) + 3)  # 3 working days past its slack
+    edit_task(session=planned, who=ME, task=f"MWI-{side}", change=TaskChange(due=due))
+    after = tasks_of(planned)
+    assert after[side].critical and after[side].slack_days == 0
+    was_critical = {k for k, (critical, _, _) in before.items() if critical}
+    assert {after[k].slack_days for k in was_critical} >= {0, 3}  # part of the old chain now has 3 days
+    moved = {k for k, t in after.items() if t.version != before[k][2]}
+    assert moved <= {side, *(k for k, t in after.items() if side in t.depends_on or t.start > task.due)}
+    # A dropped task has no slack and is on no path.
+    edit_task(session=planned, who=ME, task=f"MWI-{side}", change=TaskChange(status=TaskStatus.dropped,
+              reason="done by the OMT already"))  # fmt: skip
+    dropped = tasks_of(planned)[side]
+    assert (dropped.critical, dropped.slack_days) == (False, None)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cer.content import Content, get_content
 from diagnostics.answers import AnswersError
 from diagnostics.calendar import add_working_days, working_days_between
-from diagnostics.planner import Plan
+from diagnostics.dependencies import Slot, slack
+from diagnostics.planner import Plan, build_plan
 from diagnostics.questionnaire import QuestionType
-from tests.factories import make_answers, make_diagnosis, make_plan
+from tests.factories import make_answers, make_diagnosis, make_plan, make_report
 
 
 def _plan(content: Content, **context: Any) -> Plan:
@@ -189,3 +191,26 @@ def _acyclic(tasks: dict[str, Any]) -> bool:
             done.add(i)
             del remaining[i]
     return True
+
+
+@pytest.mark.parametrize("example", ["malawi", "somalia", "viet_nam"])
+@pytest.mark.parametrize("finish_by", [None, dt.date(2030, 6, 28)])
+def test_slack_computed_again_from_the_dates_is_the_planners_own(
+    content: Content, example: str, finish_by: dt.date | None
+) -> None:
+    """What the services recompute after a task changes (diagnostics.dependencies.slack) agrees with the
+    planner on the plan it made, forward and backward; a task made longer on the critical path's side
+    chain then joins it."""
+    report, _ = make_report(content, example)
+    plan = build_plan(report.diagnosis, framework=content.framework, planning=content.planning,
+                      questionnaire=content.questionnaire, country="MWI", start=dt.date(2027, 1, 15),
+                      finish_by=finish_by)  # fmt: skip
+    assert plan.shortfall_days == 0
+    network = [t for t in plan.tasks if not t.ongoing]
+    slots = {t.id: Slot(t.start, t.due) for t in network}
+    graph = {t.id: t.depends_on for t in network}
+    assert slack(slots, graph) == {t.id: t.slack_days for t in network}
+    side = min((t for t in network if (t.slack_days or 0) > 5), key=lambda t: t.id)
+    longer = Slot(side.start, add_working_days(side.due, side.slack_days or 0))
+    again = slack(slots | {side.id: longer}, graph)
+    assert again[side.id] == 0 and sum(d == 0 for d in again.values()) > sum(t.critical for t in network)
