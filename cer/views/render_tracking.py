@@ -22,10 +22,13 @@ from cer.views.run_states import words
 def tasks_table(tasks: list[TaskPublic]) -> str:
     if not tasks:
         return "No tasks match.\n"
-    lines = [f"{'TASK':<12} {'VER':>3}  {'STATUS':<12} {'DUE':<10}  {'LEAD':<16} TITLE (* critical)"]
+    head = f"{'TASK':<12} {'VER':>3}  {'STATUS':<12} {'DUE':<10}  {'WS':<7} {'LEAD':<16} TITLE (* critical)"
+    lines = [head]
     for t in tasks:
         mark = "  *" if t.critical else ""
-        lines.append(f"{t.ref:<12} {t.version:>3}  {t.status:<12} {t.due}  {t.lead:<16} {t.title}{mark}")
+        ws = ",".join(t.workstreams)  # a shared task serves several: "A,B,G"
+        row = f"{t.ref:<12} {t.version:>3}  {t.status:<12} {t.due}  {ws:<7} {t.lead:<16}"
+        lines.append(f"{row} {t.title}{mark}")
     return "\n".join(lines) + "\n"
 
 

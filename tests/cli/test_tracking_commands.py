@@ -45,6 +45,10 @@ def test_a_plan_is_created_shown_and_its_tasks_listed(db: Callable[..., Result])
     only_b = as_json(db("tasks", "list", "--country", "MWI", "--workstream", "B", "--json"))
     assert only_b and all("B" in t["workstreams"] for t in only_b)
     assert {"MWI-4.1", "MWI-B-5.1"} <= {t["ref"] for t in only_b}  # shared with G, and B's own
+    table = db("tasks", "list", "--country", "MWI", "--workstream", "B").stdout.splitlines()
+    assert table[0].split()[:6] == ["TASK", "VER", "STATUS", "DUE", "WS", "LEAD"]
+    rows = {line.split()[0]: line.split()[4] for line in table[1:]}
+    assert rows["MWI-4.1"] == "B,G" and rows["MWI-B-5.1"] == "B"  # which workstreams each serves
 
 
 def test_a_plan_is_made_backward_from_a_target_on_an_edited_calendar(db: Callable[..., Result]) -> None:

@@ -20,7 +20,7 @@ from cer.db.tables import PlanRow
 from cer.services.plans import create_plan
 from flows.local_server import OFFLINE, local_server
 from tests.factories import make_report
-from tests.flows.served import Worker, deployed, wait
+from tests.flows.served import Worker, deployed, forget_waiting_runs, wait
 
 _HOME = Path(tempfile.mkdtemp(prefix="cer-prefect-home-"))
 os.environ.update({**OFFLINE, "PREFECT_HOME": str(_HOME)})  # before Prefect is imported: read once
@@ -67,6 +67,9 @@ def worker_log(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def start_worker(prefect_api: str, worker_log: Path) -> Iterator[Callable[[], Worker]]:  # noqa: ARG001  (needs the server)
+    """`cer worker` processes for this test, on a server cleared of the runs earlier tests left waiting
+    (started without a worker, for other databases): a new worker would otherwise run them all first."""
+    forget_waiting_runs()
     started: list[Worker] = []
 
     def start() -> Worker:

@@ -91,6 +91,22 @@ def suspended_at(run_id: str, key: str) -> bool:
     return state is not None and state.is_paused() and state.state_details.pause_key == key
 
 
+def forget_waiting_runs() -> int:
+    """Delete the runs on the server that have not ended (scheduled, pending, running, paused); how many."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+
+    waiting = [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PAUSED]
+    which = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=waiting)))
+    deleted = 0
+    with get_client(sync_client=True) as client:
+        while runs := client.read_flow_runs(flow_run_filter=which, limit=200):
+            for run in runs:
+                client.delete_flow_run(run.id)
+            deleted += len(runs)
+    return deleted
+
+
 def kill_tree(pid: int) -> None:
     """SIGKILL `pid`, its process group and every process under it (a machine that dies, as far as its runs
     can tell)."""
