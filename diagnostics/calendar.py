@@ -58,6 +58,13 @@ class WorkingCalendar:
         `start`; 0 gives that day itself."""
         return self._date(self._position(start) + days)
 
+    def working_days_from(self, start: dt.date, count: int) -> list[dt.date]:
+        """The first `count` working days on or after `start`, in order (at least one): where a plan places
+        its tasks, by their offsets in working days."""
+        position = self._position(start)
+        self._date(position + max(count, 1) - 1)  # the index reaches that far
+        return [dt.date.fromordinal(o) for o in self._days[position : position + max(count, 1)]]
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """How many working days from `start` up to, not including, `end` (negative when `end` is earlier)."""
         return self._position(end) - self._position(start)

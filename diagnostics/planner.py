@@ -110,7 +110,7 @@ def build_plan(
     shortfall in working days and the chain of tasks that decides it)."""
     requested, start = start, calendar.first_working_day(start)
     tools = _tools_by_pair(diagnosis)
-    selected = {w.code: w for w in diagnosis.workstreams}
+    selected = {w.code: f"Workstream {w.code} applies: {w.reasons[0].text}" for w in diagnosis.workstreams}
     people = _People(planning, questionnaire, diagnosis.answers.values)
     tasks = []
     for decisions in _task_groups(diagnosis.needed, framework):
@@ -120,9 +120,9 @@ def build_plan(
     _link(tasks)
     end = _schedule(tasks)
     first, shortfall = _backward(tasks, start, end, calendar, finish_by)
+    days = calendar.working_days_from(first, max((t.offset_days + t.duration_days for t in tasks), default=1))
     for t in tasks:
-        t.start = calendar.add_working_days(first, t.offset_days)
-        t.due = calendar.add_working_days(first, t.offset_days + t.duration_days - 1)
+        t.start, t.due = days[t.offset_days], days[t.offset_days + t.duration_days - 1]
     return Plan(
         country,
         start,  # when work may start; planned backward, the first task may start later
@@ -213,6 +213,9 @@ def _tools_by_pair(diagnosis: Diagnosis) -> dict[str, list[str]]:
     return by_pair
 
 
+_CONTRIBUTORS: dict[tuple[object, ...], tuple[PlanningFile, dict[tuple[Any, int, str], list[str]]]] = {}
+
+
 class _People:
     """Leads and contributors by role. A role is shown as the agency chairing it when the answers say; a role
     that does not exist yet (no OMT, say) hands its tasks to its fallback, which sets it up."""
@@ -232,12 +235,30 @@ class _People:
             self.names[role.id] = (
                 questionnaire.choice_label(question, chair) if chair and question else role.short
             )
-        self._contributors: dict[tuple[str, int, str], list[str]] = {}  # asked once per task: kept
+        # Contributors depend only on the planning content, who acts for whom and the names shown: the same
+        # for many diagnoses, so kept across them (for the last few such people).
+        key = (id(planning), tuple(self.acting.items()), tuple(self.names.items()))
+        known = _CONTRIBUTORS.get(key)
+        if known is None or known[0] is not planning:
+            known = (planning, {})
+            if len(_CONTRIBUTORS) > 64:
+                _CONTRIBUTORS.clear()
+            _CONTRIBUTORS[key] = known
+        self._contributors: dict[tuple[Any, int, str], list[str]] = known[1]
 
     def lead(self, workstream: str, step: int, action: str) -> str:
         leads = self.planning.leads
         role = leads.by_action.get(action) or leads.by_step.get(step) or leads.by_workstream[workstream]
         return self.acting[role]
+
+    def all_contributors(self, codes: tuple[str, ...], step: int, lead: str) -> list[str]:
+        """The contributors to a task serving `codes`, each once, in workstream order (a new list)."""
+        key = (codes, step, lead)
+        known = self._contributors.get(key)
+        if known is None:
+            known = list(dict.fromkeys(c for code in codes for c in self.contributors(code, step, lead)))
+            self._contributors[key] = known
+        return list(known)
 
     def contributors(self, workstream: str, step: int, lead: str) -> list[str]:
         known = self._contributors.get((workstream, step, lead))
@@ -260,31 +281,26 @@ def _task(
     planning: PlanningFile,
     people: _People,
     tools: dict[str, list[str]],
-    selected: Mapping[str, Any],
+    applies: Mapping[str, str],
 ) -> PlannedTask:
     codes = [d.workstream for d in decisions]
-    ws = framework.workstream(codes[0])
-    step = framework.step(action.step)
-    lead = people.lead(ws.code, step.number, action.id)
-    duration = planning.durations.days(action.id, step.number)
-    details = " ".join(filter(None, [action.detail, *action.sub_activities]))
-    why: list[str] = []
-    for d in decisions:
-        why += [r.text for r in d.reasons if r.effect is Effect.include and r.text not in why]
-    why += [f"Workstream {code} applies: {selected[code].reasons[0].text}" for code in codes]
-    shared = action.scope is Scope.shared
-    contributors = [c for code in codes for c in people.contributors(code, step.number, lead)]
+    task_id, title, description, number = _words(framework, action, codes[0])
+    lead = people.lead(codes[0], number, action.id)
+    include = Effect.include
+    lists = {id(d.reasons): d.reasons for d in decisions}.values()  # the workstreams often share one
+    why = list(dict.fromkeys(r.text for reasons in lists for r in reasons if r.effect is include))
+    why += [applies[code] for code in codes]
     return PlannedTask(
-        id=action.id if shared else f"{ws.code}-{action.id}",
-        workstream=ws.code,
+        id=task_id,
+        workstream=codes[0],
         workstreams=codes,
-        step=step.number,
+        step=number,
         action=action.id,
-        title=action.name if shared else f"{action.name} ({ws.name})",
-        description=f"Step {step.number} · {step.name}. {details}".strip(),
+        title=title,
+        description=description,
         lead=people.names[lead],
-        contributors=[c for i, c in enumerate(contributors) if c not in contributors[:i]],
-        duration_days=duration,
+        contributors=people.all_contributors(tuple(codes), number, lead),
+        duration_days=planning.durations.days(action.id, number),
         depends_on=[],
         start=dt.date.min,
         due=dt.date.min,
@@ -295,6 +311,30 @@ def _task(
         provenance=why,
         anchor=anchor,
     )
+
+
+_WORDS: dict[tuple[int, str, str], tuple[Framework, tuple[str, str, str, int]]] = {}
+
+
+def _words(framework: Framework, action: Action, code: str) -> tuple[str, str, str, int]:
+    """A task's id, title and description and its step's number: the same in every plan made from the same
+    content, so made once."""
+    key = (id(framework), action.id, code)
+    known = _WORDS.get(key)
+    if known is None or known[0] is not framework:
+        ws, step = framework.workstream(code), framework.step(action.step)
+        shared = action.scope is Scope.shared
+        details = " ".join(filter(None, [action.detail, *action.sub_activities]))
+        words = (
+            action.id if shared else f"{ws.code}-{action.id}",
+            action.name if shared else f"{action.name} ({ws.name})",
+            f"Step {step.number} · {step.name}. {details}".strip(),
+            step.number,
+        )
+        if len(_WORDS) > 4096:
+            _WORDS.clear()
+        known = _WORDS[key] = (framework, words)
+    return known[1]
 
 
 def _link(tasks: list[PlannedTask]) -> None:

@@ -71,23 +71,29 @@ class Diagnosis:
 
 
 class _Answers(dict[str, str]):
-    """Answers as shown in reasons: choice labels, not codes; a missing answer reads '(no answer)'."""
+    """Answers as shown in reasons: choice labels, not codes; a missing answer reads '(no answer)'. Each is
+    put in words when a reason first asks for it (most answers never appear in a reason)."""
+
+    def __init__(self, questionnaire: Questionnaire, values: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.questionnaire, self.answers = questionnaire, values
 
     def __missing__(self, key: str) -> str:
-        return "(no answer)"
+        if key not in self.answers:
+            return "(no answer)"
+        q, value = self.questionnaire.questions[key], self.answers[key]
+        if isinstance(value, list):
+            shown = ", ".join(self.questionnaire.choice_label(q, v) for v in value)
+        elif q.type in (QuestionType.single, QuestionType.yes_no, QuestionType.readiness):
+            shown = self.questionnaire.choice_label(q, value)
+        else:
+            shown = str(value)
+        self[key] = shown
+        return shown
 
 
 def _shown(questionnaire: Questionnaire, values: Mapping[str, Any]) -> _Answers:
-    shown = _Answers()
-    for qid, value in values.items():
-        q = questionnaire.questions[qid]
-        if isinstance(value, list):
-            shown[qid] = ", ".join(questionnaire.choice_label(q, v) for v in value)
-        elif q.type in (QuestionType.single, QuestionType.yes_no, QuestionType.readiness):
-            shown[qid] = questionnaire.choice_label(q, value)
-        else:
-            shown[qid] = str(value)
-    return shown
+    return _Answers(questionnaire, values)
 
 
 def _fired(rules: Iterable[Rule], values: Mapping[str, Any], shown: _Answers) -> list[Reason]:
@@ -139,8 +145,9 @@ def diagnose(
     ]
     selected = [w.code for w in workstreams if w.selected]
     per_action = _action_reasons(framework, questionnaire, rules, values, shown)
+    decided: dict[tuple[str, tuple[int, ...]], tuple[bool, list[Reason]]] = {}
     actions = [
-        _action(a.id, a.step, code, per_action[a.id], overrides)
+        _action(a.id, a.step, code, per_action[a.id], overrides, decided)
         for code in selected
         for a in framework.actions_for(code)
     ]
@@ -183,13 +190,28 @@ def _workstream(
 
 
 def _readiness_reason(questionnaire: Questionnaire, q: Question, value: Any) -> Reason:
+    """Why a readiness answer makes an action needed or not: the same words for the same answer on the same
+    questionnaire, so made once (values are strings, or None when unanswered)."""
+    key = (id(questionnaire), q.id, value)
+    known = _READINESS.get(key)
+    if known is not None and known[0] is questionnaire:
+        return known[1]
     label = q.label.en
     if value is None:
-        return Reason("readiness", q.id, Effect.include, f"Not assessed yet: “{label}” has no answer.")
-    answer = questionnaire.choice_label(q, value)
-    effect = Effect.include if value in ("no", "partly") else Effect.exclude
-    tail = {"yes": "already in place", "na": "marked not applicable"}.get(value, "still to do")
-    return Reason("readiness", q.id, effect, f"You answered “{answer}” to “{label}”: {tail}.", {q.id: value})
+        reason = Reason("readiness", q.id, Effect.include, f"Not assessed yet: “{label}” has no answer.")
+    else:
+        answer = questionnaire.choice_label(q, value)
+        effect = Effect.include if value in ("no", "partly") else Effect.exclude
+        tail = {"yes": "already in place", "na": "marked not applicable"}.get(value, "still to do")
+        text = f"You answered “{answer}” to “{label}”: {tail}."
+        reason = Reason("readiness", q.id, effect, text, {q.id: value})
+    if len(_READINESS) > 4096:
+        _READINESS.clear()
+    _READINESS[(id(questionnaire), q.id, value)] = (questionnaire, reason)
+    return reason
+
+
+_READINESS: dict[tuple[int, str, Any], tuple[Questionnaire, Reason]] = {}
 
 
 def _action_reasons(
@@ -215,12 +237,27 @@ def _action(
     code: str,
     reasons_for_action: tuple[list[Reason], list[tuple[ActionRule, Reason]]],
     overrides: dict[Any, Override],
+    decided: dict[tuple[str, tuple[int, ...]], tuple[bool, list[Reason]]],
 ) -> ActionDecision:
+    """An action in one workstream. The same reasons give the same decision in every workstream that has
+    the action, so it is worked out once per set of reasons (`decided`) unless an override is involved."""
     base, fired = reasons_for_action
-    reasons = base + [reason for rule, reason in fired if not rule.workstreams or code in rule.workstreams]
-    override = overrides.get(("action", action, code)) or overrides.get(("action", action, None))
-    needed, ordered = _decide(reasons, override, default=False)
-    return ActionDecision(action, code, step, needed, ordered)
+    applies = (
+        tuple(i for i, (r, _) in enumerate(fired) if not r.workstreams or code in r.workstreams)
+        if fired
+        else ()
+    )
+    override = (
+        overrides.get(("action", action, code)) or overrides.get(("action", action, None))
+        if overrides
+        else None
+    )
+    known = decided.get((action, applies)) if override is None else None
+    if known is None:
+        known = _decide(base + [fired[i][1] for i in applies], override, default=False)
+        if override is None:
+            decided[(action, applies)] = known
+    return ActionDecision(action, code, step, known[0], known[1])
 
 
 def _tools(
@@ -232,13 +269,11 @@ def _tools(
     shown: _Answers,
     overrides: dict[Any, Override],
 ) -> list[ToolRecommendation]:
-    linked = catalogue.by_action
+    links = _links(framework, catalogue)
     reasons: dict[str, list[Reason]] = defaultdict(list)
     for a in needed:
-        name = framework.action(a.action).name
-        for tool_id in linked.get((a.action, a.workstream), []):
-            text = f"Supports {a.action} “{name}”, needed in workstream {a.workstream}."
-            reasons[tool_id].append(Reason("link", f"{a.workstream}:{a.action}", Effect.include, text))
+        for tool_id, reason in links.of(a.action, a.workstream):
+            reasons[tool_id].append(reason)
     for rule in rules.tool_rules:
         for fired in _fired([rule], values, shown):
             for tool_id in rule.tools:
@@ -247,3 +282,33 @@ def _tools(
         if target == "tool":
             reasons[tool_id].insert(0, _override_reason(o))
     return [ToolRecommendation(tool_id, rs) for tool_id, rs in sorted(reasons.items())]
+
+
+class _LinkReasons:
+    """The tools linked to an action in a workstream, each with its reason ("Supports 4.1 “…”, needed in
+    workstream B."): the same for every diagnosis on the same content, so made once per pair."""
+
+    def __init__(self, framework: Framework, catalogue: Catalogue) -> None:
+        self.framework, self.catalogue = framework, catalogue
+        self._made: dict[tuple[str, str], tuple[tuple[str, Reason], ...]] = {}
+
+    def of(self, action: str, code: str) -> tuple[tuple[str, Reason], ...]:
+        found = self._made.get((action, code))
+        if found is None:
+            text = f"Supports {action} “{self.framework.action(action).name}”, needed in workstream {code}."
+            reason = Reason("link", f"{code}:{action}", Effect.include, text)
+            found = tuple((tool_id, reason) for tool_id in self.catalogue.by_action.get((action, code), []))
+            self._made[(action, code)] = found
+        return found
+
+
+_LINKS: list[_LinkReasons] = []  # for the last few contents loaded (tests load several)
+
+
+def _links(framework: Framework, catalogue: Catalogue) -> _LinkReasons:
+    for links in _LINKS:
+        if links.framework is framework and links.catalogue is catalogue:
+            return links
+    made = _LinkReasons(framework, catalogue)
+    _LINKS[:] = [made, *_LINKS[:3]]
+    return made
