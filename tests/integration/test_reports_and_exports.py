@@ -16,7 +16,7 @@ from cer.services.plans import create_plan, get_plan, plan_tasks
 from cer.services.progress import country_progress, portfolio_progress
 from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
 from cer.services.tasks import TaskChange, update_task
-from cer.views import exports, reports
+from cer.views import calendars, exports, reports
 from tests.factories import advance, make_report
 from workstreams.status import TaskStatus
 
@@ -130,7 +130,7 @@ def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) 
     assert {r["ref"]: r["workstreams"] for r in rows}["MWI-9.1"] == "A; B; C; D; E; F; G"
 
     calendar = icalendar.Calendar.from_ical(
-        exports.to_ics(plan, tasks, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+        calendars.to_ics(plan, tasks, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
     )
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {f"MWI-{t.key}@cer-toolkit" for t in tasks}
@@ -138,7 +138,9 @@ def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) 
     task = next(t for t in tasks if t.key == "9.1")
     assert a91["DTSTART"].dt == task.due and int(a91["SEQUENCE"]) == task.version
     assert str(a91["SUMMARY"]).startswith("Due: MWI-9.1 Assign roles & responsibilities")
-    again = icalendar.Calendar.from_ical(exports.to_ics(plan, tasks, dt.datetime(2027, 2, 1, tzinfo=dt.UTC)))
+    again = icalendar.Calendar.from_ical(
+        calendars.to_ics(plan, tasks, dt.datetime(2027, 2, 1, tzinfo=dt.UTC))
+    )
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(
         events
     )  # stable: calendars update, not duplicate
@@ -181,7 +183,7 @@ def test_icalendar_lines_fold_at_75_octets_even_in_multibyte_text(two_plans: Ses
     change = TaskChange(lead="Ministère de l’Économie — équipe conjointe " * 2)
     update_task(session=two_plans, ref="MWI-4.1", expected_version=2, change=change, by="x")
     plan = get_plan(session=two_plans, country="MWI")
-    text = exports.to_ics(
+    text = calendars.to_ics(
         plan, plan_tasks(session=two_plans, plan=plan), dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     )
     lines = text.split("\r\n")

@@ -5,8 +5,10 @@ browse: the toolkit's sections · account: signing in and out, one's API tokens 
 (answer_form: the form made from the content) · drafts: saved answers · diagnoses: a diagnosis' result, its
 overrides, the plan made from it · portfolio: the countries and their progress together · plan: a country's
 plan · tasks: one task, its inline status form, its planning form · custom_tasks: adding a task of one's
-own · my_work: "My tasks" and "My agency" · timeline · history · exports: files and progress reports ·
-runs: workstream flows and step sign-offs (run_forms: the form made from a workstream's parameters).
+own · my_work: "My tasks" and "My agency" · timeline · history · exports: the plan as files · reports:
+progress reports · feeds: calendar subscriptions · plan_import: a plan kept elsewhere, imported · checklist:
+the toolkit's checklist · runs: workstream flows and step sign-offs (run_forms: the form made from a
+workstream's parameters).
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from __future__ import annotations
 from cer.web.pages import (
     account,
     browse,
+    checklist,
     custom_tasks,
     diagnose,
     diagnoses,
     drafts,
     exports,
+    feeds,
     history,
     my_work,
     plan,
+    plan_import,
     portfolio,
+    reports,
     runs,
     tasks,
     timeline,
@@ -42,5 +48,9 @@ MODULES = (
     timeline,
     history,
     exports,
+    reports,
+    feeds,
+    plan_import,
+    checklist,
     runs,
 )
