@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from cer.services.tasks import TaskChange
     from cer.views.public import (
         FlowRunPublic,
+        ImportPublic,
         PlanPublic,
         PlanWithTasks,
         RevisionPublic,
@@ -24,7 +25,13 @@ if TYPE_CHECKING:
         TaskEventPublic,
         TaskPublic,
     )
-    from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest, TaskCreate
+    from cer.views.requests import (
+        FlowRunRequest,
+        PlanImportRequest,
+        SignOffCodeRequest,
+        SignOffRequest,
+        TaskCreate,
+    )
     from diagnostics.answers import AnswerSet
     from diagnostics.working_calendars import CalendarEdit
     from workstreams.status import TaskStatus
@@ -67,6 +74,8 @@ class Backend(Protocol):
     def follow_dependencies(self, country: str, follow: bool) -> PlanPublic: ...
 
     def add_task(self, country: str, request: TaskCreate) -> TaskEdited: ...
+
+    def import_plan(self, country: str, request: PlanImportRequest) -> ImportPublic: ...
 
     def history(self, ref: str) -> list[TaskEventPublic]: ...
 

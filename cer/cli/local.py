@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cer.cli.app import content
 from cer.runtime.config import Settings
-from cer.services import custom_tasks, planning, runs, scheduling, signoff_codes, tasks, workflow
+from cer.services import custom_tasks, plan_import, planning, runs, scheduling, signoff_codes, tasks, workflow
 from cer.services.access import local_operator
 from cer.services.database import session_for
 from cer.services.progress import plan_progress
 from cer.views.public import (
     FlowRunPublic,
+    ImportPublic,
     PlanPublic,
     PlanWithTasks,
     RevisionPublic,
@@ -35,7 +36,13 @@ if TYPE_CHECKING:
     from cer.cli.backend import PlanTiming, TaskQuery
     from cer.services.runs import Launcher
     from cer.services.tasks import TaskChange
-    from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest, TaskCreate
+    from cer.views.requests import (
+        FlowRunRequest,
+        PlanImportRequest,
+        SignOffCodeRequest,
+        SignOffRequest,
+        TaskCreate,
+    )
     from diagnostics.answers import AnswerSet
 
 T = TypeVar("T")
@@ -110,6 +117,15 @@ class Local:
                 session=session, who=self.who, country=country, new=request.new(), today=dt.date.today()
             )
             return TaskEdited.of_edit(added)
+
+    def import_plan(self, country: str, request: PlanImportRequest) -> ImportPublic:
+        with self._session() as session:
+            checked, imported = plan_import.import_file(
+                session=session, who=self.who, framework=content().framework, country=country,
+                data=request.data(), filename=request.filename, today=dt.date.today(),
+                mapping=request.mapping, workstream=request.workstream, dry_run=request.dry_run,
+            )  # fmt: skip
+            return ImportPublic.of(checked, imported)
 
     def history(self, ref: str) -> list[TaskEventPublic]:
         with self._session() as session:

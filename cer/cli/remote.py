@@ -25,6 +25,7 @@ from cer.views.public import (
     CreatedPlan,
     DiagnosisPublic,
     FlowRunPublic,
+    ImportPublic,
     Page,
     PlanPublic,
     PlanWithTasks,
@@ -40,6 +41,7 @@ from cer.views.public import (
 )
 from cer.views.requests import (
     FlowRunRequest,
+    PlanImportRequest,
     PlanRequest,
     PlanSettings,
     SignOffCodeRequest,
@@ -139,6 +141,9 @@ class Remote:
 
     def add_task(self, country: str, request: TaskCreate) -> TaskEdited:
         return self.call("POST", f"/api/plans/{_part(country)}/tasks", body=request, into=TaskEdited)
+
+    def import_plan(self, country: str, request: PlanImportRequest) -> ImportPublic:
+        return self.call("POST", f"/api/plans/{_part(country)}/import", body=request, into=ImportPublic)
 
     def history(self, ref: str) -> list[TaskEventPublic]:
         return self.call("GET", f"/api/tasks/{_part(ref)}/history", into=TaskHistory).items

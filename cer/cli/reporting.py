@@ -21,10 +21,17 @@ class ReportFormat(StrEnum):
     md = "md"
 
 
+class ReportLanguage(StrEnum):
+    en = "en"
+    fr = "fr"
+    es = "es"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     ics = "ics"
+    todo_ics = "todo.ics"
 
 
 @app.command()
@@ -39,15 +46,19 @@ def report(
         bool, typer.Option(help="Do not record this report: the next one still lists the same changes.")
     ] = False,
     as_: AsUser = None,
+    lang: Annotated[
+        ReportLanguage, typer.Option("--lang", help="The country report's language.", case_sensitive=False)
+    ] = ReportLanguage.en,
 ) -> None:
-    """A progress report: status table, progress per workstream and step, overdue items, recent changes."""
+    """A progress report to send: cover, summary, highlights, overdue, status per key action, changes."""
     if portfolio == (country is not None):
         raise invalid("give a country, or --portfolio")
-    _produce_report(country, format_.value, output, day(today, "--today"), not preview, acting_user(as_))
+    when = day(today, "--today")
+    _produce_report(country, format_.value, output, when, not preview, acting_user(as_), lang.value)
 
 
 def _produce_report(
-    country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str
+    country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str, lang: str = "en"
 ) -> None:
     """Render, write, and only then record the report (a report that could not be written is not counted)."""
     from cer.runtime.config import get_settings
@@ -63,7 +74,7 @@ def _produce_report(
                 record_portfolio_report(session=session, report=whole, by=by, fmt=fmt)
             return
         data = country_report(session=session, country=country, today=day)
-        _write(reports.render_country(data, content(), fmt).encode(), output)
+        _write(reports.render_country(data, content(), fmt, lang).encode(), output)
         if record:
             record_report(session=session, report=data, by=by, fmt=fmt)
 
@@ -74,8 +85,12 @@ def export(
     country: Annotated[str, typer.Argument(help="ISO 3166 code, e.g. MWI.")],
     format_: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False)],
     output: OutOpt = None,
+    codes: Annotated[
+        bool, typer.Option("--codes", help="CSV: the stored codes (not_started, True), not words.")
+    ] = False,
 ) -> None:
-    """A country's plan as CSV, XLSX (a sheet per workstream) or iCalendar (one event per due date)."""
+    """A country's plan as CSV (in words, UTF-8 with a BOM), XLSX (a summary, a sheet per workstream, a
+    legend) or iCalendar (one event per due date)."""
     from cer.runtime.config import get_settings
     from cer.services.database import session_for
     from cer.services.plans import get_plan, plan_tasks
@@ -86,13 +101,15 @@ def export(
     with session_for(get_settings()) as session:
         plan = get_plan(session=session, country=country)
         tasks = plan_tasks(session=session, plan=plan)
-    names = {w.code: w.name for w in content().framework.workstreams}
-    _write(exports.plan_file(format_.value, plan, tasks, names, dt.datetime.now(dt.UTC)), output)
+    made = exports.plan_file(
+        format_.value, plan, tasks, content().framework, dt.datetime.now(dt.UTC), codes=codes
+    )
+    _write(made, output)
 
 
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(data.decode())
+        sys.stdout.write(data.decode("utf-8-sig"))  # a terminal or a pipe has no use for a CSV's BOM
         return
     try:
         output.write_bytes(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -39,6 +39,15 @@ AnswersArg = Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")
 WeekendOpt = Annotated[str | None, typer.Option(help="Weekend days, e.g. fri,sat (default: the country's).")]
 HolidayOpt = Annotated[list[str] | None, typer.Option(help="A day off to add: YYYY-MM-DD[=name]; repeat.")]
 WorkingDayOpt = Annotated[list[str] | None, typer.Option(help="A holiday worked: YYYY-MM-DD; repeat.")]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="FIELD=COLUMN: read COLUMN (a letter, number or header) as FIELD; FIELD= reads nothing as it. "
+        "Fields: ref, title, sub_actions, lead, contributing, lead_and_contributing, start, due, status, "
+        "progress, workstream, step, action. Repeat. Without it, columns are recognised by their headers.",
+    ),
+]
 
 
 @db_app.command("upgrade")
@@ -76,6 +85,27 @@ def plan_create(
     timing = PlanTiming(day(start), target, calendar_edit(weekend, holiday or [], working_day or []))
     created = backend(as_).create_plan(read_answers(answers), country, timing)
     emit(created, json_, lambda: rt.plan_text(created))
+
+
+@plan_app.command("import")
+@cli_errors
+def plan_import(
+    country: CountryArg,
+    file: Annotated[Path, typer.Argument(help="The plan kept elsewhere: an .xlsx workbook or a .csv file.")],
+    dry_run: Annotated[bool, typer.Option(help="Only check: what would change, and every problem.")] = False,
+    map_: MapOpt = None,
+    workstream: WorkstreamOpt = None,
+    as_: AsUser = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Import an action plan kept in Excel or CSV (a title above the header is fine): each row becomes a task,
+    or updates the one it became last time (by its reference number); all or nothing."""
+    from cer.views import render_tracking as rt
+
+    found = backend(as_).import_plan(country, import_request(file, map_, workstream, dry_run))
+    emit(found, json_, lambda: rt.import_text(found))
+    if found.problems:
+        raise typer.Exit(2)
 
 
 @plan_app.command("show")
@@ -274,3 +304,21 @@ def _status(text: str | None) -> TaskStatus | None:
         raise invalid(
             f"unknown status {text!r}; use one of: {', '.join(s.value for s in TaskStatus)}"
         ) from None
+
+
+def import_request(file: Path, pairs: list[str] | None, workstream: str | None, dry_run: bool) -> Any:
+    """The request for `cer plan import`: the file read (at most 700 kB) and the --map pairs."""
+    import base64
+
+    from cer.services.sheet_reader import MAX_BYTES
+    from cer.views.requests import PlanImportRequest
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise invalid(f"cannot read {file}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise invalid(f"{file} is {len(data) // 1024} kB: import files are limited to 700 kB")
+    mapping = {name.strip(): column for name, _, column in (pair.partition("=") for pair in pairs or [])}
+    return PlanImportRequest.of(filename=file.name, content_base64=base64.b64encode(data).decode(),
+                                mapping=mapping, workstream=workstream, dry_run=dry_run)  # fmt: skip

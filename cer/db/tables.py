@@ -352,6 +352,23 @@ class AuditEventRow(SQLModel, table=True):
 
 # Tables that guard what may happen (one run per workstream, sign-in limits, sign-off codes) live beside:
 # imported here so that every table is known wherever the tables are.
+from cer.db.feed_tables import FeedTokenRow as FeedTokenRow  # noqa: E402
 from cer.db.guard_tables import RunClaimRow as RunClaimRow  # noqa: E402
 from cer.db.guard_tables import SignInAttemptRow as SignInAttemptRow  # noqa: E402
 from cer.db.guard_tables import SignOffCodeRow as SignOffCodeRow  # noqa: E402
+from cer.db.import_tables import ImportedRefRow as ImportedRefRow  # noqa: E402
+
+
+class ReportSummaryRow(SQLModel, table=True):
+    """The words a coordinator writes above a country's report before sending it: the next report carries
+    them until they are rewritten."""
+
+    __tablename__ = "reportsummary"
+
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", unique=True, max_length=3)
+    period: str = Field(default="", max_length=120, description="The reporting period, e.g. 'Q1 2027'")
+    summary: str = Field(default="", description="The summary, in the coordinator's words")
+    prepared_by: str = Field(max_length=120, description="Who prepared the report, as the cover names them")
+    updated_by: str = Field(max_length=60, description="The username that saved it last")
+    updated_at: dt.datetime = _when()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from cer.db.tables import CountryRow, PlanRow, ProgressReportRow, TaskEventRow, TaskRow, utcnow
+from cer.db.tables import (
+    CountryRow,
+    PlanRow,
+    ProgressReportRow,
+    ReportSummaryRow,
+    TaskEventRow,
+    TaskRow,
+    utcnow,
+)
+from cer.services.access import Action, Principal, require
 from cer.services.progress import (
     Countries,
     CountryProgress,
@@ -18,6 +27,7 @@ from cer.services.progress import (
     portfolio_breakdown,
     portfolio_progress,
 )
+from cer.services.report_summaries import SummaryText, stored_summary, unsaved_summary
 from workstreams.status import Progress
 
 
@@ -37,6 +47,13 @@ class CountryReport:
     since: dt.datetime | None  # the previous report, if any
     changes: list[Change]
     last_event_id: int  # the newest event this report covers
+    summary: ReportSummaryRow | None = None  # the coordinator's words above the report, if written
+    highlights: list[TaskRow] = field(default_factory=list)  # completed in the period, newest first
+    highlights_from: dt.date | None = None  # the first day counted as recent
+
+    @property
+    def prepared_by(self) -> str | None:
+        return self.summary.prepared_by if self.summary else None
 
 
 @dataclass(frozen=True)
@@ -66,6 +83,7 @@ class PortfolioReport:
 
 OVERDUE_SHOWN = 50
 CHANGES_SHOWN = 100
+RECENT_DAYS = 90  # completions counted as highlights when there is no previous report to count from
 
 
 def country_report(*, session: Session, country: str, today: dt.date) -> CountryReport:
@@ -87,9 +105,32 @@ def country_report(*, session: Session, country: str, today: dt.date) -> Country
     newest = max((c.event.id or 0 for c in changes), default=previous.last_event_id if previous else 0)
     place = session.get(CountryRow, code) or CountryRow(code=code, name=code)
     region = " · ".join(filter(None, [place.region, place.subregion])) or None
+    since = previous.at if previous else None
+    start = since.date() if since else today - dt.timedelta(days=RECENT_DAYS)
     return CountryReport(
-        progress, place.name, region, today, utcnow(), previous.at if previous else None, changes, newest
-    )
+        progress, place.name, region, today, utcnow(), since, changes, newest,
+        summary=stored_summary(session=session, country=code),
+        highlights=completed_since(progress.tasks, start), highlights_from=start,
+    )  # fmt: skip
+
+
+def completed_since(tasks: list[TaskRow], start: dt.date) -> list[TaskRow]:
+    """The tasks completed on `start` or later (the day the completion took effect), newest first."""
+
+    def day(t: TaskRow) -> dt.date:
+        return t.status_on or t.updated_at.date()
+
+    done = [t for t in tasks if t.status == "completed" and day(t) >= start]
+    return sorted(done, key=lambda t: (day(t), t.key), reverse=True)
+
+
+def preview_report(
+    *, session: Session, who: Principal, country: str, today: dt.date, text: SummaryText
+) -> CountryReport:
+    """The country's report with `text` as its summary, which is not kept (if `who` may read the plan)."""
+    require(who, Action.read_plan, country)
+    report = country_report(session=session, country=country, today=today)
+    return replace(report, summary=unsaved_summary(who=who, country=report.progress.country, text=text))
 
 
 def record_report(*, session: Session, report: CountryReport, by: str, fmt: str) -> None:

@@ -1,18 +1,21 @@
-"""A plan's tasks as CSV and as XLSX (a sheet per workstream); `plan_file` also hands out the calendars
-(cer.views.calendars)."""
+"""A plan's tasks as files people open in a spreadsheet: CSV here, XLSX in cer.views.export_sheets;
+`plan_file` also hands out the calendars (cer.views.calendars).
+
+Both speak words by default ("Not started", "Yes", "A UN Programme") in the chosen language; the CSV gives the
+stored codes ("not_started", True, "A") with `codes=True`, for programs."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cer.db.tables import PlanRow, TaskRow
-from workstreams.status import task_reference
+from cer.views.export_rows import raw_values, translator, worded_values, workstream_titles
+from workstreams.framework import Framework
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+__all__ = ["COLUMNS", "cell_text", "plan_file", "to_csv", "to_xlsx", "workstream_titles"]
 
 COLUMNS = (
     "ref",
@@ -26,20 +29,12 @@ COLUMNS = (
     "due",
     "status",
     "status_reason",
+    "progress",
     "critical",
     "slack_days",
     "depends_on",
     "version",
 )
-
-
-def _row(task: TaskRow, country: str) -> list[object]:
-    values = {**task.model_dump(), "ref": task_reference(country, task.key)}
-    row: list[object] = []
-    for name in COLUMNS:
-        value = values[name]
-        row.append("; ".join(value) if isinstance(value, list) else value)
-    return row
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
@@ -51,47 +46,80 @@ def cell_text(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def to_csv(plan: PlanRow, tasks: Sequence[TaskRow]) -> str:
+def to_csv(
+    plan: PlanRow,
+    tasks: Sequence[TaskRow],
+    workstream_names: Mapping[str, str] | None = None,
+    *,
+    codes: bool = False,
+    lang: str = "en",
+) -> str:
+    """The tasks as CSV text, a row each, under the stable column names of COLUMNS.
+
+    In words (the default) every identifier reads as text in a spreadsheet or in `pandas.read_csv` with no
+    options: the reference ('MWI-9.1') and the dependencies ('MWI-1.1; MWI-B-5.1') are task references, and
+    the action is written 'Action 9.1' — a bare '9.1' is read as the number 9.1 (and '2.10' as 2.1, or as a
+    date in some locales), which loses the toolkit's numbering. With `codes=True` the cells are the stored
+    codes ('9.1', 'not_started', True), for programs: read them as text (`dtype=str`).
+    `plan_file` adds the byte order mark Excel needs to take the file as UTF-8."""
+    tr, names = translator(lang), workstream_names or {}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows([cell_text(v) for v in _row(t, plan.country_code)] for t in tasks)
+    for task in tasks:
+        if codes:
+            values = raw_values(task, plan.country_code)
+        else:
+            values = worded_values(task, plan.country_code, names, tr)
+            values["action"] = f"{tr('Action')} {task.action}" if task.action else ""
+        writer.writerow(cell_text(_joined(values[name])) for name in COLUMNS)
     return out.getvalue()
 
 
-def to_xlsx(plan: PlanRow, tasks: Sequence[TaskRow], workstream_names: dict[str, str]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    if book.active is not None:
-        book.remove(book.active)
-    for code in sorted({code for t in tasks for code in t.workstreams}):
-        sheet = book.create_sheet(f"{code} {workstream_names.get(code, '')}"[:31])
-        sheet.append(list(COLUMNS))
-        for t in (t for t in tasks if code in t.workstreams):  # a shared task on each of its sheets
-            sheet.append([_literal(v) for v in _row(t, plan.country_code)])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: '=HYPERLINK(…)' typed as a lead is not a formula
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _joined(value: object) -> object:
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
-def _literal(value: object) -> object:
-    """Control characters cannot be stored in a workbook cell: show them as spaces."""
-    return _CONTROL.sub(" ", value) if isinstance(value, str) else value
+def to_xlsx(
+    plan: PlanRow,
+    tasks: Sequence[TaskRow],
+    workstream_names: Mapping[str, str],
+    *,
+    step_names: Mapping[int, str] | None = None,
+    today: dt.date | None = None,
+    lang: str = "en",
+) -> bytes:
+    """The plan as a workbook to read and print: see cer.views.export_sheets."""
+    from cer.views.export_sheets import plan_workbook
+
+    return plan_workbook(
+        plan,
+        tasks,
+        workstreams=workstream_names,
+        steps=step_names or {},
+        today=today or dt.date.today(),
+        tr=translator(lang),
+    )
 
 
 def plan_file(
-    fmt: str, plan: PlanRow, tasks: Sequence[TaskRow], workstream_names: dict[str, str], now: dt.datetime
+    fmt: str,
+    plan: PlanRow,
+    tasks: Sequence[TaskRow],
+    framework: Framework,
+    now: dt.datetime,
+    *,
+    codes: bool = False,
+    lang: str = "en",
 ) -> bytes:
-    """A plan as a file's bytes: 'csv', 'xlsx' (a sheet per workstream), or a calendar (see calendars)."""
+    """A plan as a file's bytes: 'csv' (UTF-8 with a BOM, so that Excel reads the accents; `codes` for the
+    stored codes), 'xlsx' (a summary, a sheet per workstream, a legend), or a calendar (see calendars)."""
+    names = workstream_titles(framework)
     if fmt == "xlsx":
-        return to_xlsx(plan, tasks, workstream_names)
+        steps = {step.number: step.name for step in framework.steps}
+        return to_xlsx(plan, tasks, names, step_names=steps, today=now.date(), lang=lang)
     if fmt == "csv":
-        return to_csv(plan, tasks).encode()
+        return to_csv(plan, tasks, names, codes=codes, lang=lang).encode("utf-8-sig")
     from cer.views import calendars
 
     return calendars.plan_calendar(fmt, plan, tasks, now)

@@ -23,8 +23,16 @@ from babel.support import NullTranslations, Translations
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ("en", "fr", "es")
 DOMAIN = "messages"
-METHODS = [("**/templates/web/**.html", "jinja2.ext:babel_extract"), ("**/web/**.py", "python")]
-OPTIONS = {"**/templates/web/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+METHODS = [
+    ("**/templates/web/**.html", "jinja2.ext:babel_extract"),
+    ("**/templates/reports/country.html", "jinja2.ext:babel_extract"),
+    ("**/web/**.py", "python"),
+    ("**/views/report_words.py", "python"),
+]
+OPTIONS = {
+    "**/templates/web/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+    "**/templates/reports/country.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
 
 

@@ -19,6 +19,7 @@ from cer.services.planning import Adopted
 from cer.services.progress import CountryProgress
 from cer.services.task_changes import Edited
 from cer.views.public_base import Public
+from cer.views.public_imports import ImportPublic as ImportPublic  # an import's shape lives there
 from cer.views.public_runs import FlowRunPublic as FlowRunPublic  # the runs' shapes live there
 from cer.views.public_runs import SignOffCodePublic as SignOffCodePublic
 from cer.views.public_runs import SignOffPublic as SignOffPublic

@@ -6,6 +6,7 @@ from collections import Counter
 
 from cer.views.public import (
     FlowRunPublic,
+    ImportPublic,
     PlanWithTasks,
     RevisionPublic,
     SignOffCodePublic,
@@ -134,3 +135,30 @@ def code_text(issued: SignOffCodePublic) -> str:
         f"  type it into the form of the run waiting for that step (Prefect's UI): it signs the step off as "
         f"{issued.username}, once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC\n"
     )
+
+
+def import_text(found: ImportPublic) -> str:
+    """What an import did (or, for a dry run, would do): columns read, statuses mapped, each row, problems."""
+    verb = "Imported" if found.imported else "Checked"
+    lines = [f"{verb} {found.filename} into {found.country}'s plan (header in row {found.header_row})."]
+    lines += ["Columns read:", *(f"  {name:<22} ← {column}" for name, column in found.mapping.items())]
+    if found.statuses:
+        lines += [
+            "Statuses:",
+            *(f"  {text!r} → {ours.replace('_', ' ')}" for text, ours in found.statuses.items()),
+        ]
+    for r in found.rows:
+        target = f" ({r.task})" if r.task else ""
+        changes = f": {', '.join(r.changes)}" if r.changes else ""
+        lines.append(f"  row {r.row:<4} {r.ref:<8} {r.what}{target}{changes}")
+    if found.problems:
+        lines.append(f"{len(found.problems)} problem(s); nothing is imported until they are fixed:")
+        lines += [
+            f"  row {p.row}{', column ' + p.column if p.column else ''}: {p.message}" for p in found.problems
+        ]
+    else:
+        would = "" if found.imported else "would be "
+        lines.append(
+            f"{found.added} {would}added, {found.updated} {would}updated, {found.unchanged} unchanged."
+        )
+    return "\n".join(lines) + "\n"

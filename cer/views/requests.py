@@ -133,3 +133,25 @@ class SignOffCodeRequest(Body):
     country: CountryCode
     workstream: WorkstreamCode
     step: int = Field(ge=1, le=6)
+
+
+class PlanImportRequest(Body):
+    """A plan file to import into a country's plan (XLSX or CSV, base64), how to read its columns, and
+    whether only to check it."""
+
+    filename: str = Field(min_length=1, max_length=200, description="e.g. 'action-plan.xlsx'")
+    content_base64: str = Field(max_length=1_000_000, description="The file's bytes, base64 (at most 700 kB)")
+    mapping: dict[str, str] = Field(
+        default_factory=dict, description="Field → column letter, number or header, e.g. {'due': 'G'}"
+    )
+    workstream: WorkstreamCode | None = Field(default=None, description="For rows naming none")
+    dry_run: bool = False
+
+    def data(self) -> bytes:
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(self.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidFields.of("content_base64", "not base64: send the file's bytes encoded") from None

@@ -28,6 +28,7 @@ from tests.factories import make_report
 
 PASSWORD = "correct horse battery"
 MALAWI = Path(__file__).resolve().parents[2] / "examples" / "malawi.yaml"
+ACTION_PLAN = MALAWI.parent / "plans" / "malawi_action_plan.xlsx"
 
 
 @pytest.fixture
@@ -126,6 +127,7 @@ def test_each_command_prints_the_same_from_the_database_and_from_the_server(
         ("tasks", "history", ref),
         ("signoffs", "MWI", "B"),
         ("runs", "MWI"),
+        ("plan", "import", "MWI", str(ACTION_PLAN), "--dry-run"),
     ):
         for json_ in ((), ("--json",)):
             here, there = cer(*command, *json_, env=local), amina(*command, *json_)

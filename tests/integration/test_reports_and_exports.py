@@ -17,6 +17,7 @@ from cer.services.progress import country_progress, portfolio_progress
 from cer.services.reports import country_report, portfolio_report, record_portfolio_report, record_report
 from cer.services.tasks import TaskChange, update_task
 from cer.views import calendars, exports, reports
+from cer.views.export_sheets import sheet_name
 from tests.factories import advance, make_report
 from workstreams.status import TaskStatus
 
@@ -66,19 +67,22 @@ def test_the_country_report_shows_status_progress_overdue_and_changes(
     first = reports.render_country(data, content, "md")
     record_report(session=two_plans, report=data, by="rc", fmt="md")
     assert first.startswith(
-        "# Progress report: Malawi (MWI)\n\nAfrica · Sub-Saharan Africa · Report of 2027-03-01"
+        "# Progress report: Malawi (MWI)\n\n*Progress report to the Resident Coordinator*"
+    )
+    assert (
+        "- **Country**: Malawi · Africa · Sub-Saharan Africa" in first and "- **Date**: 1 March 2027" in first
     )
     assert "First report for this plan." in first
-    assert "| Action | Workstreams | Lead / contributing | Due | Status |" in first
+    assert "| Key action | Lead and contributing | Progress | Status |" in first
     assert "| A UN Programme |" in first and "## Overdue (" in first
-    assert "MWI-9.1" in first and "status in_progress → completed" in first
+    assert "MWI-9.1" in first and "status: in progress → completed" in first
     update_task(
         session=two_plans, ref="MWI-4.1", expected_version=2, change=TaskChange(comment="OMT met"), by="omt"
     )
     second = country_report(session=two_plans, country="MWI", today=TODAY)
     assert [c.event.comment for c in second.changes] == ["OMT met"]  # only what happened since the first
     html = reports.render_country(second, content, "html")
-    assert "<h1>Progress report: Malawi (MWI)</h1>" in html and "comment “OMT met”" in html
+    assert "<h1>Progress report: Malawi (MWI)</h1>" in html and "comment: “OMT met”" in html
 
 
 def test_html_reports_escape_what_people_typed(two_plans: Session, content: Content) -> None:
@@ -101,7 +105,7 @@ def test_the_portfolio_report_lists_every_country_the_total_overdue_and_changes(
     assert f"## Overdue ({first.overdue_total}" in text and first.overdue_total > 0
     assert all(t.due < TODAY and t.status in ("not_started", "in_progress") for _, t in first.overdue)
     assert [t.due for _, t in first.overdue] == sorted(t.due for _, t in first.overdue)  # most overdue first
-    assert "status in_progress → completed" in text  # the changes made before the first report
+    assert "status: in progress → completed" in text  # the changes made before the first report, in words
     record_portfolio_report(session=two_plans, report=first, by="hq", fmt="md")
     update_task(
         session=two_plans, ref="MWI-4.1", expected_version=2, change=TaskChange(comment="Met"), by="omt"
@@ -115,31 +119,30 @@ def test_exports_read_back_match_the_plan(two_plans: Session, content: Content) 
     tasks = plan_tasks(session=two_plans, plan=plan)
     rows = list(csv.DictReader(io.StringIO(exports.to_csv(plan, tasks))))
     assert [r["ref"] for r in rows] == [f"MWI-{t.key}" for t in tasks]
-    assert {r["ref"]: r["status"] for r in rows}["MWI-9.1"] == "completed"
+    assert {r["ref"]: r["status"] for r in rows}["MWI-9.1"] == "Completed"  # in words (codes: --codes)
     assert rows[0]["due"] == tasks[0].due.isoformat()
+    coded = list(csv.DictReader(io.StringIO(exports.to_csv(plan, tasks, codes=True))))
+    assert {r["ref"]: r["status"] for r in coded}["MWI-9.1"] == "completed"
 
     names = {w.code: w.name for w in content.framework.workstreams}
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(plan, tasks, names)))
-    assert book.sheetnames == [
-        f"{c} {names[c]}"[:31] for c in sorted({w for t in tasks for w in t.workstreams})
-    ]
-    b_rows = list(book[book.sheetnames[1]].iter_rows(values_only=True))
-    assert b_rows[0][0] == "ref"
+    codes = sorted({w for t in tasks for w in t.workstreams})
+    assert book.sheetnames == ["Summary", *(sheet_name(c, names[c]) for c in codes), "Legend"]
+    b_rows = list(book["B Common Services"].iter_rows(values_only=True))
+    assert b_rows[0][0] == "Reference"
     assert {r[0] for r in b_rows[1:]} == {f"MWI-{t.key}" for t in tasks if "B" in t.workstreams}
     assert "MWI-9.1" in {r[0] for r in b_rows[1:]}  # the shared task is on each of its workstreams' sheets
-    assert {r["ref"]: r["workstreams"] for r in rows}["MWI-9.1"] == "A; B; C; D; E; F; G"
+    assert {r["ref"]: r["workstreams"] for r in coded}["MWI-9.1"] == "A; B; C; D; E; F; G"
 
-    calendar = icalendar.Calendar.from_ical(
-        calendars.to_ics(plan, tasks, dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
-    )
+    calendar = icalendar.Calendar.from_ical(calendars.to_ics(plan, tasks))
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {f"MWI-{t.key}@cer-toolkit" for t in tasks}
     a91 = events["MWI-9.1@cer-toolkit"]
     task = next(t for t in tasks if t.key == "9.1")
     assert a91["DTSTART"].dt == task.due and int(a91["SEQUENCE"]) == task.version
-    assert str(a91["SUMMARY"]).startswith("Due: MWI-9.1 Assign roles & responsibilities")
+    assert str(a91["SUMMARY"]).startswith("Done: MWI-9.1 Assign roles & responsibilities")  # completed
     again = icalendar.Calendar.from_ical(
-        calendars.to_ics(plan, tasks, dt.datetime(2027, 2, 1, tzinfo=dt.UTC))
+        calendars.plan_calendar("ics", plan, tasks, dt.datetime(2027, 2, 1, tzinfo=dt.UTC))
     )
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(
         events
@@ -153,11 +156,11 @@ def test_people_s_words_cannot_break_the_markdown_or_smuggle_html(
     update_task(session=two_plans, ref="MWI-4.1", expected_version=2, change=change, by="x")
     md = reports.render_country(country_report(session=two_plans, country="MWI", today=TODAY), content, "md")
     row = next(line for line in md.splitlines() if line.startswith("| MWI-4.1 "))
-    header = next(line for line in md.splitlines() if line.startswith("| Action |"))
+    header = next(line for line in md.splitlines() if line.startswith("| Key action |"))
     assert row.count(" | ") == header.count(" | ")  # as many cells as the header, whatever the lead says
-    assert " | B, G | " in row  # the workstreams the shared task serves
-    assert "OMT \\| UNDP &lt;img onerror=x&gt;" in row
-    assert "comment “first line \\| not a row”" in md
+    assert " (B, G) | " in row  # the workstreams the shared task serves
+    assert "OMT \\| UNDP &lt;img onerror=x&gt; (lead)" in row
+    assert "comment: “first line \\| not a row”" in md
 
 
 def test_exports_keep_text_as_text(two_plans: Session, content: Content) -> None:
@@ -175,7 +178,7 @@ def test_exports_keep_text_as_text(two_plans: Session, content: Content) -> None
     )
     names = {w.code: w.name for w in content.framework.workstreams}
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(plan, tasks, names)))
-    cell = next(r for r in book[book.sheetnames[1]].iter_rows() if r[0].value == "MWI-4.1")[5]
+    cell = next(r for r in book["B Common Services"].iter_rows() if r[0].value == "MWI-4.1")[5]
     assert cell.value == '=HYPERLINK("http://x","click")' and cell.data_type == "s"  # text, not a formula
 
 
@@ -183,9 +186,7 @@ def test_icalendar_lines_fold_at_75_octets_even_in_multibyte_text(two_plans: Ses
     change = TaskChange(lead="Ministère de l’Économie — équipe conjointe " * 2)
     update_task(session=two_plans, ref="MWI-4.1", expected_version=2, change=change, by="x")
     plan = get_plan(session=two_plans, country="MWI")
-    text = calendars.to_ics(
-        plan, plan_tasks(session=two_plans, plan=plan), dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-    )
+    text = calendars.to_ics(plan, plan_tasks(session=two_plans, plan=plan))
     lines = text.split("\r\n")
     assert max(len(line.encode()) for line in lines) <= 75
     assert any(line.startswith(" ") for line in lines)  # something was folded

@@ -203,8 +203,9 @@ def test_progress_notes_are_kept_in_history_and_the_latest_shows_in_the_country_
     report = country_report(session=planned, country="MWI", today=TODAY)
     html = reports.render_country(report, content, "html")
     md = reports.render_country(report, content, "md")
-    assert f"{TODAY.isoformat()}: Concept note | agreed by the UNCT" in html
-    assert f"{TODAY.isoformat()}: Concept note \\| agreed by the UNCT" in md
+    day = f"{TODAY.day} {TODAY:%B %Y}"  # the report's dates are dates, in words
+    assert f"{day}: Concept note | agreed by the UNCT" in html
+    assert f"{day}: Concept note \\| agreed by the UNCT" in md
     with pytest.raises(InvalidRequest, match="progress note is empty"):
         edit_task(session=planned, who=ME, task=f"MWI-{key}", change=TaskChange(progress="  "))
 

@@ -119,6 +119,8 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         data={"target": "workstream", "id": "D", "decision": "exclude", "justification": "no"})),
     "page: plan from a diagnosis": ("manage", lambda w, c, _, code: c.post(
         f"/diagnoses/{w.diagnosis[code]}/plan", data={"start": "2027-01-15"}, follow_redirects=False)),
+    "page: save the report's summary": ("manage", lambda w, c, _, code: c.post(
+        f"/countries/{code}/report", data={"period": "Q1", "summary": "x", "action": "save"}, follow_redirects=False)),
     "page: create an API token": ("signed-in", lambda w, c, _, code: c.post(
         "/account/tokens", data={"name": f"matrix {code}"})),
     "api: diagnose": ("diagnose", lambda w, c, h, code: c.post(
@@ -146,6 +148,10 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         f"/countries/{code}/export.csv", follow_redirects=False)),
     "read: report": ("read", lambda w, c, _, code: c.get(
         f"/countries/{code}/report.md", follow_redirects=False)),
+    "read: the report's summary": ("read", lambda w, c, _, code: c.get(
+        f"/countries/{code}/report", follow_redirects=False)),
+    "read: checklist": ("read", lambda w, c, _, code: c.get(
+        f"/countries/{code}/checklist", follow_redirects=False)),
     "read: diagnosis page": ("read", lambda w, c, _, code: c.get(
         f"/diagnoses/{w.diagnosis[code]}", follow_redirects=False)),
     "read: api plan": ("read", lambda w, c, h, code: c.get(f"/api/plans/{code}", headers=h)),
@@ -160,6 +166,10 @@ NOT_IN_THE_MATRIX = {
     "/logout": "ends one's own sign-in",
     "/diagnose/check": "checks answers, writes nothing",
     "/account/tokens/{token_id}/revoke": "one's own tokens, or an admin (test_security)",
+    "/account/feeds": "one's own feed addresses; a country's needs its read role (test_feeds)",
+    "/account/feeds/{token_id}/revoke": "one's own feeds, or an admin (test_feeds)",
+    "/countries/{code}/import": "the member role there; a viewer is refused (test_plan_import_pages)",
+    "/api/plans/{country}/import": "the member role there (test_plan_import_pages)",
 }
 IN_THE_MATRIX = {
     "/countries/{code}/tasks/{task_id}", "/countries/{code}/signoffs", "/countries/{code}/flows/{workstream}",
@@ -167,6 +177,7 @@ IN_THE_MATRIX = {
     "/diagnoses/{diagnosis_id}/plan", "/account/tokens", "/api/diagnoses", "/api/plans", "/api/tasks/{ref}",
     "/api/flow-runs", "/api/signoffs", "/countries/{code}/tasks/{task_id}/plan", "/countries/{code}/add-task",
     "/api/plans/{country}/tasks", "/api/plans/{country}", "/countries/{code}/signoff-codes", "/api/signoff-codes",
+    "/countries/{code}/report",
 }  # fmt: skip
 
 

@@ -103,11 +103,10 @@ def test_a_backdated_completion_and_a_progress_note_show_on_the_page_and_in_the_
     assert f"as of {march.isoformat()}" in page and "Concept note agreed by the UNCT" in page
     report = site.get(f"/countries/{code}/report.html")
     assert report.status_code == 200, report.status_code
-    assert re.search(
-        rf"completed \(as of {march.isoformat()}\).*?{TODAY.isoformat()}: Concept note agreed",
-        report.text,
-        re.S,
-    )
+    march_words, today_words = (f"{d.day} {d:%B %Y}" for d in (march, TODAY))  # dates in words
+    row = re.search(rf">{code}-{re.escape(task.key)}</span>.*?</tr>", report.text, re.S)
+    assert row, report.text
+    assert f"{today_words}: Concept note agreed" in row[0] and f"completed on {march_words}" in row[0]
 
 
 def test_the_api_changes_assignee_dependencies_and_dates_and_names_what_moved(

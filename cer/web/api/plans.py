@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from cer.services import custom_tasks, planning, scheduling
+from cer.services import custom_tasks, plan_import, planning, scheduling
 from cer.services.progress import country_progress, plan_progress, plans_progress
-from cer.views.public import CreatedPlan, Page, PlanPublic, TaskEdited
-from cer.views.requests import PlanRequest, PlanSettings, TaskCreate
+from cer.views.public import CreatedPlan, ImportPublic, Page, PlanPublic, TaskEdited
+from cer.views.requests import PlanImportRequest, PlanRequest, PlanSettings, TaskCreate
 from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
-from cer.web.deps import DB, CurrentUser, content
+from cer.web.deps import DB, CurrentUser, Today, content
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 
@@ -73,3 +73,17 @@ def api_add_task(country: str, body: TaskCreate, session: DB, who: CurrentUser) 
         session=session, who=who, country=country, new=body.new(), today=dt.date.today()
     )
     return TaskEdited.of_edit(added)
+
+
+@router.post("/plans/{country}/import", response_model=ImportPublic)
+def api_import_plan(
+    request: Request, country: str, body: PlanImportRequest, session: DB, who: CurrentUser, today: Today
+) -> ImportPublic:
+    """Import an action plan file (XLSX or CSV) into the country's plan, all or nothing; with `dry_run`,
+    only say what it would do and every problem by row and column. Needs the member role."""
+    checked, imported = plan_import.import_file(
+        session=session, who=who, framework=content(request).framework, country=country, data=body.data(),
+        filename=body.filename, today=today, mapping=body.mapping, workstream=body.workstream,
+        dry_run=body.dry_run,
+    )  # fmt: skip
+    return ImportPublic.of(checked, imported)

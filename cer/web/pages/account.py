@@ -1,4 +1,4 @@
-"""Signing in and out, and one's own account: roles and personal API tokens.
+"""Signing in and out, and one's own account: roles, personal API tokens and calendar feeds (pages.feeds).
 
 Sign-in attempts are limited (cer.services.throttle, counted in the database): too many failures are refused
 (429, `Retry-After`) without checking the password.
@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cer.services import accounts, users
+from cer.services import accounts, feeds, users
 from cer.services.access import Principal, Role
 from cer.services.errors import InvalidFields, Unauthenticated
 from cer.services.sessions import end_session
@@ -104,8 +104,14 @@ def logout(request: Request, session: DB, who: MaybeUser) -> Response:
 
 
 def _account_page(
-    request: Request, session: DB, who: Principal, new_token: str | None = None, error: str | None = None
+    request: Request,
+    session: DB,
+    who: Principal,
+    new_token: str | None = None,
+    error: str | None = None,
+    new_feed: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The account page; `new_feed`: a calendar feed just made, its addresses shown this once."""
     tokens = [t for t, _ in users.list_tokens(session=session, username=who.username)]
     roles = sorted(who.roles.items(), key=lambda item: (-item[1], item[0]))
     response = render(
@@ -117,6 +123,9 @@ def _account_page(
         tokens=tokens,
         new_token=new_token,
         error=error,
+        feeds=feeds.list_feeds(session=session, who=who),
+        feed_scopes=feeds.feed_scopes(session=session, who=who),
+        new_feed=new_feed,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
