@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from cer.db.tables import TaskRow
+from cer.views.i18n import N_
 from workstreams.framework import Framework
 from workstreams.status import task_reference
 
 Translate = Callable[[str], str]
 
 STATUS_WORDS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "blocked": "Blocked",
-    "completed": "Completed",
-    "dropped": "Dropped",
+    "not_started": N_("Not started"),
+    "in_progress": N_("In progress"),
+    "blocked": N_("Blocked"),
+    "completed": N_("Completed"),
+    "dropped": N_("Dropped"),
 }
 
 
@@ -43,13 +44,15 @@ def raw_values(task: TaskRow, country: str) -> dict[str, object]:
     return {**values, "ref": task_reference(country, task.key), "progress": task.progress_note}
 
 
-def worded_values(task: TaskRow, country: str, names: Mapping[str, str], tr: Translate) -> dict[str, object]:
+def worded_values(
+    task: TaskRow, country: str, names: Mapping[str, str], words: Translate
+) -> dict[str, object]:
     """A task's columns as people read them: status and yes/no in words, workstreams by name, dependencies
     by reference ('MWI-B-5.1', as in the reference column), contributors one list."""
     return {
         **raw_values(task, country),
         "workstreams": [workstream_label(code, names) for code in task.workstreams],
-        "status": tr(STATUS_WORDS.get(task.status, task.status)),
-        "critical": tr("Yes") if task.critical else tr("No"),
+        "status": words(STATUS_WORDS.get(task.status, task.status)),
+        "critical": words("Yes") if task.critical else words("No"),
         "depends_on": [task_reference(country, key) for key in task.depends_on],
     }

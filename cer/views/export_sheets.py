@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from cer.db.tables import PlanRow, TaskRow
 from cer.views.export_rows import Translate, worded_values, workstream_label
+from cer.views.i18n import N_
 from workstreams.status import Progress
 
 if TYPE_CHECKING:
@@ -29,22 +30,22 @@ if TYPE_CHECKING:
 
 # (column, heading, widest before wrapping: None never wraps)
 TASK_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("ref", "Reference", None),
-    ("workstreams", "Workstreams", 32),
-    ("step", "Step", None),
-    ("action", "Action", None),
-    ("title", "Title", 60),
-    ("lead", "Lead", 28),
-    ("contributors", "Contributing", 30),
-    ("start", "Start", None),
-    ("due", "Due", None),
-    ("status", "Status", None),
-    ("status_reason", "Status reason", 30),
-    ("progress", "Progress", 40),
-    ("critical", "Critical", None),
-    ("depends_on", "Depends on", 24),
+    ("ref", N_("Reference"), None),
+    ("workstreams", N_("Workstreams"), 32),
+    ("step", N_("Step"), None),
+    ("action", N_("Action"), None),
+    ("title", N_("Title"), 60),
+    ("lead", N_("Lead"), 28),
+    ("contributors", N_("Contributing"), 30),
+    ("start", N_("Start"), None),
+    ("due", N_("Due"), None),
+    ("status", N_("Status"), None),
+    ("status_reason", N_("Status reason"), 30),
+    ("progress", N_("Progress"), 40),
+    ("critical", N_("Critical"), None),
+    ("depends_on", N_("Depends on"), 24),
 )
-SUMMARY_COLUMNS = ("Tasks", "Completed", "In progress", "Overdue", "% done")
+SUMMARY_COLUMNS = (N_("Tasks"), N_("Completed"), N_("In progress"), N_("Overdue"), N_("% done"))
 DATE_FORMAT = "yyyy-mm-dd"  # ISO: read the same way in every country team
 LABEL_WIDTH = 60
 LINE_HEIGHT = 15  # points: a line of the default 11-point font
@@ -64,7 +65,7 @@ def plan_workbook(
     workstreams: Mapping[str, str],
     steps: Mapping[int, str],
     today: dt.date,
-    tr: Translate,
+    words: Translate,
 ) -> bytes:
     """The workbook's bytes; `workstreams` names each code in full, `steps` each step number."""
     book = Workbook()
@@ -73,9 +74,9 @@ def plan_workbook(
     sheets = {code: sheet_name(code, workstreams.get(code, "")) for code in codes}
     for code in codes:  # a shared task on each of its workstreams' sheets
         mine = [t for t in tasks if code in t.workstreams]
-        _task_sheet(book.create_sheet(sheets[code]), plan, mine, workstreams, tr)
-    _summary(summary, plan, tasks, (workstreams, steps, sheets), today, tr)
-    _legend(book.create_sheet(_sheet_title(tr("Legend"))), sheets, workstreams, tr)
+        _task_sheet(book.create_sheet(sheets[code]), plan, mine, workstreams, words)
+    _summary(summary, plan, tasks, (workstreams, steps, sheets), today, words)
+    _legend(book.create_sheet(_sheet_title(words("Legend"))), sheets, workstreams, words)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -99,12 +100,12 @@ def _sheet_title(text: str) -> str:
 
 
 def _task_sheet(
-    sheet: Worksheet, plan: PlanRow, tasks: Iterable[TaskRow], names: Mapping[str, str], tr: Translate
+    sheet: Worksheet, plan: PlanRow, tasks: Iterable[TaskRow], names: Mapping[str, str], words: Translate
 ) -> None:
-    sheet.append([tr(heading) for _, heading, _ in TASK_COLUMNS])
+    sheet.append([words(heading) for _, heading, _ in TASK_COLUMNS])
     for task in tasks:
-        values = worded_values(task, plan.country_code, names, tr)
-        values["critical"] = tr("Yes") if task.critical else None
+        values = worded_values(task, plan.country_code, names, words)
+        values["critical"] = words("Yes") if task.critical else None
         sheet.append([_cell(values[column]) for column, _, _ in TASK_COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
@@ -134,32 +135,32 @@ def _summary(
     tasks: Sequence[TaskRow],
     names: tuple[Mapping[str, str], Mapping[int, str], Mapping[str, str]],
     today: dt.date,
-    tr: Translate,
+    words: Translate,
 ) -> None:
     """Progress as the country report counts it (cer.services.progress): dropped tasks left out, a shared
     task once for its step and the whole plan and once in each workstream it serves."""
     workstreams, steps, sheets = names
-    sheet.title = _sheet_title(tr("Summary"))
+    sheet.title = _sheet_title(words("Summary"))
     overall = Progress()
     by_code: defaultdict[str, Progress] = defaultdict(Progress)
     by_step: defaultdict[int, Progress] = defaultdict(Progress)
     for t in tasks:
         for bucket in (overall, by_step[t.step], *(by_code[c] for c in t.workstreams)):
             bucket.add(t.status, t.due, today)
-    sheet.append([f"{tr('Plan')} {plan.country_code}: {tr('progress on')} {today.isoformat()}"])
-    sheet.append([f"{tr('From')} {plan.start.isoformat()} {tr('to')} {plan.end.isoformat()}"])
+    sheet.append([f"{words('Plan')} {plan.country_code}: {words('progress on')} {today.isoformat()}"])
+    sheet.append([f"{words('From')} {plan.start.isoformat()} {words('to')} {plan.end.isoformat()}"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
-    sheet.append([tr("Workstream"), *(tr(h) for h in SUMMARY_COLUMNS), tr("Sheet")])
+    sheet.append([words("Workstream"), *(words(h) for h in SUMMARY_COLUMNS), words("Sheet")])
     _heading_row(sheet, sheet.max_row)
     for code in sorted(by_code):
         sheet.append([workstream_label(code, workstreams), *_figures(by_code[code]), sheets.get(code)])
     sheet.append([])
-    sheet.append([tr("Step"), *(tr(h) for h in SUMMARY_COLUMNS)])
+    sheet.append([words("Step"), *(words(h) for h in SUMMARY_COLUMNS)])
     _heading_row(sheet, sheet.max_row)
     for number in sorted(by_step):
         sheet.append([f"{number} {steps.get(number, '')}".rstrip(), *_figures(by_step[number])])
-    sheet.append([tr("All tasks"), *_figures(overall)])
+    sheet.append([words("All tasks"), *_figures(overall)])
     for cell in sheet[sheet.max_row]:
         cell.font = HEADING
     for row in sheet.iter_rows(min_row=4):
@@ -175,20 +176,20 @@ def _figures(progress: Progress) -> list[object]:
     return [progress.active, done, progress.by_status.get("in_progress", 0), progress.overdue, share]
 
 
-def _legend(sheet: Worksheet, sheets: Mapping[str, str], names: Mapping[str, str], tr: Translate) -> None:
-    sheet.append([tr("Sheet"), tr("Workstream")])
+def _legend(sheet: Worksheet, sheets: Mapping[str, str], names: Mapping[str, str], words: Translate) -> None:
+    sheet.append([words("Sheet"), words("Workstream")])
     for code, name in sheets.items():
         sheet.append([name, workstream_label(code, names)])
     sheet.append([])
-    sheet.append([tr("Column"), tr("Meaning")])
+    sheet.append([words("Column"), words("Meaning")])
     _heading_row(sheet, sheet.max_row)
     for column, meaning in (
-        ("Reference", "The task's reference: country, workstream where it has one, action number"),
-        ("Critical", "Yes: on the critical path, a delay to it delays the end of the plan"),
-        ("Depends on", "The tasks that must be done first, by reference"),
-        ("Start", f"Dates (start and due) are written year-month-day ({DATE_FORMAT})"),
+        (N_("Reference"), N_("The task's reference: country, workstream where it has one, action number")),
+        (N_("Critical"), N_("Yes: on the critical path, a delay to it delays the end of the plan")),
+        (N_("Depends on"), N_("The tasks that must be done first, by reference")),
+        (N_("Start"), N_("Dates (start and due) are written year-month-day (%(format)s)")),
     ):
-        sheet.append([tr(column), tr(meaning)])
+        sheet.append([words(column), words(meaning).replace("%(format)s", DATE_FORMAT)])
     _heading_row(sheet, 1)
     _fit_columns(sheet, [None, 80], first_row=1)
     _fit_rows(sheet)

@@ -62,7 +62,7 @@ def to_csv(
     date in some locales), which loses the toolkit's numbering. With `codes=True` the cells are the stored
     codes ('9.1', 'not_started', True), for programs: read them as text (`dtype=str`).
     `plan_file` adds the byte order mark Excel needs to take the file as UTF-8."""
-    tr, names = translator(lang), workstream_names or {}
+    words, names = translator(lang), workstream_names or {}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -70,8 +70,8 @@ def to_csv(
         if codes:
             values = raw_values(task, plan.country_code)
         else:
-            values = worded_values(task, plan.country_code, names, tr)
-            values["action"] = f"{tr('Action')} {task.action}" if task.action else ""
+            values = worded_values(task, plan.country_code, names, words)
+            values["action"] = f"{words('Action')} {task.action}" if task.action else ""
         writer.writerow(cell_text(_joined(values[name])) for name in COLUMNS)
     return out.getvalue()
 
@@ -98,7 +98,7 @@ def to_xlsx(
         workstreams=workstream_names,
         steps=step_names or {},
         today=today or dt.date.today(),
-        tr=translator(lang),
+        words=translator(lang),
     )
 
 

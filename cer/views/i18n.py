@@ -28,12 +28,14 @@ METHODS = [
     ("**/templates/reports/country.html", "jinja2.ext:babel_extract"),
     ("**/web/**.py", "python"),
     ("**/views/report_words.py", "python"),
+    ("**/views/export_*.py", "python"),
+    ("**/views/exports.py", "python"),
 ]
 OPTIONS = {
     "**/templates/web/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
     "**/templates/reports/country.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
 }
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,), "words": None}
 
 
 def N_(text: str) -> str:  # noqa: N802  (the conventional name for "mark for translation, translate later")

@@ -103,7 +103,7 @@ def logout(request: Request, session: DB, who: MaybeUser) -> Response:
     return response
 
 
-def _account_page(
+def account_page(
     request: Request,
     session: DB,
     who: Principal,
@@ -134,7 +134,7 @@ def _account_page(
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: DB, who: CurrentUser) -> HTMLResponse:
     """One's roles and API tokens."""
-    return _account_page(request, session, who)
+    return account_page(request, session, who)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -145,8 +145,8 @@ def create_token(
     try:
         _, secret = users.create_token(session=session, username=who.username, name=name, by=who.username)
     except InvalidFields as exc:
-        return _account_page(request, session, who, error=str(exc))
-    return _account_page(request, session, who, new_token=secret)
+        return account_page(request, session, who, error=str(exc))
+    return account_page(request, session, who, new_token=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")

@@ -21,7 +21,7 @@ from cer.services import feeds
 from cer.services.errors import Forbidden, InvalidFields, Unauthenticated
 from cer.views import calendars
 from cer.web.deps import DB, CurrentUser, RowId
-from cer.web.pages.account import _account_page
+from cer.web.pages.account import account_page
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 CALENDAR = "text/calendar; charset=utf-8"
@@ -55,8 +55,8 @@ def create_feed(
     try:
         feed, secret = feeds.create_feed(session=session, who=who, scope=scope, name=name)
     except InvalidFields as exc:
-        return _account_page(request, session, who, error=str(exc))
-    return _account_page(request, session, who, new_feed=addresses(request, feed.name, secret))
+        return account_page(request, session, who, error=str(exc))
+    return account_page(request, session, who, new_feed=addresses(request, feed.name, secret))
 
 
 @router.post("/account/feeds/{token_id}/revoke")
