@@ -90,7 +90,7 @@ def export(
     ] = False,
 ) -> None:
     """A country's plan as CSV (in words, UTF-8 with a BOM), XLSX (a summary, a sheet per workstream, a
-    legend) or iCalendar (one event per due date)."""
+    legend) or iCalendar: ics, one event per due date; todo.ics, one to-do per task."""
     from cer.runtime.config import get_settings
     from cer.services.database import session_for
     from cer.services.plans import get_plan, plan_tasks
