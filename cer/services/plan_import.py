@@ -48,6 +48,11 @@ class Planned:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     task: TaskRow | None = None
 
+    @property
+    def changed(self) -> list[str]:
+        """What the row changes, as the task's history names it: 'due', 'progress', 'status'…"""
+        return sorted("progress" if name == "progress_note" else name for name in self.changes)
+
 
 @dataclass(frozen=True)
 class ImportCheck:

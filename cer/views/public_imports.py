@@ -53,7 +53,7 @@ class ImportPublic(Public):
                     title=p.row.title,
                     what=p.what,
                     task=p.ref,
-                    changes=sorted(p.changes),
+                    changes=p.changed,
                 )  # fmt: skip
                 for p in checked.planned
             ],

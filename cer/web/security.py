@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -149,13 +150,34 @@ class Guard:
 
         if valid(headers.get(CSRF_HEADER)):
             return None, receive
-        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        kind = headers.get("content-type", "")
+        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             body, receive = await buffered(receive, MAX_FORM_BYTES)
             if body is None:
                 return PlainTextResponse("request body too large", status_code=413), receive
-            if valid(dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)).get(CSRF_FIELD)):
+            if valid(await _form_field(headers, body, CSRF_FIELD)):
                 return None, receive
         return _refusal(scope), receive
+
+
+async def _form_field(headers: Headers, body: bytes, name: str) -> str | None:
+    """A field of a form as the browser sent it: url-encoded, or multipart (a form with a file upload)."""
+    if not headers.get("content-type", "").startswith("multipart/form-data"):
+        return dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True)).get(name)
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    async def stream() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    try:
+        form = await MultiPartParser(headers, stream()).parse()
+    except MultiPartException:
+        return None
+    try:
+        value = form.get(name)
+        return value if isinstance(value, str) else None
+    finally:
+        await form.close()
 
 
 def _refusal(scope: Scope) -> Any:

@@ -20,7 +20,10 @@ def test_a_dry_run_then_an_import_then_a_second_import_that_changes_nothing(
     dry = db("plan", "import", "MWI", str(ACTION_PLAN), "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert "due                    ← G (Due)" in dry.stdout and "'Delayed' → in progress" in dry.stdout
-    assert "row 9    2.1      update (MWI-B-2.4)" in dry.stdout
+    assert (
+        "row 9    2.1      update (MWI-B-2.4): contributors, due, lead, note, progress, start, status"
+        in dry.stdout
+    )
     assert dry.stdout.rstrip().endswith("4 would be added, 1 would be updated, 0 unchanged.")
     done = json.loads(db("plan", "import", "MWI", str(ACTION_PLAN), "--json").stdout)
     assert done["imported"] and (done["added"], done["updated"]) == (4, 1)

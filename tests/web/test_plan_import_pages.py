@@ -98,3 +98,23 @@ def test_the_api_imports_a_base64_file_and_answers_problems_in_its_error_shape(
         "field": "row 3, column A (No.)",
         "message": "1 appears again (first in row 2)",
     } in refused.json()["errors"]
+
+
+def test_a_browser_without_javascript_uploads_with_the_form_s_own_csrf_token(
+    site: TestClient, content: Content
+) -> None:
+    """A plain multipart form carries its CSRF token as a field, not a header (found in Chromium: the upload
+    was refused as a forged form)."""
+    code = seed_plan(site, content)
+    token = site.headers.pop("X-CSRF-Token")  # what htmx would send: a plain form has only the field
+    files = {"file": (EXAMPLE.name, EXAMPLE.read_bytes(), "application/octet-stream")}
+    checked = site.post(
+        f"/countries/{code}/import", data={"action": "check", "csrf_token": token}, files=files
+    )
+    assert checked.status_code == 200 and "updates MWI-B-2.4" in checked.text
+    forged = site.post(
+        f"/countries/{code}/import", data={"action": "check", "csrf_token": "x" * 40}, files=files
+    )
+    assert forged.status_code == 403
+    bare = site.post(f"/countries/{code}/import", data={"action": "check"}, files=files)
+    assert bare.status_code == 403
