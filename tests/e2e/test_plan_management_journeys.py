@@ -138,3 +138,20 @@ def test_a_completion_dated_in_the_past_and_a_progress_note_appear_in_the_report
     expect(row).to_contain_text(f"completed on {march.day} {march:%B %Y}")  # the report's dates in words
     expect(row).to_contain_text("Key messages agreed by the UNCT on its retreat")
     shoot(page, "backdated-2-report")
+
+
+def test_a_plan_kept_in_excel_is_uploaded_checked_and_imported(site: LiveServer, page: Page) -> None:
+    """Issue 18: a member uploads the team's own workbook (a plain form, no script involved), sees how its
+    columns are read and what each row does, and imports it; the plan then holds its tasks."""
+    sign_in(page, site.add_user("mo", "MWI", "member", "Programme Officer"))
+    page.goto("/countries/MWI")
+    page.get_by_role("link", name="Import a plan").click()
+    page.get_by_label("File").set_input_files(str(REPO / "examples" / "plans" / "malawi_action_plan.xlsx"))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_label("Due", exact=True)).to_have_value("G")  # the column guessed from its header
+    expect(page.get_by_role("region", name="The rows of the file")).to_contain_text("updates MWI-B-2.4")
+    shoot(page, "import-1-checked")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/countries/MWI$"))
+    expect(page.get_by_text("Agree long-term agreements for fuel and travel")).to_have_count(1)
+    shoot(page, "import-2-plan")
