@@ -220,6 +220,8 @@ def _row(
     ref, title = get["ref"].replace("\n", " ").strip(), " ".join(get["title"].split())
     if not ref:
         problem("ref", "empty: give each row a reference number (e.g. 2.1)")
+    elif len(ref) > 60:
+        problem("ref", f"{len(ref)} characters: a reference number has at most 60")
     if not title:
         problem("title", "empty: each row needs a key action")
     elif len(title) > 300:

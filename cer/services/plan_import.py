@@ -157,26 +157,30 @@ def run(
     plan = get_plan(session=session, country=country)
     plan = session.exec(select(PlanRow).where(PlanRow.id == plan.id).with_for_update(read=True)).one()
     why = f"imported from {filename}"[:2000]
+    try:
+        _write(session, plan, checked, who.username, why, today)
+        session.commit()
+    except IntegrityError:  # a task added or a file imported meanwhile took a key: nothing is kept
+        session.rollback()
+        raise Conflict("the plan was changed meanwhile (a task added or imported): try again") from None
+    return checked
+
+
+def _write(session: Session, plan: PlanRow, checked: ImportCheck, by: str, why: str, today: dt.date) -> None:
     customs = sum(1 for t in plan_tasks_by_key(session=session, plan_id=plan.id or 0).values() if t.custom)
     for item in checked.planned:
         if item.what == "add":
             customs += 1
-            item.task = _add(session, plan, item, customs, who.username, why, today)
+            item.task = _add(session, plan, item, customs, by, why, today)
         elif item.what == "update":
-            _update(session, plan, item, who.username, why, today)
+            _update(session, plan, item, by, why, today)
         if item.task is not None and item.task.id is not None and item.what != "unchanged":
             item.ref = task_reference(plan.country_code, item.task.key)
-            _remember(session, plan, item.row.ref, item.task.id, who.username)
+            _remember(session, plan, item.row.ref, item.task.id, by)
     reslack(session, plan)
     counts = {"added": checked.count("add"), "updated": checked.count("update")}
-    audit.record(session=session, actor=who.username, action="plan_imported", country=plan.country_code,
-                 target=filename[:200], **counts)  # fmt: skip
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("the plan was imported into meanwhile: try again") from None
-    return checked
+    audit.record(session=session, actor=by, action="plan_imported", country=plan.country_code,
+                 target=checked.filename[:200], **counts)  # fmt: skip
 
 
 def _refs(session: Session, plan: PlanRow) -> list[ImportedRefRow]:

@@ -130,6 +130,8 @@ def test_a_windows_csv_keeps_its_accents_and_its_numbers_as_text(malawi: Session
          "'Z' is not a workstream"),
         ("No.;Key action;Lead;Due\n1;Run the\x07retreat;RCO;2027-05-31\n", "row 2", "control characters"),
         ("No.;Key action;Lead\n1;Run the retreat;\n", "row 2", "no lead"),
+        ("No.;Key action;Lead\n" + "9" * 61 + ";Run the retreat;RCO\n", "row 2, column A (No.)",
+         "61 characters: a reference number has at most 60"),
     ],
 )  # fmt: skip
 def test_every_problem_is_named_by_row_and_column_and_nothing_is_imported(
