@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from workstreams.errors import InvalidRequest
 
 MAX_BYTES = 700 * 1024  # a plan of a few hundred rows is tens of kB; the web form carries it again, base64
+MAX_UNPACKED = 40 * 1024 * 1024  # what an .xlsx may unpack to: a few thousand rows are a few MB of XML
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -56,10 +57,19 @@ def read_table(data: bytes, filename: str) -> Table:
 
 
 def _xlsx(data: bytes, filename: str) -> list[list[str]]:
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     from openpyxl import load_workbook
 
+    try:  # a workbook is a zip: what it unpacks to is bounded before anything reads it (a "zip bomb")
+        unpacked = sum(entry.file_size for entry in ZipFile(io.BytesIO(data)).infolist())
+    except (BadZipFile, ValueError, OSError) as exc:
+        raise InvalidRequest(f"{filename} cannot be read as an Excel workbook ({exc})") from None
+    if unpacked > MAX_UNPACKED:
+        raise InvalidRequest(
+            f"{filename} unpacks to {unpacked // 1024 // 1024} MB: a plan's workbook is far smaller (at most "
+            f"{MAX_UNPACKED // 1024 // 1024} MB); save the sheet alone, or as CSV"
+        )
     try:
         book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -36,6 +36,17 @@ def load(session: Session, content: Content, data: bytes, name: str, dry: bool =
                        filename=name, today=TODAY, dry_run=dry, **kw)  # type: ignore[arg-type]  # fmt: skip
 
 
+def _zip_bomb() -> bytes:
+    """A few kB that unpack to 64 MB of sheet: refused before openpyxl reads it."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"<row/>" * (64 * 1024 * 1024 // 6 + 1))
+    return out.getvalue()
+
+
 def count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(TaskRow)).one()
 
@@ -153,6 +164,7 @@ def test_files_that_are_not_plans_are_refused_in_words(malawi: Session, content:
         (b"just one line\n", "plan.csv", "no header row"),
         (b"a,b,c\n", "plan.pdf", "import an .xlsx workbook or a .csv file"),
         (b"x" * (700 * 1024 + 1), "plan.csv", "limited to 700 kB"),
+        (_zip_bomb(), "plan.xlsx", "unpacks to 64 MB"),
     ]:
         with pytest.raises(InvalidRequest, match=says):
             load(malawi, content, data, name, dry=True)
