@@ -29,6 +29,11 @@ from workstreams.status import check_text
 DEFAULT_DAYS = 10  # working days a custom task takes when no due date is given
 
 
+def custom_key(code: str, step: int, n: int) -> tuple[str, str]:
+    """The key and template of a plan's `n`-th task of its own: ('B-5/custom-3', 'custom-3')."""
+    return f"{code}-{step}/custom-{n}", f"custom-{n}"
+
+
 @dataclass(frozen=True)
 class NewTask:
     title: str
@@ -52,11 +57,12 @@ def add_task(*, session: Session, who: Principal, country: str, new: NewTask, to
     codes = _checked(plan, new)
     tasks = plan_tasks_by_key(session=session, plan_id=plan.id or 0)
     n = 1 + sum(1 for t in tasks.values() if t.custom)
-    task = TaskRow(plan_id=plan.id or 0, key=f"{codes[0]}-{new.step}/custom-{n}", workstream=codes[0],
+    key, template = custom_key(codes[0], new.step, n)
+    task = TaskRow(plan_id=plan.id or 0, key=key, workstream=codes[0],
                    workstreams=codes, step=new.step, action="", title=new.title.strip(),
                    lead=new.lead.strip(), description=new.description.strip(), contributors=new.contributors,
                    custom=True,
-                   template=f"custom-{n}", start=plan.start, due=plan.start, duration_days=1,
+                   template=template, start=plan.start, due=plan.start, duration_days=1,
                    provenance=[f"Added to the plan by {who.username}"])  # fmt: skip
     task.depends_on = dependency_keys(plan=plan, task=task, names=new.depends_on, tasks=tasks)
     task.assignee = None if new.assignee is None else check_assignee(

@@ -19,16 +19,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cer.content.calendars import plan_calendar
-from cer.db.columns import utcnow
-from cer.db.tables import ImportedRefRow, PlanRow, TaskEventRow, TaskRow
+from cer.db.tables import ImportedRefRow, PlanRow, TaskRow
 from cer.services import audit
 from cer.services.access import Action, Principal, require
+from cer.services.custom_tasks import custom_key
 from cer.services.errors import Conflict
 from cer.services.import_rows import ImportedLine, Problem, guess_mapping, interpret, resolve_mapping
 from cer.services.plans import get_plan
 from cer.services.scheduling import plan_tasks_by_key
 from cer.services.sheet_reader import Table, read_table
-from cer.services.tasks import reslack
+from cer.services.tasks import field_event, guarded_update, reslack
 from diagnostics.dependencies import earliest_start, working_days
 from workstreams.errors import InvalidFields, InvalidRequest
 from workstreams.framework import Framework
@@ -276,46 +276,42 @@ def _add(
     first = earliest_start(max(plan.start, today) - dt.timedelta(days=1), calendar)
     start = row.start or min(first, row.due or first)
     due = row.due or calendar.add_working_days(start, DEFAULT_DAYS - 1)
-    task = TaskRow(plan_id=plan.id or 0, key=f"{row.workstreams[0]}-{step}/custom-{n}",
+    key, template = custom_key(row.workstreams[0], step, n)
+    task = TaskRow(plan_id=plan.id or 0, key=key,
                    workstream=row.workstreams[0], workstreams=row.workstreams, step=step, action="",
                    title=row.title, description=row.description, lead=row.lead, contributors=row.contributors,
-                   custom=True, template=f"custom-{n}", start=start, due=due,
+                   custom=True, template=template, start=start, due=due,
                    duration_days=working_days(start, due, calendar),
                    status=(row.status or TaskStatus.not_started).value,
                    status_on=today if row.status else None, progress_note=row.progress or None,
                    progress_on=today if row.progress else None, provenance=[why])  # fmt: skip
     session.add(task)
     session.flush()
-    session.add(TaskEventRow(task_id=task.id or 0, by=by, field="created", new=task.title, comment=why))
+    session.add(field_event(task, by, "created", None, task.title, why))
     return task
 
 
 def _update(session: Session, plan: PlanRow, item: Planned, by: str, why: str, today: dt.date) -> None:
+    """The row's changes on its task, guarded by the version the check saw (a change made meanwhile is a
+    Conflict and nothing is written), each in the task's history."""
     task = item.task
     assert task is not None
-    calendar = plan_calendar(plan.calendar, plan.country_code, task.start)
+    values: dict[str, Any] = {}
     for name, (old, new) in item.changes.items():
         if name == "status":
-            for status in _path(TaskStatus(old), TaskStatus(new)) or []:
-                session.add(_event(task, by, "status", task.status, status.value, why))
-                task.status = status.value
-            task.status_on, task.status_reason = today, why
+            before = TaskStatus(old)
+            for status in _path(before, TaskStatus(new)) or []:
+                session.add(field_event(task, by, "status", before.value, status.value, why))
+                before = status
+            values |= {"status": new, "status_on": today, "status_reason": why}
             continue
-        setattr(task, name, new)
+        values[name] = new
         if name == "progress_note":
-            task.progress_on = today
-        session.add(_event(task, by, "progress" if name == "progress_note" else name, old, new, why))
-    task.duration_days = working_days(task.start, task.due, calendar)
-    task.version += 1
-    task.updated_at = utcnow()
-    session.add(task)
-
-
-def _event(task: TaskRow, by: str, name: str, old: Any, new: Any, why: str) -> TaskEventRow:
-    def plain(value: Any) -> Any:
-        return value.isoformat() if isinstance(value, dt.date) else value
-
-    return TaskEventRow(task_id=task.id or 0, by=by, field=name, old=plain(old), new=plain(new), comment=why)
+            values["progress_on"] = today
+        session.add(field_event(task, by, "progress" if name == "progress_note" else name, old, new, why))
+    start, due = values.get("start", task.start), values.get("due", task.due)
+    values["duration_days"] = working_days(start, due, plan_calendar(plan.calendar, plan.country_code, start))
+    guarded_update(session=session, task=task, expected_version=task.version, values=values, ref=item.ref)
 
 
 def _remember(session: Session, plan: PlanRow, ref: str, task_id: int, by: str) -> None:

@@ -287,8 +287,7 @@ def _follow(
         why = f"moved to follow {ref}"
         for name, before, after in (("start", old[0], slot.start), ("due", old[1], slot.due)):
             if before != after:
-                session.add(TaskEventRow(task_id=row.id or 0, by=by, field=name, old=_plain(before),
-                                         new=_plain(after), comment=why))  # fmt: skip
+                session.add(field_event(row, by, name, before, after, why))
         moved.append(row)
     return moved, found.conflicts
 
@@ -322,6 +321,14 @@ def _conflict(ref: str, expected_version: int, current: TaskRow) -> Conflict:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def field_event(
+    task: TaskRow, by: str, name: str, old: Any, new: Any, comment: str | None = None
+) -> TaskEventRow:
+    """One line of a task's history: `name` went from `old` to `new` (dates kept as ISO text)."""
+    old, new = _plain(old), _plain(new)
+    return TaskEventRow(task_id=task.id or 0, by=by, field=name, old=old, new=new, comment=comment)
 
 
 def history_for(*, session: Session, who: Principal, ref: str) -> list[TaskEventRow]:
