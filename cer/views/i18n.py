@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-LANGUAGES = ("en", "fr", "es")
+LANGUAGES = ("en", "fr", "es", "ar")
 DOMAIN = "messages"
 METHODS = [
     ("**/templates/web/**.html", "jinja2.ext:babel_extract"),
