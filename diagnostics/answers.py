@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from diagnostics.expressions import Expression
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from diagnostics.rules import Effect
-from workstreams.errors import explain
+from workstreams.errors import N_, Message, Written, explain
 
 
 class Override(BaseModel):
@@ -58,21 +58,42 @@ def check_overrides(
         at = f"overrides[{i}]"
         known = {"workstream": workstreams, "action": actions, "tool": tools}[o.target]
         if o.id not in known:
-            problems.append(AnswerProblem(f"{at}.id", f"unknown {o.target} {o.id!r}"))
+            problems.append(
+                AnswerProblem(
+                    f"{at}.id",
+                    Message(N_("unknown %(kind)s %(value)s"), kind=Message(o.target), value=repr(o.id)),
+                )
+            )
         if o.workstream is not None and o.target != "action":
-            problems.append(AnswerProblem(f"{at}.workstream", "only an action override names a workstream"))
+            problems.append(
+                AnswerProblem(f"{at}.workstream", Message(N_("only an action override names a workstream")))
+            )
         elif o.workstream is not None and o.workstream not in workstreams:
-            problems.append(AnswerProblem(f"{at}.workstream", f"unknown workstream {o.workstream!r}"))
+            problems.append(
+                AnswerProblem(
+                    f"{at}.workstream", Message(N_("unknown workstream %(code)s"), code=repr(o.workstream))
+                )
+            )
         elif o.workstream is not None and o.id in actions and o.workstream not in actions[o.id]:
             belongs = ", ".join(actions[o.id])
             problems.append(
                 AnswerProblem(
-                    f"{at}.workstream", f"action {o.id} is not in workstream {o.workstream} ({belongs})"
+                    f"{at}.workstream",
+                    Message(
+                        N_("action %(action)s is not in workstream %(code)s (%(belongs)s)"),
+                        action=o.id,
+                        code=o.workstream,
+                        belongs=belongs,
+                    ),
                 )
             )
         key = (o.target, o.id, o.workstream)
         if key in seen:
-            problems.append(AnswerProblem(at, f"{o.target} {o.id} is overridden twice"))
+            problems.append(
+                AnswerProblem(
+                    at, Message(N_("%(kind)s %(id)s is overridden twice"), kind=Message(o.target), id=o.id)
+                )
+            )
         seen.add(key)
     return problems
 
@@ -123,15 +144,20 @@ def validate_answers(questionnaire: Questionnaire, answer_set: AnswerSet, *, fin
         problems.append(
             AnswerProblem(
                 "questionnaire_version",
-                f"answers are for version {answer_set.questionnaire_version!r}; "
-                f"the questionnaire is version {questionnaire.version!r}",
+                Message(
+                    N_("answers are for version %(given)s; the questionnaire is version %(current)s"),
+                    given=repr(answer_set.questionnaire_version),
+                    current=repr(questionnaire.version),
+                ),
             )
         )
     typed = _typed(questionnaire, answer_set.answers, problems)
     values, ignored, missing = _apply_logic(questionnaire, typed, problems)
     if final:
         rejected = {p.where for p in problems}
-        problems += [AnswerProblem(qid, "an answer is required") for qid in missing if qid not in rejected]
+        problems += [
+            AnswerProblem(qid, Message(N_("an answer is required"))) for qid in missing if qid not in rejected
+        ]
     if problems:
         raise AnswersError(sorted(problems, key=_question_order(questionnaire)))
     return Answers(values, ignored, missing, list(answer_set.overrides))
@@ -165,11 +191,18 @@ def _plain(
                 value = "yes" if value else "no"
             else:
                 problems.append(
-                    AnswerProblem(qid, f"expected {q.type.value}, got {str(value).lower()} (yes/no)")
+                    AnswerProblem(
+                        qid,
+                        Message(
+                            N_("expected %(type)s, got %(value)s (yes/no)"),
+                            type=q.type.value,
+                            value=str(value).lower(),
+                        ),
+                    )
                 )
                 continue
         if q is not None and isinstance(value, list) and len(set(map(str, value))) != len(value):
-            problems.append(AnswerProblem(qid, "a choice is ticked more than once"))
+            problems.append(AnswerProblem(qid, Message(N_("a choice is ticked more than once"))))
             continue
         plain[qid] = value
     return plain
@@ -192,14 +225,14 @@ def _typed(
         return {k: v for k, v in model.model_validate(valid).model_dump().items() if v is not None}
 
 
-def _type_message(questionnaire: Questionnaire, qid: str, err: Any) -> str:
+def _type_message(questionnaire: Questionnaire, qid: str, err: Any) -> Message:
     if err["type"] == "extra_forbidden":
-        return "unknown question"
+        return Message(N_("unknown question"))
     q = questionnaire.questions[qid]
     if q.type in (QuestionType.integer, QuestionType.date, QuestionType.text):
-        return f"{explain(err)} (got {err.get('input')!r})"
+        return Message(N_("%(what)s (got %(input)s)"), what=explain(err), input=repr(err.get("input")))
     allowed = ", ".join(questionnaire.allowed_values(q))
-    return f"{err.get('input')!r} is not one of: {allowed}"
+    return Message(N_("%(input)s is not one of: %(allowed)s"), input=repr(err.get("input")), allowed=allowed)
 
 
 def _apply_logic(
@@ -225,8 +258,11 @@ def _apply_logic(
     return values, ignored, missing
 
 
-def _constraint_message(q: Question, expr: Expression) -> str:
-    return q.constraint_message.en if q.constraint_message else f"the answer must satisfy {expr.text}"
+def _constraint_message(q: Question, expr: Expression) -> Message:
+    said = q.constraint_message
+    if said is not None:
+        return Written(said.en, fr=said.fr, es=said.es, ar=said.ar)
+    return Message(N_("the answer must satisfy %(rule)s"), rule=expr.text)
 
 
 def _question_order(questionnaire: Questionnaire) -> Any:

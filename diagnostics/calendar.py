@@ -12,6 +12,8 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable
 
+from workstreams.errors import N_
+
 SATURDAY_SUNDAY = frozenset({5, 6})
 
 
@@ -25,7 +27,7 @@ class WorkingCalendar:
     ) -> None:
         self.weekend = frozenset(weekend)
         if not self.weekend <= set(range(7)) or len(self.weekend) > 3:
-            raise ValueError("weekend days are weekdays 0 (Monday) to 6 (Sunday), at most three of them")
+            raise ValueError(N_("weekend days are weekdays 0 (Monday) to 6 (Sunday), at most three of them"))
         self.holidays = frozenset(holidays)
         self._days: list[int] = []  # ordinals of the working days from _first to _last, in order
         self._first = self._last = 0

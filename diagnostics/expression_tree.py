@@ -1,8 +1,10 @@
-"""The expression tree and how it evaluates against answers (the grammar: `diagnostics.expressions`)."""
+"""The expression tree and how it evaluates against answers, as ODK evaluates the same XPath (the grammar:
+`diagnostics.expressions`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -97,6 +99,7 @@ class Call(Node):
 
 
 def truthy(value: Value) -> bool:
+    """XPath's boolean(): empty text, 0, false and an unanswered question are false."""
     return value not in (None, False, "", 0, [])
 
 
@@ -105,17 +108,18 @@ def _empty(value: Value) -> bool:
 
 
 def compare(op: str, left: Value, right: Value) -> bool:
-    """A missing answer (on the left, where questions go) satisfies nothing but `= ''` / `= null`: a rule
-    like `${pooled_fund} != 'none'` does not fire before the question is answered. An answer `!= ''` holds.
+    """ODK's rule: an unanswered question is the empty text ''. It equals '' (and another unanswered one),
+    differs from everything else (so `${q} != 'none'` holds while `q` is unanswered: write
+    `${q} != '' and ${q} != 'none'` for "answered, and not none"), and is never more or less than anything
+    (XPath reads '' as a number that is no number).
     """
-    if _empty(left):
-        return op == "=" and _empty(right)
-    if _empty(right):  # an answer compared with '' or null: "is answered"
-        return op == "!="
+    if _empty(left) or _empty(right):
+        same = _empty(left) and _empty(right)
+        return same if op == "=" else (not same if op == "!=" else False)
+    right, left = _coerce(right, left), _coerce(left, right)
     if op in ("=", "!="):
-        same = left == _coerce(right, left)
+        same = left == right
         return same if op == "=" else not same
-    right = _coerce(right, left)
     if not _comparable(left, right):
         return False
     ordered: Callable[[Any, Any], bool] = {
@@ -127,31 +131,68 @@ def compare(op: str, left: Value, right: Value) -> bool:
     return ordered(left, right)
 
 
+def _number(value: Value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _comparable(a: Value, b: Value) -> bool:
-    """Numbers with numbers, dates with dates, text with text; yes/no flags are never ordered."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return False
-    if isinstance(a, int | float) and isinstance(b, int | float):
+    """Numbers with numbers, dates with dates; text and yes/no flags are never ordered (XPath orders numbers
+    only: text there is a number that is no number)."""
+    if _number(a) and _number(b):
         return True
-    return type(a) is type(b)
+    return isinstance(a, dt.date) and isinstance(b, dt.date)
+
+
+_NUMERIC = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def _coerce(value: Value, like: Value) -> Value:
-    """A 'YYYY-MM-DD' string compared with a date is read as a date."""
-    if isinstance(like, dt.date) and isinstance(value, str):
-        try:
+    """A 'YYYY-MM-DD' text compared with a date is read as a date, a numeric text compared with a number as
+    a number (as XPath does)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if isinstance(like, dt.date):
             return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
+        if _number(like) and _NUMERIC.fullmatch(value.strip()):
+            return float(value)
+    except ValueError:
+        return value
     return value
 
 
+def _choices(values: Value) -> list[Any]:
+    """A multiple choice answer: a list here, space-separated text in ODK."""
+    if isinstance(values, str):
+        return values.split()
+    return list(values) if isinstance(values, list | tuple) else []
+
+
 def _selected(values: Value, choice: Value) -> bool:
-    return isinstance(values, list | tuple) and choice in values
+    return choice in _choices(values)
 
 
 def _count_selected(values: Value) -> int:
-    return len(values) if isinstance(values, list | tuple) else 0
+    return len(_choices(values))
+
+
+def text_of(value: Value) -> str:
+    """XPath's string(): how ODK writes an answer (a multiple choice answer: its values, space-separated)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " ".join(map(str, value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _string_length(value: Value) -> int:
+    return len(text_of(value))
 
 
 def _date(text: Value) -> dt.date:
@@ -161,6 +202,9 @@ def _date(text: Value) -> dt.date:
 FUNCTIONS: dict[str, tuple[int, Callable[..., Value]]] = {
     "selected": (2, _selected),
     "count-selected": (1, _count_selected),
-    "answered": (1, lambda v: not _empty(v)),
+    "string-length": (1, _string_length),
+    "today": (0, dt.date.today),
     "date": (1, _date),
 }
+"""Functions evaluated at run time: name → (number of arguments, function). The parser also knows `not()`,
+`true()` and `false()`, which it turns into nodes of their own."""

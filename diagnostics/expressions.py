@@ -1,20 +1,24 @@
-"""A small, safe expression language for skip logic (`relevant`) and `constraint`s, in the XLSForm style.
+"""Conditions (`relevant`, `constraint`, rules' `when`) in a subset of ODK XPath, so that the same text runs
+in our forms and in an XLSForm on KoBo/ODK.
 
     ${security_allows_colocation} = 'no' and ${resident_agencies} >= 5
-    selected(${existing_mechanisms}, 'omt') or not answered(${omt_chair_agency})
+    selected(${existing_mechanisms}, 'omt') or not(string-length(${omt_chair_agency}) > 0)
     . >= 1 and . <= 200                      -- `.` is the answer being checked
 
 Grammar (lowest precedence first):
     expr    := and ("or" and)*
-    and     := not ("and" not)*
-    not     := "not" not | compare
+    and     := compare ("and" compare)*
     compare := operand (("=" | "!=" | "<" | "<=" | ">" | ">=") operand)?
-    operand := "${" name "}" | "." | number | string | "true" | "false" | "null"
+    operand := "${" name "}" | "." | number | string
              | function "(" [expr ("," expr)*] ")" | "(" expr ")"
-    function:= selected | count-selected | answered | date
+    function:= not | selected | count-selected | string-length | date | today | true | false
 
+`<`, `<=`, `>`, `>=` order numbers and dates, so a quoted text beside them is refused (write date('…') for a
+date). An unanswered question is the empty text '', as in ODK (see `expression_tree.compare`).
 Text is tokenized and parsed into a tree of plain objects; evaluation walks that tree. Nothing is ever handed
-to Python's `eval`, names resolve only to answers, and anything outside the grammar is an `ExpressionError`.
+to Python's `eval`, names resolve only to answers, and anything outside the grammar is an `ExpressionError`:
+in particular what the language accepted before ODK XPath (a bare `not`, `answered()`, `true`, `false`,
+`null`), each with what to write instead.
 """
 
 from __future__ import annotations
@@ -68,7 +72,13 @@ _TOKEN = re.compile(
 )
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
-KEYWORDS = {"and", "or", "not", "true", "false", "null"}
+KEYWORDS = {"and", "or"}
+ORDERING = ("<", "<=", ">", ">=")
+_NOT_XPATH = {
+    "true": "'true' is not ODK XPath: write true()",
+    "false": "'false' is not ODK XPath: write false()",
+    "null": "'null' is not ODK XPath: an unanswered question is '' (write ${q} = '')",
+}
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,7 @@ class _Parser:
         return self._bool("or", self._and)
 
     def _and(self) -> Node:
-        return self._bool("and", self._not)
+        return self._bool("and", self._compare)
 
     def _bool(self, op: str, inner: Callable[[], Node]) -> Node:
         items = [inner()]
@@ -163,16 +173,21 @@ class _Parser:
             items.append(inner())
         return items[0] if len(items) == 1 else BoolOp(op, tuple(items))
 
-    def _not(self) -> Node:
-        if self._is("word", "not"):
-            self.pos += 1
-            self._nested()
-            return Not(self._not())
+    def _compare(self) -> Node:
         left = self._operand()
-        if self._is("op"):
-            op = self._take("op").text
-            return Compare(op, left, self._operand())
-        return left
+        if not self._is("op"):
+            return left
+        tok = self._take("op")
+        right = self._operand()
+        text = next((n for n in (left, right) if isinstance(n, Literal) and isinstance(n.value, str)), None)
+        if tok.text in ORDERING and text is not None:
+            raise ExpressionError(
+                f"{tok.text} orders numbers and dates, not the text {text.value!r}: write a number without "
+                "quotes, or date('YYYY-MM-DD')",
+                self.text,
+                tok.position,
+            )
+        return Compare(tok.text, left, right)
 
     def _operand(self) -> Node:
         tok = self._peek()
@@ -195,20 +210,41 @@ class _Parser:
             self._nested()
             inner = self.expr()
             self._take("punct", ")")
+            self.depth -= 1
             return inner
-        if tok.kind == "word" and tok.text in ("true", "false", "null"):
-            self.pos += 1
-            return Literal({"true": True, "false": False, "null": None}[tok.text])
         if tok.kind == "word" and tok.text not in KEYWORDS:
             return self._call(tok)
         raise ExpressionError(f"unexpected {tok.text!r}", self.text, tok.position)
 
+    def _refuse_old(self, tok: Token) -> None:
+        """What the language accepted before ODK XPath, refused with what to write instead."""
+        after = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        called = after is not None and after.kind == "punct" and after.text == "("
+        if tok.text == "not" and not called:
+            raise ExpressionError(
+                "'not' is a function in ODK XPath: write not(…) around what it negates",
+                self.text,
+                tok.position,
+            )
+        if tok.text in _NOT_XPATH and not (called and tok.text in ("true", "false")):
+            raise ExpressionError(_NOT_XPATH[tok.text], self.text, tok.position)
+        if tok.text == "answered":
+            arg = self.tokens[self.pos + 2] if called and self.pos + 2 < len(self.tokens) else None
+            q = f"${{{arg.text}}}" if arg is not None and arg.kind == "ref" else "${q}"
+            raise ExpressionError(
+                f"answered() is not ODK XPath: write string-length({q}) > 0, or {q} != ''",
+                self.text,
+                tok.position,
+            )
+
     def _call(self, tok: Token) -> Node:
-        if tok.text not in FUNCTIONS:
-            known = ", ".join(FUNCTIONS)
+        self._refuse_old(tok)
+        if tok.text not in (*FUNCTIONS, *BUILT_IN):
+            known = ", ".join(sorted((*FUNCTIONS, *BUILT_IN)))
             raise ExpressionError(f"unknown function {tok.text!r} (known: {known})", self.text, tok.position)
         self.pos += 1
         self._take("punct", "(")
+        self._nested()
         args: list[Node] = []
         if not self._is("punct", ")"):
             args.append(self.expr())
@@ -216,19 +252,32 @@ class _Parser:
                 self.pos += 1
                 args.append(self.expr())
         self._take("punct", ")")
-        arity = FUNCTIONS[tok.text][0]
+        self.depth -= 1
+        arity = BUILT_IN[tok.text] if tok.text in BUILT_IN else FUNCTIONS[tok.text][0]
         if len(args) != arity:
             raise ExpressionError(
                 f"{tok.text}() takes {arity} argument(s), got {len(args)}", self.text, tok.position
             )
-        if tok.text == "date" and not isinstance(args[0], Literal):
-            raise ExpressionError("date() takes a quoted 'YYYY-MM-DD'", self.text, tok.position)
+        if tok.text in ("true", "false"):
+            return Literal(tok.text == "true")
+        if tok.text == "not":
+            return Not(args[0])
         if tok.text == "date":
-            try:
-                return Literal(_date(args[0].evaluate({}, None)))
-            except ValueError:
-                raise ExpressionError("date() takes a quoted 'YYYY-MM-DD'", self.text, tok.position) from None
+            return self._date(args[0], tok)
         return Call(tok.text, tuple(args))
+
+    def _date(self, arg: Node, tok: Token) -> Node:
+        """date('YYYY-MM-DD') is read once, when parsed: a wrong date is refused with the content."""
+        if isinstance(arg, Literal) and isinstance(arg.value, str):
+            try:
+                return Literal(_date(arg.value))
+            except ValueError:
+                pass
+        raise ExpressionError("date() takes a quoted 'YYYY-MM-DD'", self.text, tok.position)
+
+
+BUILT_IN = {"not": 1, "true": 0, "false": 0}
+"""Functions the parser turns into nodes of their own: not() into `Not`, true() and false() into literals."""
 
 
 def _checked(text: str) -> str:

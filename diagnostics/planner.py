@@ -22,7 +22,7 @@ from diagnostics.questionnaire import Questionnaire
 from diagnostics.rules import Effect, PlanningFile
 from diagnostics.selection import ActionDecision, Diagnosis
 from workstreams.framework import Framework
-from workstreams.models import Action, Scope, StepKind
+from workstreams.models import Action, Scope, StepKind, Workstream
 
 
 @dataclass(slots=True)
@@ -327,7 +327,7 @@ def _words(framework: Framework, action: Action, code: str) -> tuple[str, str, s
         details = " ".join(filter(None, [action.detail, *action.sub_activities]))
         words = (
             action.id if shared else f"{ws.code}-{action.id}",
-            action.name if shared else f"{action.name} ({ws.name})",
+            action.name if shared else f"{action.name} ({_in_brackets(ws)})",
             f"Step {step.number} · {step.name}. {details}".strip(),
             step.number,
         )
@@ -335,6 +335,19 @@ def _words(framework: Framework, action: Action, code: str) -> tuple[str, str, s
             _WORDS.clear()
         known = _WORDS[key] = (framework, words)
     return known[1]
+
+
+def task_words(framework: Framework, action: str, code: str) -> tuple[str, str]:
+    """The title and description the plan gives the task of `action` in workstream `code`, in the
+    framework's words (a translated framework gives them in its language)."""
+    _, title, description, _ = _words(framework, framework.action(action), code)
+    return title, description
+
+
+def _in_brackets(ws: Workstream) -> str:
+    """A workstream's name inside a task title's brackets, its qualifier kept: 'Common Premises, where
+    feasible' (a bracket in a bracket would read badly)."""
+    return f"{ws.name}, {ws.qualifier.strip('() ')}" if ws.qualifier else ws.name
 
 
 def _link(tasks: list[PlannedTask]) -> None:

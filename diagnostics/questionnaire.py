@@ -15,15 +15,17 @@ from diagnostics.expressions import Condition, Expression, parse
 from workstreams.models import ActionId, ContentModel, Source, StepNumber
 
 QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60, description="e.g. 'dq01'.")]
-LANGUAGES = ("en", "fr", "es")
+LANGUAGES = ("en", "fr", "es", "ar")
 
 
 class Labels(ContentModel):
-    """A text in each language; English is complete, French and Spanish may follow."""
+    """A text in each language. English is written in the content; the others come from the content
+    catalogues (`cer/locale/<lang>/LC_MESSAGES/content.po`), filled in when the content is loaded."""
 
     en: str = Field(min_length=1)
     fr: str | None = None
     es: str | None = None
+    ar: str | None = None
 
     def get(self, lang: str) -> str:
         text: str | None = getattr(self, lang, None) if lang in LANGUAGES else None
@@ -47,10 +49,12 @@ class Choice(ContentModel):
 
 
 READINESS_CHOICES = [
-    Choice(value="yes", label=Labels(en="Yes", fr="Oui", es="Sí")),
-    Choice(value="partly", label=Labels(en="Partly", fr="En partie", es="En parte")),
-    Choice(value="no", label=Labels(en="No", fr="Non", es="No")),
-    Choice(value="na", label=Labels(en="Not applicable", fr="Sans objet", es="No corresponde")),
+    Choice(value="yes", label=Labels(en="Yes", fr="Oui", es="Sí", ar="نعم")),
+    Choice(value="partly", label=Labels(en="Partly", fr="En partie", es="En parte", ar="جزئيًا")),
+    Choice(value="no", label=Labels(en="No", fr="Non", es="No", ar="لا")),
+    Choice(
+        value="na", label=Labels(en="Not applicable", fr="Sans objet", es="No corresponde", ar="لا ينطبق")
+    ),
 ]
 YES_NO_CHOICES = READINESS_CHOICES[0:3:2]
 
@@ -75,6 +79,11 @@ class Question(ContentModel):
         default_factory=list, description="Main actions a 'no' or 'partly' opens."
     )
     source: Source = Field(description="'read' for the toolkit's own questions, 'inferred' for ours.")
+    mapping: Source | None = Field(
+        default=None,
+        description="Readiness questions: whether the links to their step and actions were read or inferred "
+        "(the toolkit's own questions were read without them: their links are inferred).",
+    )
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> Question:
@@ -87,8 +96,12 @@ class Question(ContentModel):
             raise ValueError(f"a {self.type.value} question takes no choices")
         if self.type is QuestionType.readiness and (self.step is None or not self.actions):
             raise ValueError("a readiness question names its step and the actions it assesses")
-        if self.type is not QuestionType.readiness and (self.step is not None or self.actions):
-            raise ValueError("only readiness questions take a step and actions")
+        if self.type is QuestionType.readiness and self.mapping is None:
+            raise ValueError("a readiness question says whether its links were read or inferred (mapping)")
+        if self.type is not QuestionType.readiness and (
+            self.step is not None or self.actions or self.mapping is not None
+        ):
+            raise ValueError("only readiness questions take a step, actions and a mapping")
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError("choice values must be unique")

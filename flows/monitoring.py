@@ -21,6 +21,7 @@ from cer.runtime.config import get_settings
 from cer.services import monitoring
 from cer.services import reports as report_service
 from cer.services.progress import portfolio_progress
+from cer.views import notification_words
 from cer.views import reports as render
 
 
@@ -42,8 +43,13 @@ def send_notifications() -> int:
     if not settings.smtp_host:
         return 0
     with open_session(settings) as session:
-        pending = monitoring.unsent(session=session)
-        sent = notify.send(pending, settings)
+        pending = monitoring.unsent_reminders(session=session)
+        about = {note.id: (task, plan) for note, task, plan in pending}
+        sent = notify.send(
+            [note for note, _, _ in pending],
+            settings,
+            lambda note: notification_words.email(note, *about[note.id], settings.lang),
+        )
         monitoring.mark_sent(session=session, ids=sent)
     return len(sent)
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from tools_catalog.models import SupportProvider, Tool, ToolType
 from tools_catalog.search import SearchIndex, SearchResult
 from tools_catalog.text import compact
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidRequest, NotFound
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Catalogue:
         try:
             return self._by_id[tool_id.strip().upper()]
         except KeyError:
-            raise NotFound("tool", tool_id, self._by_id) from None
+            raise NotFound(N_("tool"), tool_id, self._by_id) from None
 
     @cached_property
     def countries(self) -> list[str]:
@@ -51,7 +51,7 @@ class Catalogue:
         for known in self.countries:
             if compact(known) == wanted:
                 return known
-        raise NotFound("country", name, sorted(self.countries))
+        raise NotFound(N_("country"), name, sorted(self.countries))
 
     def filter(self, facets: ToolFilter) -> list[Tool]:
         country = self.country(facets.country) if facets.country else None
@@ -88,5 +88,5 @@ class Catalogue:
 
     def search(self, query: str, limit: int = 10) -> SearchResult:
         if not query.strip():
-            raise InvalidRequest("give one or more words to search for")
+            raise InvalidRequest(N_("give one or more words to search for"))
         return self.index.query(query, limit=limit)

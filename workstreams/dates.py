@@ -8,9 +8,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from workstreams.errors import N_, Message
+
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
-OUT_OF_RANGE = f"Give a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}."
+OUT_OF_RANGE = Message(
+    N_("Give a date from %(first)s to %(last)s."), first=EARLIEST.isoformat(), last=LATEST.isoformat()
+)
 
 
 def in_range(day: dt.date) -> dt.date:

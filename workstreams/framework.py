@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from workstreams.errors import NotFound
+from workstreams.errors import N_, NotFound
 from workstreams.models import Action, Step, Workstream
 
 
@@ -30,18 +30,18 @@ class Framework:
         try:
             return self._steps[number]
         except KeyError:
-            raise NotFound("step", number, self._steps) from None
+            raise NotFound(N_("step"), number, self._steps) from None
 
     def action(self, action_id: str) -> Action:
         try:
             return self._actions[action_id]
         except KeyError:
-            raise NotFound("action", action_id, self._actions) from None
+            raise NotFound(N_("action"), action_id, self._actions) from None
 
     def workstream(self, code: str) -> Workstream:
         found = self._workstreams.get(code) or self._workstreams.get(code.strip().upper())
         if found is None:
-            raise NotFound("workstream", code, self._workstreams)
+            raise NotFound(N_("workstream"), code, self._workstreams)
         return found
 
     def actions_for(self, code: str) -> list[Action]:

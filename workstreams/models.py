@@ -98,7 +98,14 @@ class Step(ContentModel):
     tagline: str = Field(description="One line on what the step is for, in our words.")
     objectives: list[str] = Field(min_length=1, description="What the step should achieve, in our words.")
     notes: list[str] = Field(default_factory=list, description="Advice for country teams on this step.")
-    source: Source
+    name_source: Source = Field(
+        default=Source.read,
+        description="Whether the step's name was read in a source (names are kept as published) or inferred.",
+    )
+    source: Source = Field(
+        description="Whether what the step is for (its objectives) was read or is inferred; each action has "
+        "its own marker. Step 2: name read, objectives inferred; step 3: objectives read, actions inferred."
+    )
     actions: list[Action] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -125,7 +132,18 @@ class Workstream(ContentModel):
         description="Whether the conditions (or the reason it always applies) were read.",
     )
     dao_pillar: str | None = Field(default=None, description="Matching pillar of the 2014 DaO SOPs.")
-    source: Source
+    name_source: Source = Field(
+        default=Source.read, description="Whether the workstream's letter and name were read."
+    )
+    source: Source = Field(
+        description="Whether what the workstream covers was read, or only its name (D: the page was cut "
+        "after 'Workstream D: Common Premi…', so its coverage is inferred)."
+    )
+
+    @property
+    def title(self) -> str:
+        """The name as people read it, qualifier included: 'Common Premises (where feasible)'."""
+        return f"{self.name} {self.qualifier}" if self.qualifier else self.name
 
     @model_validator(mode="after")
     def _says_when_it_applies(self) -> Workstream:
@@ -144,3 +162,34 @@ class WorkstreamsFile(ContentModel):
     """`workstreams/content/workstreams.yaml`."""
 
     workstreams: list[Workstream]
+
+
+DeviationValue = str | int | list[str] | list[int] | None
+
+
+class Deviation(ContentModel):
+    """One place where the content knowingly says something else than the reference it was built from
+    (shared/reference/toolkit.yaml, vendored in tests/content/reference/), and why."""
+
+    kind: Literal["count", "workstream", "step", "action", "tool", "provider", "question"]
+    id: str = Field(min_length=1, description="The item: a step number, action id, tool id, question id…")
+    field: str = Field(min_length=1, description="What differs, e.g. 'countries', 'status', 'timing'.")
+    ours: DeviationValue = Field(description="What the content says.")
+    reference: DeviationValue = Field(description="What the reference says.")
+    why: str = Field(min_length=20, description="Why the content says otherwise.")
+
+
+class DeviationsFile(ContentModel):
+    """`workstreams/content/deviations.yaml`: the intended differences from the reference, each explained.
+    tests/content/test_reference_fidelity.py fails on any other difference, and on a declared one that no
+    longer differs."""
+
+    deviations: list[Deviation]
+
+    @model_validator(mode="after")
+    def _each_once(self) -> DeviationsFile:
+        keys = [(d.kind, d.id, d.field) for d in self.deviations]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"declared more than once: {', '.join(' '.join(k) for k in twice)}")
+        return self

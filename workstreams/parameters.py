@@ -14,20 +14,20 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from workstreams.errors import InvalidFields, InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidFields, InvalidRequest, Message, NotFound
 
 
 def _country_code(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 3 or not (code.isascii() and code.isalpha()):
-        raise ValueError("Give the country's three-letter ISO code, e.g. MWI.")
+        raise ValueError(N_("Give the country's three-letter ISO code, e.g. MWI."))
     return code
 
 
 def _workstream_code(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 1 or code not in "ABCDEFG":
-        raise ValueError("Choose a workstream: a letter from A to G.")
+        raise ValueError(N_("Choose a workstream: a letter from A to G."))
     return code
 
 
@@ -51,7 +51,7 @@ def _unique(values: list[Any]) -> list[Any]:
     seen: list[Any] = []
     for value in values:
         if value in seen:
-            raise ValueError(f"{value!s} is listed twice")
+            raise ValueError(Message(N_("%(value)s is listed twice"), value=str(value)))
         seen.append(value)
     return seen
 
@@ -254,7 +254,7 @@ RUN_TITLES = {
     "A": "A UN Programme",
     "B": "B Common Services",
     "C": "C Joint Communications",
-    "D": "D Common Premises",
+    "D": "D Common Premises (where feasible)",
     "E": "E Joint Resource Mobilization",
     "F": "F Common Budgetary Framework",
     "G": "G Organizational Change",
@@ -271,24 +271,29 @@ def run_parameters(code: str, values: Mapping[str, Any]) -> WorkstreamRun:
     validator for the website, the API, the command line and the flows)."""
     model = RUN_PARAMETERS.get(code.strip().upper())
     if model is None:
-        raise NotFound("workstream", code, list(RUN_PARAMETERS))
+        raise NotFound(N_("workstream"), code, list(RUN_PARAMETERS))
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        raise InvalidFields.from_validation(exc, f"workstream {code.strip().upper()} parameters") from None
+        what = Message(N_("workstream %(code)s parameters"), code=code.strip().upper())
+        raise InvalidFields.from_validation(exc, what) from None
 
 
 def parse_cli_values(code: str, pairs: list[str]) -> dict[str, Any]:
     """'service_lines=procurement,ict' pairs to values: list fields split on commas; checked by the model."""
     model = RUN_PARAMETERS.get(code.strip().upper())
     if model is None:
-        raise InvalidRequest(f"unknown workstream {code!r}; known: {', '.join(RUN_PARAMETERS)}")
+        raise InvalidRequest(
+            N_("unknown workstream %(code)s; known: %(known)s"), code=repr(code), known=list(RUN_PARAMETERS)
+        )
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or not name:
-            raise InvalidRequest(f"--param {pair!r}: write name=value, e.g. service_lines=procurement,ict")
+            raise InvalidRequest(
+                N_("--param %(pair)s: write name=value, e.g. service_lines=procurement,ict"), pair=repr(pair)
+            )
         field = model.model_fields.get(name)
         is_list = field is not None and "list" in str(field.annotation)
         values[name] = [v.strip() for v in value.split(",") if v.strip()] if is_list else value.strip()

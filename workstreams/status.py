@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest, Message
 
 
 class TaskStatus(StrEnum):
@@ -37,7 +37,32 @@ class IllegalTransition(InvalidRequest):
 TEXT_LIMITS = {"by": 120, "lead": 120, "reason": 2000, "comment": 4000, "title": 300}
 TEXT_LIMITS |= {"note": 4000, "description": 4000, "progress": 4000}
 MULTI_LINE = frozenset({"comment", "reason", "note", "description", "progress"})
+DUE_BEFORE_START = N_("the due date %(due)s is before the start %(start)s")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# The words a person typed, as a refusal names them ("the comment is 4001 characters long").
+_NAMES = {
+    "by": N_("name"),
+    "lead": N_("lead"),
+    "reason": N_("reason"),
+    "comment": N_("comment"),
+    "title": N_("title"),
+    "note": N_("note"),
+    "description": N_("description"),
+    "progress": N_("progress note"),
+    "assignee": N_("assignee"),
+}
+
+
+def _named(name: str) -> Message:
+    """A text's name in a refusal: "comment", "contributor 2" (numbered names keep their number)."""
+    head, _, number = name.partition(" ")
+    if head == "contributor" and number:
+        return Message(N_("contributor %(number)s"), number=number)
+    if head == "dependency" and number:
+        return Message(N_("dependency %(number)s"), number=number)
+    return Message(_NAMES.get(name, name))
 
 
 def check_text(**fields: str | None) -> None:
@@ -47,12 +72,19 @@ def check_text(**fields: str | None) -> None:
             continue
         limit = TEXT_LIMITS.get(name, 120)
         if len(value) > limit:
-            raise InvalidRequest(f"the {name} is {len(value)} characters long; at most {limit}")
+            raise InvalidRequest(
+                N_("the %(field)s is %(length)s characters long; at most %(limit)s"),
+                field=_named(name),
+                length=len(value),
+                limit=limit,
+            )
         single_line = name not in MULTI_LINE
         if _CONTROL.search(value) or (single_line and ("\n" in value or "\r" in value)):
-            raise InvalidRequest(f"the {name} contains control characters or line breaks")
+            raise InvalidRequest(
+                N_("the %(field)s contains control characters or line breaks"), field=_named(name)
+            )
         if (name in ("by", "lead") or name.startswith(("contributor", "dependency"))) and not value.strip():
-            raise InvalidRequest(f"the {name} cannot be empty")
+            raise InvalidRequest(N_("the %(field)s cannot be empty"), field=_named(name))
 
 
 def next_statuses(current: TaskStatus) -> list[TaskStatus]:
@@ -157,5 +189,7 @@ def parse_reference(text: str) -> tuple[str, str]:
     head, slash, template = text.strip().partition("/")
     country, _, key = head.upper().partition("-")
     if len(country) != 3 or not key or (slash and not template.strip()):
-        raise InvalidRequest(f"{text!r} is not a task reference like MWI-B-4.1 or MWI-B-2.4/stocktake-ict")
+        raise InvalidRequest(
+            N_("%(text)s is not a task reference like MWI-B-4.1 or MWI-B-2.4/stocktake-ict"), text=repr(text)
+        )
     return country, key + (f"/{template.strip().lower()}" if slash else "")

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest
 from workstreams.models import ActionId, ContentModel, Source, WorkstreamCode
 from workstreams.parameters import LABELS, RUN_PARAMETERS, WorkstreamRun
 
@@ -123,8 +123,13 @@ def expand(templates: list[TaskTemplate], params: WorkstreamRun) -> list[Templat
     for task in tasks:
         if (task.action, task.template) in seen:
             raise InvalidRequest(
-                f"{seen[task.action, task.template]!r} and {task.title!r} would be the same task "
-                f"({task.action}/{task.template}): give the values more distinct names"
+                N_(
+                    "%(first)s and %(second)s would be the same task (%(key)s): "
+                    "give the values more distinct names"
+                ),
+                first=repr(seen[task.action, task.template]),
+                second=repr(task.title),
+                key=f"{task.action}/{task.template}",
             )
         seen[task.action, task.template] = task.title
     return tasks

@@ -4,7 +4,18 @@ Commands import the content modules lazily, so `cer --help` stays fast and never
 stack. Each group of commands lives in its own module; importing them here registers them on `app`.
 """
 
-from cer.cli import browse, content, diagnose, product, reporting, running, tracking, users  # noqa: F401  (registers)
+from cer.cli import (  # noqa: F401  (registers)
+    answers,
+    browse,
+    content,
+    diagnose,
+    product,
+    reporting,
+    respondents,
+    running,
+    tracking,
+    users,
+)
 from cer.cli.app import Language, ToolTypeChoice, app
 
 __all__ = ["Language", "ToolTypeChoice", "app", "main"]

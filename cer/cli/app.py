@@ -55,6 +55,7 @@ class Language(StrEnum):
     en = "en"
     fr = "fr"
     es = "es"
+    ar = "ar"
 
 
 class _State:
@@ -62,18 +63,39 @@ class _State:
 
 
 STATE = _State()
+LangOpt = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        case_sensitive=False,
+        help="Language of the text printed: en, fr, es or ar (default: CER_LANG, else en); --json keys and "
+        "values stay English.",
+    ),
+]
 
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     content_root: Annotated[
         Path | None,
         typer.Option(
             envvar="CER_CONTENT_ROOT", help="Folder holding workstreams/ and tools_catalog/ content."
         ),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
+    from cer.runtime.config import language
+    from cer.views.i18n import using_language
+    from workstreams.errors import InvalidRequest
+
     STATE.content_root = content_root
+    try:
+        chosen = lang.value if lang else language()
+    except InvalidRequest as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    ctx.with_resource(using_language(chosen))  # until the command ends (a test's next command starts anew)
 
 
 def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
@@ -84,22 +106,24 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from cer.content import ContentError
         from cer.services.errors import Conflict, Forbidden, Unauthenticated
+        from cer.views.i18n import say
         from diagnostics.answers import AnswersError
         from workstreams.errors import InvalidRequest, NotFound
 
         try:
             return fn(*args, **kwargs)
         except (NotFound, InvalidRequest) as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(say("Error: %(message)s", message=exc), err=True)
             raise typer.Exit(2) from None
         except Conflict as exc:
-            typer.echo(f"Conflict: {exc}", err=True)
+            typer.echo(say("Conflict: %(message)s", message=exc), err=True)
             raise typer.Exit(3) from None
         except (Forbidden, Unauthenticated) as exc:
-            typer.echo(f"Refused: {exc}", err=True)
+            typer.echo(say("Refused: %(message)s", message=exc), err=True)
             raise typer.Exit(4) from None
         except AnswersError as exc:
-            typer.echo(f"The answers have {len(exc.problems)} problem(s):", err=True)
+            n = len(exc.problems)
+            typer.echo(say("The answers have %(num)s problem(s):", num=n), err=True)
             for problem in exc.problems:
                 typer.echo(f"  {problem}", err=True)
             raise typer.Exit(2) from None
@@ -109,7 +133,7 @@ def cli_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:  # only database errors are turned into a message; the rest propagate
             if (message := _database_error(exc)) is None:
                 raise
-            typer.echo(f"Error: {message}", err=True)
+            typer.echo(say("Error: %(message)s", message=message), err=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -123,11 +147,23 @@ def _database_error(exc: Exception) -> str | None:
 
     if not isinstance(exc, DBAPIError):
         return None
+    from cer.views.i18n import say
+
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return f"the database refused the request or could not be reached: {detail}"
+    return say("the database refused the request or could not be reached: %(detail)s", detail=detail)
 
 
-def content() -> Content:
+def content(as_json: bool = False) -> Content:
+    """The toolkit's content to show, in the command line's language (step names, workstreams, tools);
+    for `--json` (`as_json`), English, as scripts read it whatever the language."""
+    from cer.content import get_content
+    from cer.views.i18n import current_language
+
+    return get_content(content_root(), lang="en" if as_json else current_language())
+
+
+def stored_content() -> Content:
+    """The toolkit's content as plans store it (English titles), whatever language the command line speaks."""
     from cer.content import get_content
 
     return get_content(content_root())
@@ -158,17 +194,27 @@ def day(text: str | None, option: str = "--start") -> dt.date:
     try:
         found = dt.date.fromisoformat(text) if text else dt.date.today()
     except ValueError:
-        raise invalid(f"{option} {text!r} is not a date like 2027-01-15") from None
+        raise invalid("%(option)s %(text)r is not a date like 2027-01-15", option=option, text=text) from None
     try:
         return in_range(found)
     except ValueError as exc:
-        raise invalid(f"{option} {text}: {exc}") from None
+        raise invalid("%(option)s %(text)s: %(problem)s", option=option, text=text, problem=exc) from None
 
 
-def invalid(message: str) -> Exception:
+def say(text: str, /, **variables: object) -> str:
+    """`text` in the command line's language (cer.views.i18n.say, imported only when a command speaks, so
+    that `cer --help` loads no catalogue)."""
+    from cer.views.i18n import say as said
+
+    return said(text, **variables)
+
+
+def invalid(message: str, /, **variables: object) -> Exception:
+    """A refused request, its message (marked for translation) in the command line's language."""
+    from cer.views.i18n import say
     from workstreams.errors import InvalidRequest
 
-    return InvalidRequest(message)
+    return InvalidRequest(say(message, **variables))
 
 
 def acting_user(as_: str | None) -> str:

@@ -27,7 +27,7 @@ def steps(
     """The step-by-step view: each step's main actions, their workstreams and their tools."""
     from cer.views import browse, render
 
-    c = content()
+    c = content(json_)
     if number is None:
         views = browse.all_steps(c)
         emit(lambda: [browse.step_json(v) for v in views], json_, lambda: render.steps_overview(views))
@@ -45,7 +45,7 @@ def workstreams(
     """The by-workstream view: scope, when it may not apply, its actions, tools and support."""
     from cer.views import browse, render
 
-    c = content()
+    c = content(json_)
     if code is None:
         emit(
             lambda: [w.model_dump(mode="json") for w in c.framework.workstreams],
@@ -74,7 +74,7 @@ def tools_list(
     from cer.views import render
     from cer.views.facets import tool_filter
 
-    c = content()
+    c = content(json_)
     tools = c.catalogue.filter(tool_filter(c, workstream, step, type_.value if type_ else None, country))
     emit(lambda: [t.model_dump(mode="json") for t in tools], json_, lambda: render.tools_table(tools))
 
@@ -89,7 +89,7 @@ def tools_search(
     """Ranked search over title, summary, publisher, country and tags (typos and plurals tolerated)."""
     from cer.views import browse, render
 
-    result = content().catalogue.search(query, limit=limit)
+    result = content(json_).catalogue.search(query, limit=limit)
     emit(
         lambda: [browse.hit_json(h) for h in result.hits], json_, lambda: render.search_results(query, result)
     )
@@ -103,7 +103,7 @@ def tools_show(
     """Everything the catalogue knows about one tool."""
     from cer.views import render
 
-    c = content()
+    c = content(json_)
     tool = c.catalogue.tool(tool_id)
     emit(lambda: tool.model_dump(mode="json"), json_, lambda: render.tool_detail(c, tool))
 
@@ -115,6 +115,6 @@ def support(workstream: WorkstreamOpt = None, step: StepOpt = None, json_: JsonO
     from cer.views import render
     from cer.views.facets import checked_step, checked_workstream
 
-    c = content()
+    c = content(json_)
     found = c.catalogue.providers_for(checked_workstream(c, workstream), checked_step(c, step))
     emit(lambda: [p.model_dump(mode="json") for p in found], json_, lambda: render.providers_list(found))

@@ -12,6 +12,7 @@ from cer.cli.app import (
     content_app,
     content_root,
     emit,
+    say,
 )
 
 
@@ -29,7 +30,8 @@ def content_validate(json_: JsonOpt = False) -> None:
         raise typer.Exit(1) from None
     summary = ", ".join(f"{n} {k}" for k, n in c.counts().items())
     data = {"ok": True, "version": c.version, "counts": c.counts()}
-    emit(lambda: data, json_, lambda: f"Content OK (version {c.version}): {summary}.\n")
+    emit(lambda: data, json_, lambda: say("Content OK (version %(version)s): %(summary)s.", version=c.version,
+                                          summary=summary) + "\n")  # fmt: skip
 
 
 @content_app.command("schema")
@@ -46,6 +48,12 @@ def content_schema(
     try:
         written = [str(p) for p in write_schemas(target)]
     except OSError as exc:
-        typer.echo(f"Error: cannot write the schemas to {target}: {exc.strerror or exc}", err=True)
+        problem = exc.strerror or exc
+        typer.echo(say("Error: cannot write the schemas to %(target)s: %(problem)s", target=target,
+                       problem=problem), err=True)  # fmt: skip
         raise typer.Exit(1) from None
-    emit(lambda: {"written": written}, json_, lambda: "".join(f"wrote {p}\n" for p in written))
+    emit(
+        lambda: {"written": written},
+        json_,
+        lambda: "".join(say("wrote %(file)s", file=p) + "\n" for p in written),
+    )

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
-from cer.cli.app import content
+from cer.cli.app import stored_content
 from cer.runtime.config import Settings
 from cer.services import custom_tasks, plan_import, planning, runs, scheduling, signoff_codes, tasks, workflow
 from cer.services.access import local_operator
 from cer.services.database import session_for
 from cer.services.progress import plan_progress
+from cer.views.i18n import current_language
 from cer.views.public import (
     FlowRunPublic,
     ImportPublic,
@@ -68,7 +69,7 @@ class Local:
             plan = planning.new_plan(
                 session=session,
                 who=self.who,
-                content=content(),
+                content=stored_content(),
                 answer_set=answers,
                 country=country,
                 start=timing.start,
@@ -80,7 +81,7 @@ class Local:
     def rediagnose(self, country: str, answers: AnswerSet) -> RevisionPublic:
         with self._session() as session:
             revision = planning.rediagnose(
-                session=session, who=self.who, country=country, answer_set=answers, content=content()
+                session=session, who=self.who, country=country, answer_set=answers, content=stored_content()
             )
             return RevisionPublic.of(revision)
 
@@ -121,11 +122,11 @@ class Local:
     def import_plan(self, country: str, request: PlanImportRequest) -> ImportPublic:
         with self._session() as session:
             checked, imported = plan_import.import_file(
-                session=session, who=self.who, framework=content().framework, country=country,
+                session=session, who=self.who, framework=stored_content().framework, country=country,
                 data=request.data(), filename=request.filename, today=dt.date.today(),
                 mapping=request.mapping, workstream=request.workstream, dry_run=request.dry_run,
             )  # fmt: skip
-            return ImportPublic.of(checked, imported)
+            return ImportPublic.of(checked, imported, current_language())
 
     def history(self, ref: str) -> list[TaskEventPublic]:
         with self._session() as session:
@@ -144,7 +145,7 @@ class Local:
     ) -> StartedRunPublic:
         return self._started(
             lambda session, launcher: runs.start_change_process(
-                session=session, who=self.who, content=content(), answer_set=answers, country=country,
+                session=session, who=self.who, content=stored_content(), answer_set=answers, country=country,
                 start=start, launcher=launcher,
             )
         )  # fmt: skip
@@ -157,7 +158,8 @@ class Local:
         with self._session() as session:
             signed = runs.sign_off_step(
                 session=session, who=self.who, country=request.country, workstream=request.workstream,
-                step=request.step, note=request.note, framework=content().framework, launcher=_launcher(),
+                step=request.step, note=request.note, framework=stored_content().framework,
+                launcher=_launcher(),
             )  # fmt: skip
             return SignOffPublic.of(signed)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cer.cli.app import JsonOpt, app, cli_errors, content, emit
+from cer.cli.app import JsonOpt, app, cli_errors, content, emit, say, stored_content
 
 if TYPE_CHECKING:
     from cer.runtime.config import Settings
@@ -27,9 +27,9 @@ def up(
     from cer.services.setup import ready_product
     from cer.views.render_accounts import ready_text
 
-    c, settings = content(), get_settings()
-    ready = ready_product(settings=settings, content=c, by=operator())
-    emit(ready.json, json_, lambda: ready_text(c, ready))
+    settings = get_settings()
+    ready = ready_product(settings=settings, content=stored_content(), by=operator())
+    emit(ready.json, json_, lambda: ready_text(content(), ready))
     if not check:
         _run_stack(settings)
 
@@ -47,26 +47,32 @@ def _run_stack(settings: Settings) -> None:
     )
     try:
         stack.start()
-        typer.echo(
-            f"\ncer-toolkit is running.\n  Website:     {stack.web_url}\n  Prefect UI:  {prefect.ui_url}\n"
-            f"  Prefect API: {prefect.api_url}"
-            + (f" (its UI asks for the secret in {stack.prefect.auth_file})" if stack.prefect.auth else "")
-            + f"\n  Logs:        {logs}\n"
-            "Try: cer demo, then cer run workstream B --country MWI --param service_lines=procurement,ict\n"
-            "Ctrl-C stops everything.",
-            err=True,
-        )
+        typer.echo(_running(stack.web_url, prefect.ui_url, prefect.api_url, logs, stack.prefect), err=True)
         stack.run_until_stopped()
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it was starting
         stack.stop()
-        typer.echo("Stopped before everything had started; nothing is left running.", err=True)
+        typer.echo(say("Stopped before everything had started; nothing is left running."), err=True)
     except StackError as exc:
         stack.stop()
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(say("Error: %(message)s", message=exc), err=True)
         raise typer.Exit(1) from None
     except BaseException:
         stack.stop()
         raise
+
+
+def _running(web: str, ui: str, api: str, logs: object, prefect: object) -> str:
+    """Where everything `cer up` started is, in the command line's language."""
+    auth_file = getattr(prefect, "auth_file", None) if getattr(prefect, "auth", None) else None
+    secret = " " + say("(its UI asks for the secret in %(file)s)", file=auth_file) if auth_file else ""
+    return "\n".join([
+        "", say("cer-toolkit is running."),
+        "  " + say("Website:") + f"     {web}", "  " + say("Prefect UI:") + f"  {ui}",
+        "  " + say("Prefect API:") + f" {api}{secret}", "  " + say("Logs:") + f"        {logs}",
+        say("Try: %(commands)s", commands="cer demo, then cer run workstream B --country MWI "
+            "--param service_lines=procurement,ict"),
+        say("Ctrl-C stops everything."),
+    ])  # fmt: skip
 
 
 @app.command()
@@ -106,7 +112,7 @@ def worker(
         _pool_worker(pool, limit)
     from flows.deployments import serve
 
-    typer.echo(f"Serving cer-toolkit's flows from {settings.api_url} (Ctrl-C stops)")
+    typer.echo(say("Serving cer-toolkit's flows from %(url)s (Ctrl-C stops)", url=settings.api_url))
     serve(limit=limit)
 
 
@@ -119,7 +125,10 @@ def _pool_worker(pool: str, limit: int | None) -> None:
     from flows.deployments import deploy_to_pool
 
     names = deploy_to_pool(pool)
-    typer.echo(f"Registered {len(names)} deployments on work pool {pool}; starting a worker (Ctrl-C stops)")
+    typer.echo(
+        say("Registered %(num)s deployments on work pool %(pool)s; starting a worker (Ctrl-C stops)",
+            num=len(names), pool=pool)
+    )  # fmt: skip
     command = [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--type", "process"]
     if limit is not None:
         command += ["--limit", str(limit)]

@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from cer.cli.app import AsUser, acting_user, app, cli_errors, content, day, invalid
+from cer.cli.app import (
+    AsUser,
+    LangOpt,
+    acting_user,
+    app,
+    cli_errors,
+    content,
+    day,
+    invalid,
+    say,
+    stored_content,
+)
 
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: print).")]
 TodayOpt = Annotated[str | None, typer.Option(help="Report as of this date YYYY-MM-DD (default: today).")]
@@ -19,12 +30,6 @@ TodayOpt = Annotated[str | None, typer.Option(help="Report as of this date YYYY-
 class ReportFormat(StrEnum):
     html = "html"
     md = "md"
-
-
-class ReportLanguage(StrEnum):
-    en = "en"
-    fr = "fr"
-    es = "es"
 
 
 class ExportFormat(StrEnum):
@@ -46,19 +51,25 @@ def report(
         bool, typer.Option(help="Do not record this report: the next one still lists the same changes.")
     ] = False,
     as_: AsUser = None,
-    lang: Annotated[
-        ReportLanguage, typer.Option("--lang", help="The country report's language.", case_sensitive=False)
-    ] = ReportLanguage.en,
+    lang: LangOpt = None,
 ) -> None:
-    """A progress report to send: cover, summary, highlights, overdue, status per key action, changes."""
+    """A progress report to send: cover, summary, highlights, overdue, status per key action, changes; in
+    the language of --lang (default: the command line's)."""
     if portfolio == (country is not None):
         raise invalid("give a country, or --portfolio")
     when = day(today, "--today")
-    _produce_report(country, format_.value, output, when, not preview, acting_user(as_), lang.value)
+    _produce_report(country, format_.value, output, when, not preview, acting_user(as_), _lang(lang))
+
+
+def _lang(chosen: StrEnum | None) -> str:
+    """A command's own --lang, else the command line's language (cer --lang, CER_LANG)."""
+    from cer.views.i18n import current_language
+
+    return chosen.value if chosen else current_language()
 
 
 def _produce_report(
-    country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str, lang: str = "en"
+    country: str | None, fmt: str, output: Path | None, day: dt.date, record: bool, by: str, lang: str
 ) -> None:
     """Render, write, and only then record the report (a report that could not be written is not counted)."""
     from cer.runtime.config import get_settings
@@ -69,7 +80,7 @@ def _produce_report(
     with session_for(get_settings()) as session:
         if country is None:
             whole = portfolio_report(session=session, today=day)
-            _write(reports.render_portfolio(whole, content(), fmt).encode(), output)
+            _write(reports.render_portfolio(whole, content(), fmt, lang).encode(), output)
             if record:
                 record_portfolio_report(session=session, report=whole, by=by, fmt=fmt)
             return
@@ -88,9 +99,11 @@ def export(
     codes: Annotated[
         bool, typer.Option("--codes", help="CSV: the stored codes (not_started, True), not words.")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """A country's plan as CSV (in words, UTF-8 with a BOM), XLSX (a summary, a sheet per workstream, a
-    legend) or iCalendar: ics, one event per due date; todo.ics, one to-do per task."""
+    legend) or iCalendar: ics, one event per due date; todo.ics, one to-do per task. Headers and words in
+    the language of --lang (default: the command line's)."""
     from cer.runtime.config import get_settings
     from cer.services.database import session_for
     from cer.services.plans import get_plan, plan_tasks
@@ -101,9 +114,8 @@ def export(
     with session_for(get_settings()) as session:
         plan = get_plan(session=session, country=country)
         tasks = plan_tasks(session=session, plan=plan)
-    made = exports.plan_file(
-        format_.value, plan, tasks, content().framework, dt.datetime.now(dt.UTC), codes=codes
-    )
+    now, framework = dt.datetime.now(dt.UTC), content().framework
+    made = exports.plan_file(format_.value, plan, tasks, framework, now, codes=codes, lang=_lang(lang))
     _write(made, output)
 
 
@@ -114,8 +126,10 @@ def _write(data: bytes, output: Path | None) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise invalid(f"cannot write {output}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}", err=True)
+        raise invalid(
+            "cannot write %(file)s: %(problem)s", file=output, problem=exc.strerror or exc
+        ) from None
+    typer.echo(say("wrote %(file)s", file=output), err=True)
 
 
 @app.command()
@@ -130,9 +144,11 @@ def demo(today: TodayOpt = None) -> None:
     examples = default_root() / "examples"
     with session_for(get_settings()) as session:
         created = seed_demo(
-            session=session, content=content(), examples_dir=examples, today=day(today, "--today")
+            session=session, content=stored_content(), examples_dir=examples, today=day(today, "--today")
         )
-    typer.echo(f"Seeded {', '.join(created)}." if created else "The example countries already have plans.")
+    seeded = say("Seeded %(countries)s.", countries=", ".join(created))
+    typer.echo(seeded if created else say("The example countries already have plans."))
     typer.echo(
-        "Try: cer report --portfolio · cer report MWI -f html -o mwi.html · cer tasks list --country SOM"
-    )
+        say("Try: %(commands)s", commands="cer report --portfolio · cer report MWI -f html -o mwi.html · "
+            "cer tasks list --country SOM")
+    )  # fmt: skip

@@ -21,6 +21,7 @@ from cer.cli.app import (
     day,
     emit,
     invalid,
+    say,
 )
 from cer.cli.backend import PlanTiming, TaskQuery
 from cer.cli.backends import backend
@@ -59,7 +60,11 @@ def db_upgrade(json_: JsonOpt = False) -> None:
 
     url = get_settings().database_url
     schema = prepare_database(url=url, questionnaire=content().questionnaire)
-    emit({"database": url, "schema": schema}, json_, lambda: f"Database ready at schema {schema}: {url}\n")
+    emit(
+        {"database": url, "schema": schema},
+        json_,
+        lambda: say("Database ready at schema %(schema)s: %(url)s", schema=schema, url=url) + "\n",
+    )
 
 
 @plan_app.command("create")
@@ -287,10 +292,13 @@ def plan_schedule(
 ) -> None:
     """Whether moving a task moves the tasks that depend on it (needs the coordinator role)."""
     plan = backend().follow_dependencies(country, follow)
-    word = "moves" if plan.follow_dependencies else "no longer moves (it warns instead)"
-    emit(
-        plan, json_, lambda: f"In {plan.country}'s plan, moving a task {word} the tasks that depend on it.\n"
-    )
+    text = (
+        say("In %(country)s's plan, moving a task moves the tasks that depend on it.", country=plan.country)
+        if plan.follow_dependencies
+        else say("In %(country)s's plan, moving a task no longer moves the tasks that depend on it (it warns "
+                 "instead).", country=plan.country)
+    )  # fmt: skip
+    emit(plan, json_, lambda: text + "\n")
 
 
 def _status(text: str | None) -> TaskStatus | None:
@@ -301,9 +309,8 @@ def _status(text: str | None) -> TaskStatus | None:
     try:
         return TaskStatus(text.strip().lower().replace(" ", "_"))
     except ValueError:
-        raise invalid(
-            f"unknown status {text!r}; use one of: {', '.join(s.value for s in TaskStatus)}"
-        ) from None
+        known = ", ".join(s.value for s in TaskStatus)
+        raise invalid("unknown status %(text)r; use one of: %(known)s", text=text, known=known) from None
 
 
 def import_request(file: Path, pairs: list[str] | None, workstream: str | None, dry_run: bool) -> Any:
@@ -316,9 +323,11 @@ def import_request(file: Path, pairs: list[str] | None, workstream: str | None, 
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise invalid(f"cannot read {file}: {exc.strerror or exc}") from None
+        raise invalid("cannot read %(file)s: %(problem)s", file=file, problem=exc.strerror or exc) from None
     if len(data) > MAX_BYTES:
-        raise invalid(f"{file} is {len(data) // 1024} kB: import files are limited to 700 kB")
+        raise invalid(
+            "%(file)s is %(size)s kB: import files are limited to 700 kB", file=file, size=len(data) // 1024
+        )
     mapping = {name.strip(): column for name, _, column in (pair.partition("=") for pair in pairs or [])}
     return PlanImportRequest.of(filename=file.name, content_base64=base64.b64encode(data).decode(),
                                 mapping=mapping, workstream=workstream, dry_run=dry_run)  # fmt: skip

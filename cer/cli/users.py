@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cer.cli.app import JsonOpt, app, cli_errors, emit
+from cer.cli.app import JsonOpt, app, cli_errors, emit, say
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -84,8 +85,13 @@ def users_agency(
 
     with _session() as session:
         user = set_agency(session=session, username=username, agency=agency, by=operator())
-    text = f"{user.username} works for {user.agency}.\n" if user.agency else f"{user.username}: no agency.\n"
-    emit(lambda: {"username": user.username, "agency": user.agency}, json_, lambda: text)
+    name, works_for = user.username, user.agency
+    text = (
+        say("%(user)s works for %(agency)s.", user=name, agency=works_for)
+        if works_for
+        else say("%(user)s: no agency.", user=name)
+    )
+    emit(lambda: {"username": user.username, "agency": user.agency}, json_, lambda: text + "\n")
 
 
 @users_app.command("grant")
@@ -102,8 +108,11 @@ def users_grant(
     with _session() as session:
         m = grant(session=session, username=username, country=country, role=role, by=operator())
         data = {"username": username.strip().lower(), "country": m.country_code, "role": m.role}
-    where = "every country" if data["country"] == "*" else data["country"]
-    emit(lambda: data, json_, lambda: f"{data['username']} is now {data['role']} in {where}.\n")
+    where = say("every country") if data["country"] == "*" else data["country"]
+    text = say(
+        "%(user)s is now %(role)s in %(where)s.", user=data["username"], role=data["role"], where=where
+    )
+    emit(lambda: data, json_, lambda: text + "\n")
 
 
 @users_app.command("revoke")
@@ -117,7 +126,7 @@ def users_revoke(
 
     with _session() as session:
         revoke(session=session, username=username, country=country, by=operator())
-    typer.echo(f"{username} has no role in {country} any more.")
+    typer.echo(say("%(user)s has no role in %(country)s any more.", user=username, country=country))
 
 
 @users_app.command("list")
@@ -131,13 +140,13 @@ def users_list(json_: JsonOpt = False) -> None:
 
     def text() -> str:
         if not rows:
-            return "No users yet: cer up creates the first admin; cer users add makes more.\n"
-        lines = [f"{'USER':<20} {'NAME':<28} {'ACTIVE':<6} {'TOKENS':>6}  ROLES"]
+            return say("No users yet: cer up creates the first admin; cer users add makes more.") + "\n"
+        heads = (say("USER"), say("NAME"), say("ACTIVE"), say("TOKENS"), say("ROLES"))
+        lines = [f"{heads[0]:<20} {heads[1]:<28} {heads[2]:<6} {heads[3]:>6}  {heads[4]}"]
         for r in rows:
             roles = ", ".join(f"{c} {role}" for c, role in r.roles.items()) or "-"
-            lines.append(
-                f"{r.username:<20} {r.name[:28]:<28} {'yes' if r.active else 'no':<6} {r.tokens:>6}  {roles}"
-            )
+            active = say("yes") if r.active else say("no")
+            lines.append(f"{r.username:<20} {r.name[:28]:<28} {active:<6} {r.tokens:>6}  {roles}")
         return "\n".join(lines) + "\n"
 
     emit(lambda: [r.json() for r in rows], json_, text)
@@ -157,9 +166,8 @@ def users_password(
     password, generated = _password(password_stdin)
     with _session() as session:
         set_password(session=session, username=username, password=password, by=operator())
-    typer.echo(
-        f"Password of {username} changed." + (f"\nNew password (shown once): {password}" if generated else "")
-    )
+    shown = "\n" + say("New password (shown once): %(password)s", password=password) if generated else ""
+    typer.echo(say("Password of %(user)s changed.", user=username) + shown)
 
 
 def _set_active(username: str, active: bool) -> None:
@@ -167,7 +175,9 @@ def _set_active(username: str, active: bool) -> None:
 
     with _session() as session:
         set_active(session=session, username=username, active=active, by=operator())
-    typer.echo(f"{username} is {'enabled' if active else 'disabled'}.")
+    typer.echo(
+        say("%(user)s is enabled.", user=username) if active else say("%(user)s is disabled.", user=username)
+    )
 
 
 @users_app.command("disable")
@@ -197,11 +207,13 @@ def tokens_create(
     with _session() as session:
         token, secret = create_token(session=session, username=username, name=name, by=operator())
         data = {"id": token.id, "username": username.strip().lower(), "name": token.name, "token": secret}
-    emit(
-        lambda: data,
-        json_,
-        lambda: f"Token {data['id']} for {data['username']} ({data['name']}), shown once:\n{secret}\n",
-    )
+    emit(lambda: data, json_, lambda: _new_token_text(data))
+
+
+def _new_token_text(data: Mapping[str, object]) -> str:
+    head = say("Token %(id)s for %(user)s (%(name)s), shown once:", id=data["id"], user=data["username"],
+               name=data["name"])  # fmt: skip
+    return f"{head}\n{data['token']}\n"
 
 
 @tokens_app.command("list")
@@ -226,7 +238,7 @@ def tokens_revoke(token_id: Annotated[int, typer.Argument(help="The token's id (
 
     with _session() as session:
         token = revoke_token(session=session, token_id=token_id, by=operator())
-        typer.echo(f"Token {token.id} ({token.prefix}…) is revoked.")
+        typer.echo(say("Token %(id)s (%(prefix)s…) is revoked.", id=token.id, prefix=token.prefix))
 
 
 @app.command("audit")

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 import workstreams
-from cer.content import paths
+from cer.content import paths, translations
 from cer.content.checks import Problem, check_references, format_path
 from cer.content.diagnostic_checks import check_planning, check_questionnaire, check_rules
 from cer.content.paths import CATALOGUE_DIR, DIAGNOSTICS_DIR, FRAMEWORK_DIR
@@ -31,13 +31,14 @@ from diagnostics.working_calendars import CalendarsFile
 from tools_catalog.catalogue import Catalogue
 from tools_catalog.models import SupportFile, ToolsFile
 from workstreams.framework import Framework
-from workstreams.models import StepsFile, WorkstreamsFile
+from workstreams.models import DeviationsFile, StepsFile, WorkstreamsFile
 from workstreams.templates import TaskTemplate, TemplatesFile, check_template
 
 FIXED_FILES: dict[str, type[BaseModel]] = {
     paths.STEPS: StepsFile,
     paths.WORKSTREAMS: WorkstreamsFile,
     paths.TEMPLATES: TemplatesFile,
+    paths.DEVIATIONS: DeviationsFile,
     paths.SUPPORT: SupportFile,
     paths.QUESTIONNAIRE: Questionnaire,
     paths.RULES: RulesFile,
@@ -49,6 +50,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "steps.schema.json": StepsFile,
     "workstreams.schema.json": WorkstreamsFile,
     "templates.schema.json": TemplatesFile,
+    "deviations.schema.json": DeviationsFile,
     "tools.schema.json": ToolsFile,
     "support.schema.json": SupportFile,
     "questionnaire.schema.json": Questionnaire,
@@ -85,6 +87,7 @@ class Content:
     planning: PlanningFile
     templates: dict[str, list[TaskTemplate]]
     calendars: CalendarsFile
+    lang: str = "en"  # the language of its texts (a text not yet translated stays English, marked)
 
     def counts(self) -> dict[str, int]:
         fw, cat = self.framework, self.catalogue
@@ -103,13 +106,22 @@ def default_root() -> Path:
 
 
 @cache
-def get_content(root: Path | None = None) -> Content:
-    """The content, loaded and checked once per process."""
-    return load_content(root)
+def get_content(root: Path | None = None, lang: str = "en") -> Content:
+    """The content in `lang` (English when it is not one we translate into), loaded and checked once per
+    process and language."""
+    return load_content(root, lang)
 
 
-def load_content(root: Path | None = None) -> Content:
+def load_content(root: Path | None = None, lang: str = "en") -> Content:
     root = (root or default_root()).resolve()
+    models, version = content_files(root)
+    # Translating changes texts only: the version (of the English files) is the same in every language.
+    models = {rel: translations.translated(translations.fill_labels(m), lang) for rel, m in models.items()}
+    return _assemble(models, root, version, lang)
+
+
+def content_files(root: Path) -> tuple[dict[str, BaseModel], str]:
+    """Each content file (relative path → its checked model, in English) and the content's version."""
     files = _content_files(root)
     problems: list[Problem] = []
     models: dict[str, BaseModel] = {}
@@ -134,7 +146,7 @@ def load_content(root: Path | None = None) -> Content:
     problems += _cross_check(models)
     if problems:
         raise ContentError(problems)
-    return _assemble(models, root, digest.hexdigest()[:12])
+    return models, digest.hexdigest()[:12]
 
 
 def _content_files(root: Path) -> dict[str, type[BaseModel]]:
@@ -192,14 +204,10 @@ class _UnexpectedFile(BaseModel):
 
 def _validate(rel: str, text: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
     if model is _UnexpectedFile:
-        problems.append(
-            Problem(
-                rel,
-                "",
-                f"unexpected file; {FRAMEWORK_DIR} holds only steps.yaml, workstreams.yaml and "
-                "templates.yaml",
-            )
-        )
+        folder = rel.rpartition("/")[0]
+        names = [f.rpartition("/")[2] for f in FIXED_FILES if f.rpartition("/")[0] == folder]
+        listed = f"{', '.join(names[:-1])} and {names[-1]}"
+        problems.append(Problem(rel, "", f"unexpected file; {folder} holds only {listed}"))
         return None
     try:
         data = parse(text)
@@ -250,7 +258,7 @@ def _tools_by_file(models: dict[str, BaseModel]) -> dict[str, ToolsFile]:
     return {rel: m for rel, m in models.items() if isinstance(m, ToolsFile)}
 
 
-def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content:
+def _assemble(models: dict[str, BaseModel], root: Path, version: str, lang: str = "en") -> Content:
     framework = Framework(_get(models, StepsFile).steps, _get(models, WorkstreamsFile).workstreams)
     tools = [t for f in _tools_by_file(models).values() for t in f.tools]
     catalogue = Catalogue(sorted(tools, key=lambda t: t.id), _get(models, SupportFile).providers)
@@ -264,6 +272,7 @@ def _assemble(models: dict[str, BaseModel], root: Path, version: str) -> Content
         _get(models, PlanningFile),
         dict(_get(models, TemplatesFile).templates),
         _get(models, CalendarsFile),
+        lang if lang in translations.LANGUAGES else "en",
     )
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from cer.content.paths import STEPS as STEPS_FILE
 from cer.content.paths import SUPPORT as SUPPORT_FILE
 from cer.content.paths import WORKSTREAMS as WORKSTREAMS_FILE
-from tools_catalog.models import SupportFile, ToolsFile
-from workstreams.models import StepKind, StepsFile, WorkstreamsFile
+from tools_catalog.models import SupportFile, Tool, ToolsFile
+from workstreams.models import Action, StepKind, StepsFile, WorkstreamsFile
 
 
 @dataclass(frozen=True, order=True)
@@ -66,9 +66,28 @@ def check_references(
                             f"action {action_id} is in a step the tool does not list",
                         )
                     )
+            problems += _unrecommendable(rel, at, tool, actions)
     if support:
         problems += _check_support(support, codes, numbers)
     return problems
+
+
+def _unrecommendable(rel: str, at: str, tool: Tool, actions: dict[str, Action] | None) -> list[Problem]:
+    """A diagnosis recommends a tool for an action needed in one of the tool's workstreams: a tool none of
+    whose actions belongs to any of its workstreams could never be recommended that way."""
+    if not actions or not tool.actions or any(a not in actions for a in tool.actions):
+        return []
+    if any(set(actions[a].workstreams) & set(tool.workstreams) for a in tool.actions):
+        return []
+    listed = ", ".join(tool.actions)
+    return [
+        Problem(
+            rel,
+            f"{at}.actions",
+            f"none of its actions ({listed}) is in its workstreams ({', '.join(tool.workstreams)}): "
+            "no diagnosis could recommend the tool",
+        )
+    ]
 
 
 def _check_support(support: SupportFile, codes: set[str] | None, numbers: set[int] | None) -> list[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from workstreams.errors import NotFound
+from workstreams.errors import N_, Message, NotFound
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def find_country(text: str) -> Country:
         except LookupError:
             found = None
     if found is None:
-        raise NotFound("country", text, ["an ISO 3166 code such as MWI, VNM or SOM"])
+        raise NotFound(N_("country"), text, [Message(N_("an ISO 3166 code such as MWI, VNM or SOM"))])
     region, subregion = un_region(found.alpha_3)
     return Country(found.alpha_3, display_name(found.name), region, subregion)
 

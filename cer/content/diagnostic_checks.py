@@ -11,7 +11,7 @@ from diagnostics.expressions import Call, Compare, Current, Expression, Literal,
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from diagnostics.rules import ActionRule, PlanningFile, Role, Rule, RulesFile
 from workstreams.framework import Framework
-from workstreams.models import Scope
+from workstreams.models import Action, Scope
 
 
 def check_questionnaire(q: Questionnaire, framework: Framework | None) -> list[Problem]:
@@ -58,9 +58,21 @@ def _readiness_links(actions: list[str], step: int | None, framework: Framework,
     for k, action in enumerate(actions):
         if action not in known:
             problems.append(Problem(QUESTIONNAIRE, f"{at}[{k}]", f"unknown action {action!r}"))
-        elif known[action].step != step:
+        elif known[action].step != step and not _runs_at(known[action], step):
             problems.append(Problem(QUESTIONNAIRE, f"{at}[{k}]", f"action {action} is not in step {step}"))
     return problems
+
+
+def _runs_at(action: Action, step: int | None) -> bool:
+    """Whether a continuous step's action is under way at `step` (8.4 at each step, 9.1 from step 1 on), so
+    that a question on that step may open it too (DQ05 also relates to 8.4, DQ10 to 9.1)."""
+    timing = action.timing
+    if timing is None or step is None:
+        return False
+    if timing.when == "each":
+        return True
+    assert timing.step is not None
+    return timing.step <= step if timing.when == "from" else timing.step == step
 
 
 def _expression(

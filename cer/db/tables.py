@@ -372,3 +372,10 @@ class ReportSummaryRow(SQLModel, table=True):
     prepared_by: str = Field(max_length=120, description="Who prepared the report, as the cover names them")
     updated_by: str = Field(max_length=60, description="The username that saved it last")
     updated_at: dt.datetime = _when()
+
+
+# A country's diagnostic round, its respondents and the coordinator's consensus (cer.services.respondents).
+from cer.db.respondent_tables import ConsensusDecisionRow as ConsensusDecisionRow  # noqa: E402
+from cer.db.respondent_tables import ConsensusDiagnosisRow as ConsensusDiagnosisRow  # noqa: E402
+from cer.db.respondent_tables import DiagnosticRoundRow as DiagnosticRoundRow  # noqa: E402
+from cer.db.respondent_tables import RespondentRow as RespondentRow  # noqa: E402

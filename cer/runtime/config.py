@@ -19,6 +19,7 @@ from workstreams.errors import InvalidRequest
 
 DEVELOPMENT_SECRET = "development-only-not-secret"  # noqa: S105  (refused outside development)
 ENVIRONMENTS = ("development", "production")
+LANGUAGES = ("en", "fr", "es", "ar")  # the interface's languages (cer.views.i18n has the same list)
 MONITOR_CRON = "0 6 * * *"  # monitor-plans: daily, 06:00
 REPORT_CRON = "0 7 1 1,7 *"  # progress-report: semi-annual, 1 January and 1 July, 07:00
 # A token is sent in clear only to this machine (CER_SERVER_URL over plain http).
@@ -61,6 +62,7 @@ class Settings:
     trusted_proxies: str = (
         ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
     )
+    lang: str = "en"  # the command line's language (CER_LANG; `cer --lang` overrides it)
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -103,7 +105,18 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=",".join(
             p.strip() for p in (env.get("CER_TRUSTED_PROXIES") or "").split(",") if p.strip()
         ),
+        lang=language(env),
     )
+
+
+def language(env: Mapping[str, str] | None = None) -> str:
+    """`CER_LANG`: the command line's language, en (the default), fr, es or ar. Read alone too, so that a
+    mistake in another setting does not stop `cer steps` from choosing its language."""
+    env = os.environ if env is None else env
+    text = (env.get("CER_LANG") or "en").strip().lower()
+    if text not in LANGUAGES:
+        raise InvalidRequest(f"CER_LANG must be one of {', '.join(LANGUAGES)}, got {text!r}")
+    return text
 
 
 def _security(env: Mapping[str, str]) -> tuple[str, str, float]:

@@ -8,7 +8,7 @@ Nothing is sent, and nothing is marked sent, while no SMTP server is configured.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 
 from cer.db.tables import NotificationRow
@@ -21,8 +21,14 @@ def address_for(recipient: str, settings: Settings) -> str | None:
     return settings.smtp_to
 
 
-def send(notifications: Iterable[NotificationRow], settings: Settings) -> list[int]:
-    """E-mail each notification; returns the ids sent. Sends nothing without CER_SMTP_HOST."""
+Words = Callable[[NotificationRow], tuple[str, str]]
+
+
+def send(
+    notifications: Iterable[NotificationRow], settings: Settings, words: Words | None = None
+) -> list[int]:
+    """E-mail each notification; returns the ids sent. Sends nothing without CER_SMTP_HOST. `words` gives a
+    notification's subject and body in the e-mails' language (`CER_LANG`); without it, as stored."""
     if not settings.smtp_host:
         return []
     sent: list[int] = []
@@ -38,8 +44,9 @@ def send(notifications: Iterable[NotificationRow], settings: Settings) -> list[i
             message = EmailMessage()
             message["From"] = settings.smtp_from
             message["To"] = to
-            message["Subject"] = f"[cer-toolkit] {note.subject}"
-            message.set_content(f"For: {note.recipient}\n\n{note.body}\n")
+            subject, body = words(note) if words else (note.subject, f"For: {note.recipient}\n\n{note.body}")
+            message["Subject"] = f"[cer-toolkit] {subject}"
+            message.set_content(f"{body}\n")
             smtp.send_message(message)
             sent.append(note.id or 0)
     return sent

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from cer.db.tables import MembershipRow, UserRow
 from cer.services.errors import Forbidden
+from workstreams.errors import N_, Message
 
 EVERY_COUNTRY = "*"
 
@@ -44,6 +45,24 @@ NEEDS: dict[Action, Role] = {
     Action.start_flow: Role.coordinator,
     Action.sign_off: Role.coordinator,
     Action.manage_users: Role.admin,
+}
+
+
+# What each action and role is called in a refusal ("amina may not start flow in SOM").
+DOING = {
+    Action.read_plan: N_("read plan"),
+    Action.diagnose: N_("diagnose"),
+    Action.change_task: N_("change task"),
+    Action.manage_plan: N_("manage plan"),
+    Action.start_flow: N_("start flow"),
+    Action.sign_off: N_("sign off"),
+    Action.manage_users: N_("manage users"),
+}
+ROLES = {
+    Role.viewer: N_("viewer"),
+    Role.member: N_("member"),
+    Role.coordinator: N_("coordinator"),
+    Role.admin: N_("admin"),
 }
 
 
@@ -91,8 +110,20 @@ def principal(*, session: Session, user: UserRow) -> Principal:
 def require(who: Principal, action: Action, country: str | None = None) -> None:
     """Raise Forbidden unless `who` may do `action` in `country`."""
     if not who.can(action, country):
-        where = f" in {country.upper()}" if country else ""
+        said = {"user": who.username, "action": Message(DOING[action]), "role": Message(ROLES[NEEDS[action]])}
+        if country:
+            raise Forbidden(
+                N_(
+                    "%(user)s may not %(action)s in %(country)s: it needs the %(role)s role there "
+                    "(ask an admin: cer users grant)"
+                ),
+                country=country.upper(),
+                **said,
+            )
         raise Forbidden(
-            f"{who.username} may not {action.value.replace('_', ' ')}{where}: it needs the "
-            f"{NEEDS[action].name} role there (ask an admin: cer users grant)"
+            N_(
+                "%(user)s may not %(action)s: it needs the %(role)s role there "
+                "(ask an admin: cer users grant)"
+            ),
+            **said,
         )

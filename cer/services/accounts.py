@@ -11,7 +11,7 @@ from cer.services.access import Action, Principal
 from cer.services.errors import Forbidden
 from cer.services.sessions import start_session
 from cer.services.users import authenticate, get_token, list_tokens, revoke_token
-from workstreams.errors import NotFound
+from workstreams.errors import N_, Message, NotFound
 
 
 def sign_in(
@@ -36,7 +36,9 @@ def revoke_own_token(*, session: Session, who: Principal, token_id: int) -> ApiT
         if admin:
             raise
         mine = [t.id for t, _ in list_tokens(session=session, username=who.username)]
-        raise NotFound("token", token_id, sorted(i for i in mine if i) or ["(no tokens of yours)"]) from None
+        raise NotFound(
+            N_("token"), token_id, sorted(i for i in mine if i) or [Message(N_("(no tokens of yours)"))]
+        ) from None
     if owner != who.username and not admin:
-        raise Forbidden(f"token {token_id} is not yours")
+        raise Forbidden(N_("token %(id)s is not yours"), id=token_id)
     return revoke_token(session=session, token_id=token_id, by=who.username)

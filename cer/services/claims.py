@@ -14,6 +14,7 @@ from sqlmodel import Session, col, delete, select
 
 from cer.db.tables import RunClaimRow, utcnow
 from cer.services.errors import Conflict
+from workstreams.errors import N_
 
 
 class Launcher(Protocol):
@@ -45,8 +46,13 @@ def take(*, session: Session, country: str, workstream: str, by: str, launcher: 
         if held.flow_run_id is None and utcnow() - _aware(held.claimed_at) < STALE:
             if time.monotonic() > deadline:
                 raise Conflict(
-                    f"{held.claimed_by} is starting workstream {workstream} of {country} right now: "
-                    f"see `cer runs {country}` or the plan's Flows page in a moment"
+                    N_(
+                        "%(user)s is starting workstream %(workstream)s of %(country)s right now: "
+                        "see `cer runs %(country)s` or the plan's Flows page in a moment"
+                    ),
+                    user=held.claimed_by,
+                    workstream=workstream,
+                    country=country,
                 )
             time.sleep(0.25)  # the other start is making its run
             continue

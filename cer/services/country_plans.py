@@ -13,7 +13,7 @@ from cer.db.tables import PlanRevisionRow, PlanRow, TaskEventRow, TaskRow
 from cer.services.access import Action, Principal, require
 from cer.services.agencies import list_agencies
 from cer.services.countries import country_name
-from cer.services.plans import get_plan, plan_tasks
+from cer.services.plans import get_plan, plan_tasks, stored_answers
 from cer.services.progress import CountryProgress, plan_progress
 from cer.services.reports import CountryReport, country_report
 from cer.services.scheduling import assignable
@@ -26,6 +26,7 @@ from cer.services.tasks import (
     plan_task,
     task_history,
 )
+from diagnostics.answers import AnswerSet
 from workstreams.status import TaskStatus
 
 
@@ -96,6 +97,7 @@ class TaskDetail(PlanTask):
     history: list[TaskEventRow]  # oldest first
     depends_on: dict[str, TaskRow | None]  # each key the task depends on → that task of the plan, if there
     choices: TaskChoices | None = None  # for someone who may change the task: what its form offers
+    answers: AnswerSet | None = None  # the answers of the plan's diagnosis: why the task is there, in words
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def task_detail(
         others = [t for t in plan_tasks(session=session, plan=found.plan) if t.id != found.task.id]
         people = assignable(session=session, country=found.plan.country_code)
         choices = TaskChoices(list_agencies(session=session), people, others)
-    return TaskDetail(found.plan, found.task, history, {k: tasks.get(k) for k in keys}, choices)
+    _, answers = stored_answers(session=session, diagnosis_id=found.plan.diagnosis_id)
+    return TaskDetail(found.plan, found.task, history, {k: tasks.get(k) for k in keys}, choices, answers)
 
 
 def change_plan_task(

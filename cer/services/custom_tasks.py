@@ -23,8 +23,8 @@ from cer.services.task_changes import Edited
 from cer.services.tasks import reslack
 from diagnostics.calendar import add_working_days
 from diagnostics.dependencies import earliest_start, working_days
-from workstreams.errors import InvalidRequest
-from workstreams.status import check_text
+from workstreams.errors import N_, InvalidRequest
+from workstreams.status import DUE_BEFORE_START, check_text
 
 DEFAULT_DAYS = 10  # working days a custom task takes when no due date is given
 
@@ -74,7 +74,7 @@ def add_task(*, session: Session, who: Principal, country: str, new: NewTask, to
         session.flush()
     except IntegrityError:  # another custom task took the number meanwhile
         session.rollback()
-        raise Conflict("another task was added to the plan meanwhile: try again") from None
+        raise Conflict(N_("another task was added to the plan meanwhile: try again")) from None
     session.add(TaskEventRow(task_id=task.id or 0, by=who.username, field="created", new=task.title))
     reslack(session, plan)
     session.commit()
@@ -87,17 +87,22 @@ def _checked(plan: PlanRow, new: NewTask) -> list[str]:
     check_text(title=new.title, lead=new.lead, description=new.description)
     check_text(**{f"contributor {i + 1}": name for i, name in enumerate(new.contributors)})
     if not new.title.strip():
-        raise InvalidRequest("a task needs a title")
+        raise InvalidRequest(N_("a task needs a title"))
     if not 1 <= new.step <= 9:
-        raise InvalidRequest(f"step {new.step} does not exist: the toolkit's steps are 1 to 9")
+        raise InvalidRequest(
+            N_("step %(step)s does not exist: the toolkit's steps are 1 to 9"), step=new.step
+        )
     codes = list(dict.fromkeys(c.strip().upper() for c in new.workstreams if c.strip()))
     if not codes:
-        raise InvalidRequest("a task serves at least one workstream, e.g. B")
+        raise InvalidRequest(N_("a task serves at least one workstream, e.g. B"))
     missing = [c for c in codes if c not in plan.selected]
     if missing:
         runs = ", ".join(plan.selected)
         raise InvalidRequest(
-            f"{plan.country_code}'s plan does not run workstream {', '.join(missing)} (it runs {runs})"
+            N_("%(country)s's plan does not run workstream %(missing)s (it runs %(runs)s)"),
+            country=plan.country_code,
+            missing=missing,
+            runs=runs,
         )
     return codes
 
@@ -107,7 +112,7 @@ def _place(task: TaskRow, new: NewTask, plan: PlanRow, tasks: dict[str, TaskRow]
     the plan follows its dependencies (keeping its length in working days)."""
     asked = new.start or earliest_start(max(plan.start, today) - dt.timedelta(days=1))
     if new.due and new.due < asked:
-        raise InvalidRequest(f"the due date {new.due} is before the start {asked}")
+        raise InvalidRequest(DUE_BEFORE_START, due=new.due, start=asked)
     length = working_days(asked, new.due) if new.due else DEFAULT_DAYS
     dues = [tasks[k].due for k in task.depends_on]
     start = earliest_start(max(dues)) if plan.follow_dependencies and dues and asked <= max(dues) else asked

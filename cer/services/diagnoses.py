@@ -17,14 +17,16 @@ from cer.services.drafts import diagnosis_report, record_diagnosis
 from cer.services.errors import InvalidFields
 from cer.services.plans import stored_answers
 from diagnostics.answers import AnswerSet, Override
-from workstreams.errors import NotFound
+from workstreams.errors import N_, Message, NotFound
 
 
 def diagnosis_for(*, session: Session, diagnosis_id: int, who: Principal, action: Action) -> DiagnosisRow:
     """A stored diagnosis, if `who` may do `action` in its country (NotFound for an unknown id)."""
     row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["the number of a stored diagnosis (in its address)"])
+        raise NotFound(
+            N_("diagnosis"), diagnosis_id, [Message(N_("the number of a stored diagnosis (in its address)"))]
+        )
     require(who, action, row.country_code)
     return row
 

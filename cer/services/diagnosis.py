@@ -26,7 +26,7 @@ from diagnostics.answers import AnswerProblem, AnswersError, AnswerSet, check_ov
 from diagnostics.planner import Plan, build_plan
 from diagnostics.selection import Diagnosis, Reason, diagnose
 from diagnostics.working_calendars import CalendarChoice, CalendarEdit
-from workstreams.errors import InvalidFields, InvalidRequest, NotFound, explain
+from workstreams.errors import N_, InvalidFields, InvalidRequest, Message, NotFound, explain
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,32 @@ def read_answers(path: Path) -> AnswerSet:
             raise AnswersError(
                 [
                     AnswerProblem(
-                        str(path), f"larger than {MAX_ANSWERS_BYTES // 2**20} MB: not an answers file"
+                        str(path),
+                        Message(
+                            N_("larger than %(size)s MB: not an answers file"),
+                            size=MAX_ANSWERS_BYTES // 2**20,
+                        ),
                     )
                 ]
             )
         text = path.read_text(encoding="utf-8")
         data = _json(text) if path.suffix.lower() == ".json" else parse_untrusted(text)
     except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError([AnswerProblem(str(path), f"cannot be read: {exc}")]) from None
+        raise AnswersError(
+            [AnswerProblem(str(path), Message(N_("cannot be read: %(why)s"), why=str(exc)))]
+        ) from None
     except (RecursionError, ValueError) as exc:  # JSON nested too deeply, a number of too many digits
         raise AnswersError([AnswerProblem(str(path), _too_much(exc))]) from None
     except yaml.YAMLError as exc:
         raise AnswersError([AnswerProblem(str(path), describe_yaml_error(exc))]) from None
     except json.JSONDecodeError as exc:
         raise AnswersError(
-            [AnswerProblem(str(path), f"line {exc.lineno}: invalid JSON: {exc.msg}")]
+            [
+                AnswerProblem(
+                    str(path),
+                    Message(N_("line %(line)s: invalid JSON: %(why)s"), line=exc.lineno, why=exc.msg),
+                )
+            ]
         ) from None
     try:
         return AnswerSet.model_validate(data)
@@ -88,7 +99,7 @@ def _json(text: str) -> Any:
 
 def _too_much(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
-        return "nested too deeply: not an answers file"
+        return Message(N_("nested too deeply: not an answers file"))
     return str(exc)
 
 
@@ -106,13 +117,15 @@ def run(
     changed by `calendar`), backward from `finish_by`, by default the start of the next programme cycle
     when the answers give one after `start`."""
     if finish_by is not None and finish_by <= start:
-        raise InvalidFields.of("finish_by", f"Give a date after the plan's start ({start.isoformat()}).")
+        raise InvalidFields.of(
+            "finish_by", N_("Give a date after the plan's start (%(start)s)."), start=start.isoformat()
+        )
     problems: list[AnswerProblem] = []
     place = None
     try:
         place = _country(answer_set, country)
     except (NotFound, InvalidRequest) as exc:
-        problems.append(AnswerProblem("country", str(exc)))
+        problems.append(AnswerProblem("country", exc.message))
     answers = None
     try:
         answers = validate_answers(content.questionnaire, answer_set, final=not draft)
@@ -171,10 +184,14 @@ def _next_cycle(values: Mapping[str, Any], start: dt.date) -> dt.date | None:
 
 def _country(answer_set: AnswerSet, given: str | None) -> Country:
     if given is None and answer_set.country is None:
-        raise InvalidRequest("say which country: --country MWI, or 'country: MWI' in the answers file")
+        raise InvalidRequest(N_("say which country: --country MWI, or 'country: MWI' in the answers file"))
     place = find_country(given or answer_set.country or "")
     if given and answer_set.country and find_country(answer_set.country) != place:
-        raise InvalidRequest(f"the answers are for {answer_set.country} but --country says {given}")
+        raise InvalidRequest(
+            N_("the answers are for %(country)s but --country says %(given)s"),
+            country=answer_set.country,
+            given=given,
+        )
     return place
 
 

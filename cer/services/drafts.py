@@ -16,7 +16,7 @@ from cer.services.diagnosis import Report
 from cer.services.errors import Forbidden
 from cer.services.plans import ensure_country, store_diagnosis, stored_answers
 from diagnostics.answers import AnswerSet
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidRequest, Message, NotFound
 from workstreams.status import check_text
 
 MAX_ANSWER_CHARS = 4000
@@ -36,7 +36,11 @@ def save_draft(
         check_text(by=by)
     for qid, value in answers.items():
         if len(str(value)) > MAX_ANSWER_CHARS:
-            raise InvalidRequest(f"the answer to {qid} is longer than {MAX_ANSWER_CHARS} characters")
+            raise InvalidRequest(
+                N_("the answer to %(question)s is longer than %(most)s characters"),
+                question=qid,
+                most=MAX_ANSWER_CHARS,
+            )
     draft = get_draft(session=session, draft_id=draft_id) if draft_id else None
     if draft is None:
         draft = DiagnosisDraftRow(id=secrets.token_urlsafe(16), questionnaire_version=questionnaire_version)
@@ -54,7 +58,9 @@ def save_draft(
 def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraftRow:
     draft = session.get(DiagnosisDraftRow, draft_id)
     if draft is None:
-        raise NotFound("draft", draft_id, ["the link of a saved draft, from the Diagnose page"])
+        raise NotFound(
+            N_("draft"), draft_id, [Message(N_("the link of a saved draft, from the Diagnose page"))]
+        )
     return draft
 
 
@@ -74,7 +80,9 @@ def draft_for(
     if not may_open(who, draft, action):
         if draft.country_code:
             require(who, action, draft.country_code)
-        raise Forbidden(f"draft {draft_id[:8]}… is someone else's: only they (or an admin) may open it")
+        raise Forbidden(
+            N_("draft %(id)s… is someone else's: only they (or an admin) may open it"), id=draft_id[:8]
+        )
     return draft
 
 
@@ -110,7 +118,9 @@ def diagnosis_report(
     """A stored diagnosis and its report, made again from its answers (the page and the API show it)."""
     row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["the id of a stored diagnosis (its page's address)"])
+        raise NotFound(
+            N_("diagnosis"), diagnosis_id, [Message(N_("the id of a stored diagnosis (its page's address)"))]
+        )
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
     report = diagnosing.run(content, answer_set, country=country, start=today, draft=not row.complete)
     return row, report

@@ -24,7 +24,7 @@ from cer.services.countries import country_names
 from cer.services.errors import Forbidden, InvalidFields, Unauthenticated
 from cer.services.plans import get_plan, plan_tasks
 from cer.services.tasks import TaskFilter, find_tasks
-from workstreams.errors import NotFound
+from workstreams.errors import N_, Message, NotFound
 
 MINE = "mine"
 FEED_PREFIX = "cal_"
@@ -59,14 +59,14 @@ def create_feed(*, session: Session, who: Principal, scope: str, name: str = "")
     the secret token, which is never stored and shown only now."""
     user = session.get(UserRow, who.id) if who.id else None
     if user is None or not user.active:
-        raise Unauthenticated("a calendar feed belongs to an account: sign in as one")
+        raise Unauthenticated(N_("a calendar feed belongs to an account: sign in as one"))
     wanted = scope.strip().lower() if scope.strip().lower() == MINE else scope.strip().upper()
     if wanted != MINE:
         require(who, Action.read_plan, wanted)
         get_plan(session=session, country=wanted)  # no plan, no feed: NotFound names the plans there are
     label = name.strip() or ("My tasks" if wanted == MINE else f"Plan {wanted}")
     if len(label) > 80 or _CONTROL.search(label):
-        raise InvalidFields.of("name", "give the feed a name of 1 to 80 characters, on one line")
+        raise InvalidFields.of("name", N_("give the feed a name of 1 to 80 characters, on one line"))
     secret = FEED_PREFIX + secrets.token_urlsafe(32)
     feed = FeedTokenRow(
         user_id=user.id or 0, scope=wanted, name=label, prefix=secret[:12], token_hash=_digest(secret)
@@ -101,10 +101,10 @@ def revoke_feed(*, session: Session, who: Principal, feed_id: int) -> FeedTokenR
     ).first()
     if found is None:
         mine = [f.id for f in list_feeds(session=session, who=who) if f.id]
-        raise NotFound("feed", feed_id, mine or ["(no feeds of yours)"])
+        raise NotFound(N_("feed"), feed_id, mine or [Message(N_("(no feeds of yours)"))])
     feed, owner = found
     if owner != who.username and not who.can(Action.manage_users):
-        raise Forbidden(f"feed {feed_id} is not yours")
+        raise Forbidden(N_("feed %(id)s is not yours"), id=feed_id)
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()
         session.add(feed)
@@ -125,7 +125,7 @@ def read_feed(*, session: Session, secret: str) -> FeedTasks:
         query = select(FeedTokenRow, UserRow).join(UserRow).where(FeedTokenRow.token_hash == _digest(secret))
         found = session.exec(query).first()
     if found is None or found[0].revoked_at is not None or not found[1].active:
-        raise Unauthenticated("unknown or revoked calendar feed address")
+        raise Unauthenticated(N_("unknown or revoked calendar feed address"))
     feed, user = found
     owner, scope = principal(session=session, user=user), feed.scope
     _mark_used(session, feed)  # before the tasks are read: its commit would expire them
@@ -133,7 +133,9 @@ def read_feed(*, session: Session, secret: str) -> FeedTasks:
         tasks = find_tasks(session=session, who=owner, which=TaskFilter(mine=True))[1]
         return FeedTasks(f"CER: my tasks ({owner.username})", tasks)
     if not owner.can(Action.read_plan, scope):
-        raise Forbidden(f"{owner.username} may no longer read the plan of {scope}")
+        raise Forbidden(
+            N_("%(user)s may no longer read the plan of %(country)s"), user=owner.username, country=scope
+        )
     return FeedTasks(f"CER plan {scope}", _plan_tasks(session, scope))
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from cer.services.sheet_reader import Table
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest, Message
 from workstreams.framework import Framework
 from workstreams.status import TaskStatus
 
@@ -144,7 +144,11 @@ def resolve_mapping(table: Table, given: dict[str, str] | None) -> dict[str, int
     mapping = guess_mapping(table.headers)
     for name, column in (given or {}).items():
         if name not in FIELDS:
-            raise InvalidRequest(f"{name!r} is not something to import: one of {', '.join(FIELDS)}")
+            raise InvalidRequest(
+                N_("%(name)s is not something to import: one of %(fields)s"),
+                name=repr(name),
+                fields=list(FIELDS),
+            )
         mapping.pop(name, None)
         if column.strip():
             mapping[name] = _column(table, column.strip())
@@ -161,7 +165,9 @@ def _column(table: Table, column: str) -> int:
     if normal(column) in headers:
         return headers.index(normal(column))
     known = ", ".join(table.column_name(i) for i in range(len(table.headers)))
-    raise InvalidRequest(f"the file has no column {column!r}: its columns are {known}")
+    raise InvalidRequest(
+        N_("the file has no column %(column)s: its columns are %(known)s"), column=repr(column), known=known
+    )
 
 
 def status_of(text: str) -> TaskStatus | None:
@@ -175,10 +181,15 @@ def interpret(
     how each status written in the file maps to ours."""
     problems: list[Problem] = []
     if "ref" not in mapping:
-        why = "a re-import updates the tasks it names, so each row needs one"
-        problems.append(Problem(table.header_row, "", f"no column is mapped to the reference number: {why}"))
+        said = N_(
+            "no column is mapped to the reference number: a re-import updates the tasks it names, so each "
+            "row needs one"
+        )
+        problems.append(Problem(table.header_row, "", Message(said)))
     if "title" not in mapping:
-        problems.append(Problem(table.header_row, "", "no column is mapped to the key action (the title)"))
+        problems.append(
+            Problem(table.header_row, "", Message(N_("no column is mapped to the key action (the title)")))
+        )
     if problems:
         return [], problems, {}
     rows: list[ImportedLine] = []
@@ -195,11 +206,12 @@ def interpret(
         problems += found
         if row.ref in seen:
             problems.append(Problem(number, table.column_name(mapping["ref"]),
-                                    f"{row.ref} appears again (first in row {seen[row.ref]})"))  # fmt: skip
+                                    Message(N_("%(ref)s appears again (first in row %(row)s)"),
+                                            ref=row.ref, row=seen[row.ref])))  # fmt: skip
         seen.setdefault(row.ref, number)
         rows.append(row)
     if not rows:
-        problems.append(Problem(table.header_row, "", "no row below the header names a task"))
+        problems.append(Problem(table.header_row, "", Message(N_("no row below the header names a task"))))
     return rows, problems, statuses
 
 
@@ -214,18 +226,22 @@ def _row(
 ) -> tuple[ImportedLine, list[Problem]]:
     problems: list[Problem] = []
 
-    def problem(name: str, message: str) -> None:
-        problems.append(Problem(number, table.column_name(mapping[name]), message))
+    def problem(name: str, message: str, /, **values: object) -> None:
+        problems.append(Problem(number, table.column_name(mapping[name]), Message(message, **values)))
 
     ref, title = get["ref"].replace("\n", " ").strip(), " ".join(get["title"].split())
     if not ref:
-        problem("ref", "empty: give each row a reference number (e.g. 2.1)")
+        problem("ref", N_("empty: give each row a reference number (e.g. 2.1)"))
     elif len(ref) > 60:
-        problem("ref", f"{len(ref)} characters: a reference number has at most 60")
+        problem("ref", N_("%(count)s characters: a reference number has at most 60"), count=len(ref))
     if not title:
-        problem("title", "empty: each row needs a key action")
+        problem("title", N_("empty: each row needs a key action"))
     elif len(title) > 300:
-        problem("title", f"{len(title)} characters: at most 300 (put the rest in the sub-actions)")
+        problem(
+            "title",
+            N_("%(count)s characters: at most 300 (put the rest in the sub-actions)"),
+            count=len(title),
+        )
     row = ImportedLine(number, ref, title[:300])
     row.description = "\n".join(filter(None, [section and f"{section}.", get.get("sub_actions", "")]))
     lead, contributors = get.get("lead", ""), _names(get.get("contributing", ""))
@@ -235,23 +251,37 @@ def _row(
     row.lead, row.contributors = " ".join(lead.split()).removesuffix("(lead)").strip(), contributors
     for name, limit in (("lead", 120), ("lead_and_contributing", 120)):
         if name in get and len(row.lead) > limit:
-            problem(name, f"the lead is {len(row.lead)} characters: name a unit or agency (at most {limit})")
+            problem(
+                name,
+                N_("the lead is %(count)s characters: name a unit or agency (at most %(limit)s)"),
+                count=len(row.lead),
+                limit=limit,
+            )
     for name in ("start", "due"):
         if get.get(name):
             day = parse_day(get[name], end=name == "due")
             if day is None:
-                problem(name, f"{get[name]!r} is not a date (write e.g. 2027-03-31 or 31/03/2027)")
+                problem(
+                    name,
+                    N_("%(text)s is not a date (write e.g. 2027-03-31 or 31/03/2027)"),
+                    text=repr(get[name]),
+                )
             elif not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
-                problem(name, f"{day} is outside 2000–2100")
+                problem(name, N_("%(day)s is outside 2000–2100"), day=day)
             else:
                 setattr(row, name, day)
     if row.start and row.due and row.due < row.start:
-        problem("due", f"due {row.due} is before the start {row.start}")
+        problem("due", N_("due %(due)s is before the start %(start)s"), due=row.due, start=row.start)
     if get.get("status"):
         row.status = status_of(get["status"])
         if row.status is None:
             words = ", ".join(f"'{w}'" for w in ("not started", "ongoing", "completed", "on hold", "dropped"))
-            problem("status", f"{get['status']!r} is not a status we know: write one of {words}")
+            problem(
+                "status",
+                N_("%(text)s is not a status we know: write one of %(words)s"),
+                text=repr(get["status"]),
+                words=words,
+            )
         else:
             statuses[get["status"]] = row.status.value
     row.progress = get.get("progress", "").strip()
@@ -269,7 +299,11 @@ def _toolkit(row: ImportedLine, get: dict[str, str], framework: Framework, probl
         code = letter if letter in codes and (len(part.strip()) == 1 or part[1:2] in " .-:") else None
         code = code or (by_name[0] if by_name else None)
         if code is None:
-            problem("workstream", f"{part!r} is not a workstream: write a letter A–G or its name")
+            problem(
+                "workstream",
+                N_("%(text)s is not a workstream: write a letter A–G or its name"),
+                text=repr(part),
+            )
         elif code not in row.workstreams:
             row.workstreams.append(code)
     if get.get("step"):
@@ -277,13 +311,13 @@ def _toolkit(row: ImportedLine, get: dict[str, str], framework: Framework, probl
         if digits and 1 <= int(digits) <= 9:
             row.step = int(digits)
         else:
-            problem("step", f"{get['step']!r} is not a step: write 1 to 9")
+            problem("step", N_("%(text)s is not a step: write 1 to 9"), text=repr(get["step"]))
     if get.get("action"):
         action = get["action"].strip()
         known = {a.id: a for a in framework.actions}
         if action not in known:
-            problem("action", f"{action!r} is not a toolkit action (e.g. 4.1): leave it empty for a task of "
-                              "your own")  # fmt: skip
+            problem("action", N_("%(text)s is not a toolkit action (e.g. 4.1): leave it empty for a task of "
+                                 "your own"), text=repr(action))  # fmt: skip
         else:
             row.action, row.step = action, row.step or known[action].step
 

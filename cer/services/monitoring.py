@@ -125,6 +125,20 @@ def unsent(*, session: Session, limit: int = 500) -> list[NotificationRow]:
     return list(session.exec(query.limit(limit)).all())
 
 
+def unsent_reminders(
+    *, session: Session, limit: int = 500
+) -> list[tuple[NotificationRow, TaskRow | None, PlanRow | None]]:
+    """What is still to e-mail, each with its task and plan as they are now (to write it in a language)."""
+    rows = unsent(session=session, limit=limit)
+    tasks = {
+        t.id: t for t in session.exec(select(TaskRow).where(col(TaskRow.id).in_([r.task_id for r in rows])))
+    }
+    plans = {
+        p.id: p for p in session.exec(select(PlanRow).where(col(PlanRow.id).in_([r.plan_id for r in rows])))
+    }
+    return [(r, tasks.get(r.task_id), plans.get(r.plan_id)) for r in rows]
+
+
 def mark_sent(*, session: Session, ids: list[int]) -> None:
     for row in session.exec(select(NotificationRow).where(col(NotificationRow.id).in_(ids))).all():
         row.sent_at = utcnow()

@@ -30,7 +30,7 @@ from cer.services.scheduling import plan_tasks_by_key
 from cer.services.sheet_reader import Table, read_table
 from cer.services.tasks import field_event, guarded_update, reslack
 from diagnostics.dependencies import earliest_start, working_days
-from workstreams.errors import InvalidFields, InvalidRequest
+from workstreams.errors import N_, InvalidFields, InvalidRequest, Message
 from workstreams.framework import Framework
 from workstreams.status import TaskStatus, check_text, next_statuses, task_reference
 
@@ -117,7 +117,11 @@ def check(
     mapping = guess_mapping(table.headers) if mapping is None else mapping
     bad = [i for i in mapping.values() if not 0 <= i < len(table.headers)]
     if bad:
-        raise InvalidRequest(f"column {bad[0] + 1} does not exist: the file has {len(table.headers)}")
+        raise InvalidRequest(
+            N_("column %(column)s does not exist: the file has %(count)s"),
+            column=bad[0] + 1,
+            count=len(table.headers),
+        )
     rows, problems, statuses = interpret(table, mapping, framework)
     tasks = plan_tasks_by_key(session=session, plan_id=plan.id or 0)
     by_id = {t.id: t for t in tasks.values()}
@@ -153,7 +157,7 @@ def run(
         where: list[dict[str, str | None]] = [
             {"field": str(p).split(": ", 1)[0], "message": p.message} for p in checked.problems
         ]
-        raise InvalidFields(where, what=f"{filename} (nothing was imported)")
+        raise InvalidFields(where, what=Message(N_("%(file)s (nothing was imported)"), file=filename))
     plan = get_plan(session=session, country=country)
     plan = session.exec(select(PlanRow).where(PlanRow.id == plan.id).with_for_update(read=True)).one()
     why = f"imported from {filename}"[:2000]
@@ -162,7 +166,7 @@ def run(
         session.commit()
     except IntegrityError:  # a task added or a file imported meanwhile took a key: nothing is kept
         session.rollback()
-        raise Conflict("the plan was changed meanwhile (a task added or imported): try again") from None
+        raise Conflict(N_("the plan was changed meanwhile (a task added or imported): try again")) from None
     return checked
 
 
@@ -187,6 +191,16 @@ def _refs(session: Session, plan: PlanRow) -> list[ImportedRefRow]:
     return list(session.exec(select(ImportedRefRow).where(ImportedRefRow.plan_id == plan.id)).all())
 
 
+NOT_IN_PLAN = N_(
+    "toolkit action %(action)s is not in %(country)s's plan: clear the toolkit action to add the row as a "
+    "task of your own"
+)
+NOT_IN_PLAN_FOR = N_(
+    "toolkit action %(action)s is not in %(country)s's plan for %(codes)s: clear the toolkit action to add "
+    "the row as a task of your own"
+)
+
+
 def _target(
     row: ImportedLine,
     known: dict[str, TaskRow | None],
@@ -203,21 +217,34 @@ def _target(
         if len(found) == 1:
             return found[0], ""
         if not found:
-            where = f" for {', '.join(row.workstreams)}" if row.workstreams else ""
-            return None, (f"toolkit action {row.action} is not in {plan.country_code}'s plan{where}: clear "
-                          "the toolkit action to add the row as a task of your own")  # fmt: skip
+            said = {"action": row.action, "country": plan.country_code, "codes": row.workstreams}
+            if row.workstreams:
+                return None, Message(NOT_IN_PLAN_FOR, **said)
+            return None, Message(NOT_IN_PLAN, **said)
         codes = ", ".join(c for t in found for c in t.workstreams)
         return (
             None,
-            f"toolkit action {row.action} is in the plan for {codes}: say which in the workstream column",
+            Message(
+                N_(
+                    "toolkit action %(action)s is in the plan for %(codes)s: "
+                    "say which in the workstream column"
+                ),
+                action=row.action,
+                codes=codes,
+            ),
         )
     row.workstreams = row.workstreams or ([default] if default else [])
     missing = [c for c in row.workstreams if c not in plan.selected]
     if not row.workstreams or missing:
-        runs = ", ".join(plan.selected) or "none"
+        runs = ", ".join(plan.selected) or Message(N_("none"))
         return (
             None,
-            f"{plan.country_code}'s plan does not run workstream {', '.join(missing)} (it runs {runs})",
+            Message(
+                N_("%(country)s's plan does not run workstream %(missing)s (it runs %(runs)s)"),
+                country=plan.country_code,
+                missing=missing,
+                runs=runs,
+            ),
         )
     return None, ""
 
@@ -228,10 +255,10 @@ def _plan_row(row: ImportedLine, task: TaskRow | None, plan: PlanRow, problems: 
         check_text(title=row.title, lead=row.lead or None, description=row.description, progress=row.progress)
         check_text(**{f"contributor {i + 1}": name for i, name in enumerate(row.contributors)})
     except InvalidRequest as exc:
-        problems.append(Problem(row.row, "", str(exc)))
+        problems.append(Problem(row.row, "", exc.message))
     if task is None:
         if not row.lead:
-            problems.append(Problem(row.row, "", "no lead: a task added to the plan needs one"))
+            problems.append(Problem(row.row, "", Message(N_("no lead: a task added to the plan needs one"))))
         return Planned(row, "add")
     changes: dict[str, tuple[Any, Any]] = {}
     wanted = {"lead": row.lead or None, "contributors": row.contributors or None, "start": row.start,
@@ -245,11 +272,18 @@ def _plan_row(row: ImportedLine, task: TaskRow | None, plan: PlanRow, problems: 
             changes[name] = (getattr(task, name), value)
     start, due = changes.get("start", (0, task.start))[1], changes.get("due", (0, task.due))[1]
     if due < start:
-        problems.append(Problem(row.row, "", f"due {due} would be before the start {start}"))
+        problems.append(
+            Problem(
+                row.row,
+                "",
+                Message(N_("due %(due)s would be before the start %(start)s"), due=due, start=start),
+            )
+        )
     if row.status is not None and row.status.value != task.status:
         if _path(TaskStatus(task.status), row.status) is None:
-            problems.append(Problem(row.row, "", f"{task.status.replace('_', ' ')} cannot become "
-                                    f"{row.status.value.replace('_', ' ')}"))  # fmt: skip
+            problems.append(Problem(row.row, "", Message(N_("%(old)s cannot become %(new)s"),
+                                    old=task.status.replace("_", " "),
+                                    new=row.status.value.replace("_", " "))))  # fmt: skip
         changes["status"] = (task.status, row.status.value)
     ref = task_reference(plan.country_code, task.key)
     return Planned(row, "update" if changes else "unchanged", ref, changes, task)

@@ -21,7 +21,7 @@ from cer.services.plans import create_plan, get_plan, stored_answers
 from cer.services.rediagnosis import rediagnose_plan
 from diagnostics.answers import AnswerSet
 from diagnostics.working_calendars import CalendarChoice, CalendarEdit
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def adopt_diagnosis(
     (coordinator); signed by `who`."""
     row = diagnosis_for(session=session, diagnosis_id=diagnosis_id, who=who, action=Action.manage_plan)
     if not row.complete:
-        raise InvalidRequest("the diagnosis is a draft: answer every required question first")
+        raise InvalidRequest(N_("the diagnosis is a draft: answer every required question first"))
     country, answer_set = stored_answers(session=session, diagnosis_id=diagnosis_id)
     return adopt_answers(
         session=session,

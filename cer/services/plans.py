@@ -13,7 +13,7 @@ from cer.services.diagnosis import Report, workstream_choices
 from cer.services.errors import Conflict
 from diagnostics.answers import AnswerSet
 from diagnostics.planner import PlannedTask, public_values
-from workstreams.errors import NotFound
+from workstreams.errors import N_, Message, NotFound
 
 TASKS: Table = SQLModel.metadata.tables["task"]
 
@@ -24,7 +24,9 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
     existing = session.exec(select(PlanRow).where(PlanRow.country_code == code)).first()
     if existing is not None:
         raise Conflict(
-            f"{code} already has a plan (created {existing.created_at:%Y-%m-%d}); re-diagnose it instead"
+            N_("%(country)s already has a plan (created %(day)s); re-diagnose it instead"),
+            country=code,
+            day=f"{existing.created_at:%Y-%m-%d}",
         )
     try:
         plan = _insert_plan(session, report, answer_set, by)
@@ -33,7 +35,8 @@ def create_plan(*, session: Session, report: Report, answer_set: AnswerSet, by: 
         session.rollback()
         if _duplicate_plan(exc):  # someone created the same country's plan at the same moment
             raise Conflict(
-                f"{code} got a plan from someone else at the same moment; nothing was written"
+                N_("%(country)s got a plan from someone else at the same moment; nothing was written"),
+                country=code,
             ) from None
         raise
     return plan
@@ -123,7 +126,9 @@ def get_plan(*, session: Session, country: str) -> PlanRow:
     plan = session.exec(select(PlanRow).where(PlanRow.country_code == country.strip().upper())).first()
     if plan is None:
         codes = session.exec(select(PlanRow.country_code).order_by(col(PlanRow.country_code))).all()
-        raise NotFound("plan for country", country, codes or ["(no plans yet: cer plan create)"])
+        raise NotFound(
+            N_("plan for country"), country, codes or [Message(N_("(no plans yet: cer plan create)"))]
+        )
     return plan
 
 
@@ -139,7 +144,9 @@ def stored_answers(*, session: Session, diagnosis_id: int) -> tuple[str, AnswerS
     """The country and answers of a stored diagnosis, to diagnose again (e.g. against newer content)."""
     row = session.get(DiagnosisRow, diagnosis_id)
     if row is None:
-        raise NotFound("diagnosis", diagnosis_id, ["a diagnosis number from cer plan show --json"])
+        raise NotFound(
+            N_("diagnosis"), diagnosis_id, [Message(N_("a diagnosis number from cer plan show --json"))]
+        )
     answer_set = AnswerSet.model_validate(
         {
             "questionnaire_version": row.questionnaire_version,

@@ -14,6 +14,7 @@ from cer.services import audit
 from cer.services.access import Action, Principal, require
 from cer.services.errors import Conflict, InvalidFields
 from cer.services.plans import get_plan
+from workstreams.errors import N_
 
 SUMMARY_LIMIT = 8000
 
@@ -31,7 +32,7 @@ class SummaryText(BaseModel):
     @classmethod
     def _one_line(cls, value: str) -> str:
         if "\n" in value or "\r" in value:
-            raise ValueError("Write this on one line.")
+            raise ValueError(N_("Write this on one line."))
         return value
 
 
@@ -90,6 +91,8 @@ def save_report_summary(*, session: Session, who: Principal, country: str, text:
         session.commit()
     except IntegrityError:  # two first summaries at once: the other one was kept
         session.rollback()
-        raise Conflict(f"the summary of {code}'s report was saved meanwhile: reload and try again") from None
+        raise Conflict(
+            N_("the summary of %(country)s's report was saved meanwhile: reload and try again"), country=code
+        ) from None
     session.refresh(row)
     return SummaryPage(plan, row)

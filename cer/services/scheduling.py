@@ -21,7 +21,7 @@ from cer.services.plans import get_plan
 from cer.services.progress import CountryProgress, plan_progress
 from diagnostics.calendar import MONDAY_TO_FRIDAY, WorkingCalendar
 from diagnostics.dependencies import Slot, conflicts, find_cycle, push_dependants, slack
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest, Message
 from workstreams.status import TaskStatus, parse_reference, task_reference
 
 FIXED = {TaskStatus.completed.value, TaskStatus.dropped.value}  # their dates are history: never moved
@@ -66,11 +66,15 @@ def dependency_keys(
         key = _shared(_key(plan.country_code, name), tasks)
         if key not in tasks:
             raise InvalidRequest(
-                f"{name.strip()!r} is not a task of {plan.country_code}'s plan: give references such as "
-                f"{task_reference(plan.country_code, next(iter(sorted(tasks)), 'B-4.1'))}"
+                N_("%(name)s is not a task of %(country)s's plan: give references such as %(example)s"),
+                name=repr(name.strip()),
+                country=plan.country_code,
+                example=task_reference(plan.country_code, next(iter(sorted(tasks)), "B-4.1")),
             )
         if key == task.key:
-            raise InvalidRequest(f"{task_reference(plan.country_code, key)} cannot depend on itself")
+            raise InvalidRequest(
+                N_("%(task)s cannot depend on itself"), task=task_reference(plan.country_code, key)
+            )
         if key not in keys:
             keys.append(key)
     graph = {k: list(t.depends_on) for k, t in tasks.items()} | {task.key: keys}
@@ -80,7 +84,9 @@ def dependency_keys(
             at = cycle.index(task.key)
             cycle = [*cycle[at:-1], *cycle[:at], task.key]
         chain = " → ".join(task_reference(plan.country_code, k) for k in cycle)
-        raise InvalidRequest(f"these dependencies would make a cycle: {chain}; nothing was changed")
+        raise InvalidRequest(
+            N_("these dependencies would make a cycle: %(chain)s; nothing was changed"), chain=chain
+        )
     return keys
 
 
@@ -128,9 +134,15 @@ def check_assignee(*, session: Session, username: str, country: str) -> str | No
         return None
     user = session.exec(select(UserRow).where(UserRow.username == name)).first()
     if user is None or not user.active:
-        raise InvalidRequest(f"no active user {name!r}: give the username of an account (cer users list)")
+        raise InvalidRequest(
+            N_("no active user %(name)s: give the username of an account (cer users list)"), name=repr(name)
+        )
     if not principal(session=session, user=user).can(Action.read_plan, country):
-        raise InvalidRequest(f"{name} has no role in {country}: ask an admin to grant one (cer users grant)")
+        raise InvalidRequest(
+            N_("%(name)s has no role in %(country)s: ask an admin to grant one (cer users grant)"),
+            name=name,
+            country=country,
+        )
     return name
 
 
@@ -147,7 +159,11 @@ def assignable(*, session: Session, country: str) -> list[tuple[str, str]]:
 
 def check_day(day: dt.date | None, today: dt.date, what: str) -> None:
     if day is not None and day > today:
-        raise InvalidRequest(f"the {what} date {day} is in the future: give today or an earlier day")
+        raise InvalidRequest(
+            N_("the %(what)s date %(day)s is in the future: give today or an earlier day"),
+            what=Message(what),
+            day=day,
+        )
 
 
 def _shared(key: str, tasks: dict[str, TaskRow]) -> str:

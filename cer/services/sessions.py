@@ -17,6 +17,7 @@ from cer.db.tables import UserRow, WebSessionRow, utcnow
 from cer.services import audit
 from cer.services.access import Principal, principal
 from cer.services.errors import Unauthenticated
+from workstreams.errors import N_
 
 
 def _digest(token: str) -> str:
@@ -45,13 +46,13 @@ def principal_for_session(*, session: Session, token: str, hours: float) -> Prin
         select(WebSessionRow, UserRow).join(UserRow).where(WebSessionRow.token_hash == _digest(token))
     ).first()
     if found is None:
-        raise Unauthenticated("not signed in, or the sign-in has ended")
+        raise Unauthenticated(N_("not signed in, or the sign-in has ended"))
     row, user = found
     now = utcnow()
     if _aware(row.expires_at) <= now or not user.active:
         session.delete(row)
         session.commit()
-        raise Unauthenticated("the sign-in has expired: sign in again")
+        raise Unauthenticated(N_("the sign-in has expired: sign in again"))
     renewed = now + dt.timedelta(hours=hours)
     if renewed - _aware(row.expires_at) > dt.timedelta(minutes=min(5.0, hours * 6)):
         row.expires_at = renewed

@@ -16,12 +16,13 @@ import io
 import re
 from dataclasses import dataclass
 
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest
 
 MAX_BYTES = 700 * 1024  # a plan of a few hundred rows is tens of kB; the web form carries it again, base64
 MAX_UNPACKED = 40 * 1024 * 1024  # what an .xlsx may unpack to: a few thousand rows are a few MB of XML
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
+NOT_A_WORKBOOK = N_("%(file)s cannot be read as an Excel workbook (%(why)s)")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -43,16 +44,24 @@ class Table:
 def read_table(data: bytes, filename: str) -> Table:
     """The table in `data`, a file named `filename` (.xlsx or .csv); InvalidRequest saying what is wrong."""
     if len(data) > MAX_BYTES:
-        raise InvalidRequest(f"{filename} is {len(data) // 1024} kB: import files are limited to 700 kB")
+        raise InvalidRequest(
+            N_("%(file)s is %(size)s kB: import files are limited to 700 kB"),
+            file=filename,
+            size=len(data) // 1024,
+        )
     if not data.strip():
-        raise InvalidRequest(f"{filename} is empty")
+        raise InvalidRequest(N_("%(file)s is empty"), file=filename)
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == "xlsx" or data[:4] == b"PK\x03\x04":
         cells = _xlsx(data, filename)
     elif suffix in ("csv", "txt", ""):
         cells = _csv(data)
     else:
-        raise InvalidRequest(f"{filename}: import an .xlsx workbook or a .csv file (an .{suffix} is neither)")
+        raise InvalidRequest(
+            N_("%(file)s: import an .xlsx workbook or a .csv file (an .%(suffix)s is neither)"),
+            file=filename,
+            suffix=suffix,
+        )
     return _table(cells, filename)
 
 
@@ -64,19 +73,29 @@ def _xlsx(data: bytes, filename: str) -> list[list[str]]:
     try:  # a workbook is a zip: what it unpacks to is bounded before anything reads it (a "zip bomb")
         unpacked = sum(entry.file_size for entry in ZipFile(io.BytesIO(data)).infolist())
     except (BadZipFile, ValueError, OSError) as exc:
-        raise InvalidRequest(f"{filename} cannot be read as an Excel workbook ({exc})") from None
+        raise InvalidRequest(NOT_A_WORKBOOK, file=filename, why=str(exc)) from None
     if unpacked > MAX_UNPACKED:
         raise InvalidRequest(
-            f"{filename} unpacks to {unpacked // 1024 // 1024} MB: a plan's workbook is far smaller (at most "
-            f"{MAX_UNPACKED // 1024 // 1024} MB); save the sheet alone, or as CSV"
+            N_(
+                "%(file)s unpacks to %(size)s MB: a plan's workbook is far smaller "
+                "(at most %(most)s MB); save the sheet alone, or as CSV"
+            ),
+            file=filename,
+            size=unpacked // 1024 // 1024,
+            most=MAX_UNPACKED // 1024 // 1024,
         )
     try:
         book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidRequest(f"{filename} cannot be read as an Excel workbook ({exc})") from None
+        raise InvalidRequest(NOT_A_WORKBOOK, file=filename, why=str(exc)) from None
     sheet = book.worksheets[0]
     if sheet.max_row > MAX_ROWS + 20 or sheet.max_column > MAX_COLUMNS:
-        raise InvalidRequest(f"{filename}: at most {MAX_ROWS} rows and {MAX_COLUMNS} columns can be imported")
+        raise InvalidRequest(
+            N_("%(file)s: at most %(rows)s rows and %(columns)s columns can be imported"),
+            file=filename,
+            rows=MAX_ROWS,
+            columns=MAX_COLUMNS,
+        )
     rows = [[_cell_text(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
     for merged in sheet.merged_cells.ranges:
         # Down a column (a lead written once for several rows): each row has it. Across a row (a section
@@ -108,14 +127,18 @@ def _csv(data: bytes) -> list[list[str]]:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
-        raise InvalidRequest("the file holds NUL characters: it is not a CSV file")
+        raise InvalidRequest(N_("the file holds NUL characters: it is not a CSV file"))
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if len(rows) > MAX_ROWS + 20 or any(len(r) > MAX_COLUMNS for r in rows):
-        raise InvalidRequest(f"at most {MAX_ROWS} rows and {MAX_COLUMNS} columns can be imported")
+        raise InvalidRequest(
+            N_("at most %(rows)s rows and %(columns)s columns can be imported"),
+            rows=MAX_ROWS,
+            columns=MAX_COLUMNS,
+        )
     return [[cell.replace("\r\n", "\n").strip() for cell in row] for row in rows]
 
 
@@ -131,11 +154,18 @@ def _table(cells: list[list[str]], filename: str) -> Table:
                 if any(c for c in r[:width])
             ]
             if not body:
-                raise InvalidRequest(f"{filename} has a header row (row {index + 1}) but no rows below it")
+                raise InvalidRequest(
+                    N_("%(file)s has a header row (row %(row)s) but no rows below it"),
+                    file=filename,
+                    row=index + 1,
+                )
             return Table(headers, body, index + 1)
     raise InvalidRequest(
-        f"{filename}: no header row found in the first 20 rows (a row naming at least three columns, "
-        "e.g. No. · Key action · Lead · Due · Status)"
+        N_(
+            "%(file)s: no header row found in the first 20 rows (a row naming at least three columns, "
+            "e.g. No. · Key action · Lead · Due · Status)"
+        ),
+        file=filename,
     )
 
 

@@ -19,7 +19,7 @@ from cer.services import workflow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan
 from cer.services.workflow import SignOff
-from workstreams.errors import InvalidRequest
+from workstreams.errors import N_, InvalidRequest
 from workstreams.framework import Framework
 
 VALID = dt.timedelta(hours=24)
@@ -61,8 +61,13 @@ def holder(*, session: Session, code: str, country: str, workstream: str, step: 
     )
     if not right or found is None or found.used_at is not None or _aware(found.expires_at) <= utcnow():
         raise InvalidRequest(
-            "that sign-off code is not valid for this step: get one on the plan's Flows page or with "
-            f"`cer signoff {country} {workstream} --step {step} --code`"
+            N_(
+                "that sign-off code is not valid for this step: get one on the plan's Flows page or with "
+                "`cer signoff %(country)s %(workstream)s --step %(step)s --code`"
+            ),
+            country=country,
+            workstream=workstream,
+            step=step,
         )
     return found
 

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from cer.db.tables import PlanRow, TaskRow
 from cer.services.scheduling import check_assignee, check_day, dependency_keys, plan_tasks_by_key
 from diagnostics.dependencies import working_days
-from workstreams.errors import InvalidRequest
-from workstreams.status import TaskStatus, check_text, check_transition
+from workstreams.errors import N_, InvalidRequest
+from workstreams.status import DUE_BEFORE_START, TaskStatus, check_text, check_transition
 
 
 @dataclass(frozen=True)
@@ -63,19 +63,19 @@ def planned(
     the plan's tasks by key, to re-plan with."""
     diffs = _diffs(task, change)
     today = dt.date.today()
-    check_day(change.status_on, today, "status")
-    check_day(change.progress_on, today, "progress note")
+    check_day(change.status_on, today, N_("status"))
+    check_day(change.progress_on, today, N_("progress note"))
     if change.status_on is not None and change.status is None:
-        raise InvalidRequest("a status date goes with a new status: give the status it dates")
+        raise InvalidRequest(N_("a status date goes with a new status: give the status it dates"))
     if change.progress_on is not None and change.progress is None:
-        raise InvalidRequest("a progress date goes with a progress note: write the note")
+        raise InvalidRequest(N_("a progress date goes with a progress note: write the note"))
     if change.assignee is not None:
         name = check_assignee(session=session, username=change.assignee, country=plan.country_code)
         if name != task.assignee:
             diffs["assignee"] = (task.assignee, name)
     if change.progress is not None:
         if not change.progress.strip():
-            raise InvalidRequest("the progress note is empty: say in words how the task is going")
+            raise InvalidRequest(N_("the progress note is empty: say in words how the task is going"))
         diffs["progress_note"] = (task.progress_note, change.progress.strip())
     tasks: dict[str, TaskRow] = {}
     if change.depends_on is not None or "start" in diffs or "due" in diffs:
@@ -102,10 +102,10 @@ def _diffs(task: TaskRow, change: TaskChange) -> dict[str, tuple[Any, Any]]:
         diffs["status"] = (task.status, change.status.value)
     if not task.custom and (change.title is not None or change.description is not None):
         raise InvalidRequest(
-            "a toolkit task keeps the toolkit's title and description: write your own words as its note"
+            N_("a toolkit task keeps the toolkit's title and description: write your own words as its note")
         )
     if change.title is not None and not change.title.strip():
-        raise InvalidRequest("the title cannot be empty")
+        raise InvalidRequest(N_("the title cannot be empty"))
     for name in ("lead", "contributors", "start", "due", "title", "description", "note"):
         new = getattr(change, name)
         if isinstance(new, str):
@@ -114,8 +114,8 @@ def _diffs(task: TaskRow, change: TaskChange) -> dict[str, tuple[Any, Any]]:
         if new is not None and (sorted(new) != sorted(old) if name == "contributors" else new != old):
             diffs[name] = (old, new)
     if change.lead is not None and not change.lead.strip():
-        raise InvalidRequest("the lead cannot be empty")
+        raise InvalidRequest(N_("the lead cannot be empty"))
     start, due = diffs.get("start", (None, task.start))[1], diffs.get("due", (None, task.due))[1]
     if due < start:
-        raise InvalidRequest(f"the due date {due} is before the start {start}")
+        raise InvalidRequest(DUE_BEFORE_START, due=due, start=start)
     return diffs

@@ -25,8 +25,10 @@ from cer.services.task_changes import Edited as Edited  # re-exported: the doors
 from cer.services.task_changes import TaskChange as TaskChange
 from cer.services.task_changes import check_words, planned
 from cer.services.task_names import task_by_key, task_by_number
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidRequest, Message, NotFound
 from workstreams.status import OPEN, TaskStatus, parse_reference, task_reference
+
+A_TASK_NUMBER = N_("a task number from the country's plan")
 
 
 def reference(*, session: Session, task: TaskRow) -> str:
@@ -55,7 +57,7 @@ def plan_task(*, session: Session, country: str, task_id: int, who: Principal) -
     plan = get_plan(session=session, country=country)
     task = task_by_number(session, task_id)
     if task is None or task.plan_id != plan.id:
-        raise NotFound("task", f"{plan.country_code} #{task_id}", ["a task number from the country's plan"])
+        raise NotFound(N_("task"), f"{plan.country_code} #{task_id}", [Message(A_TASK_NUMBER)])
     return plan, task
 
 
@@ -69,7 +71,9 @@ def get_task(*, session: Session, ref: str) -> TaskRow:
     else:
         task = task_by_key(session, *parse_reference(text))
     if task is None:
-        raise NotFound("task", ref, ["a number, or a reference such as MWI-B-4.1 (see cer tasks list)"])
+        raise NotFound(
+            N_("task"), ref, [Message(N_("a number, or a reference such as MWI-B-4.1 (see cer tasks list)"))]
+        )
     return task
 
 
@@ -170,9 +174,7 @@ def edit_task(
     """As change_task, answering also the dependants the change moved and the conflicts it leaves."""
     row, code = task_for(session=session, ref=str(task), who=who, action=Action.change_task)
     if country is not None and code != country.strip().upper():
-        raise NotFound(
-            "task", f"{country.strip().upper()} #{task}", ["a task number from the country's plan"]
-        )
+        raise NotFound(N_("task"), f"{country.strip().upper()} #{task}", [Message(A_TASK_NUMBER)])
     seen = row.version if expected_version is None else expected_version
     ref = task_reference(code, row.key)
     return apply_edit(
@@ -217,7 +219,7 @@ def apply_edit(
         raise
     comment = (change.comment or "").strip()
     if not diffs and not comment:
-        raise InvalidRequest("nothing to change: give a status, lead, contributors, dates or a comment")
+        raise InvalidRequest(N_("nothing to change: give a status, lead, contributors, dates or a comment"))
     if not diffs:  # a comment changes nothing on the task: no version to guard
         session.add(TaskEventRow(task_id=task.id or 0, by=by, field="comment", comment=comment))
         session.commit()
@@ -314,8 +316,15 @@ _FIELDS = (  # what a TaskChange changes on a task (a comment alone changes noth
 
 def _conflict(ref: str, expected_version: int, current: TaskRow) -> Conflict:
     return Conflict(
-        f"task {ref} changed since version {expected_version}: it is now version {current.version}, "
-        f"status {current.status}, lead {current.lead}; nothing was written — reload and try again"
+        N_(
+            "task %(task)s changed since version %(expected)s: it is now version %(version)s, "
+            "status %(status)s, lead %(lead)s; nothing was written — reload and try again"
+        ),
+        task=ref,
+        expected=expected_version,
+        version=current.version,
+        status=current.status,
+        lead=current.lead,
     )
 
 

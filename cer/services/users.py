@@ -23,7 +23,7 @@ from cer.services import audit
 from cer.services.access import EVERY_COUNTRY, Principal, Role, principal
 from cer.services.errors import Conflict, InvalidFields, Unauthenticated
 from cer.services.sessions import end_user_sessions
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidRequest, Message, NotFound
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]{1,59}$"
 AGENCY = r"^[A-Za-z0-9][A-Za-z0-9 .&-]{0,19}$"
@@ -52,14 +52,14 @@ class NewUser(BaseModel):
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
         if not 12 <= len(value.get_secret_value()) <= 200:
-            raise ValueError("a password has 12 to 200 characters")
+            raise ValueError(N_("a password has 12 to 200 characters"))
         return value
 
     @field_validator("name")
     @classmethod
     def _one_line(cls, value: str) -> str:
         if _CONTROL.search(value):
-            raise ValueError("contains control characters or line breaks")
+            raise ValueError(N_("contains control characters or line breaks"))
         return value
 
 
@@ -77,7 +77,9 @@ class Grant(BaseModel):
             try:
                 return Role[value.strip().lower()]
             except KeyError:
-                raise ValueError(f"not a role; choose from {', '.join(r.name for r in Role)}") from None
+                raise ValueError(
+                    Message(N_("not a role; choose from %(roles)s"), roles=", ".join(r.name for r in Role))
+                ) from None
         return value
 
     @field_validator("country")
@@ -91,7 +93,7 @@ class Grant(BaseModel):
             return find_country(value).code
         except (NotFound, InvalidRequest):
             raise ValueError(
-                "not a country we know: give an ISO code such as MWI, or '*' for every one"
+                N_("not a country we know: give an ISO code such as MWI, or '*' for every one")
             ) from None
 
 
@@ -110,7 +112,7 @@ def get_user(*, session: Session, username: str) -> UserRow:
     user = session.exec(select(UserRow).where(UserRow.username == username.strip().lower())).first()
     if user is None:
         names = session.exec(select(UserRow.username).order_by(col(UserRow.username))).all()
-        raise NotFound("user", username, names or ["(no users yet)"])
+        raise NotFound(N_("user"), username, names or [Message(N_("(no users yet)"))])
     return user
 
 
@@ -129,7 +131,7 @@ def create_user(
     )
     assert isinstance(new, NewUser)
     if session.exec(select(UserRow.id).where(UserRow.username == new.username)).first() is not None:
-        raise Conflict(f"a user {new.username!r} exists already")
+        raise Conflict(N_("a user %(name)s exists already"), name=repr(new.username))
     user = UserRow(
         username=new.username,
         name=new.name,
@@ -143,7 +145,7 @@ def create_user(
         session.commit()
     except IntegrityError:  # created by someone else meanwhile
         session.rollback()
-        raise Conflict(f"a user {new.username!r} exists already") from None
+        raise Conflict(N_("a user %(name)s exists already"), name=repr(new.username)) from None
     session.refresh(user)
     return user
 
@@ -153,7 +155,9 @@ def set_agency(*, session: Session, username: str, agency: str | None, by: str) 
     user = get_user(session=session, username=username)
     text = (agency or "").strip() or None
     if text is not None and not re.fullmatch(AGENCY, text):
-        raise InvalidRequest(f"{text!r} is not an agency acronym: 1 to 20 letters, digits, spaces or - . &")
+        raise InvalidRequest(
+            N_("%(text)s is not an agency acronym: 1 to 20 letters, digits, spaces or - . &"), text=repr(text)
+        )
     user.agency = text
     session.add(user)
     audit.record(session=session, actor=by, action="user_agency", target=user.username, agency=text)
@@ -191,7 +195,7 @@ def grant(*, session: Session, username: str, country: str, role: str, by: str) 
     g = _validated(Grant, username=username.strip().lower(), country=country, role=role)
     assert isinstance(g, Grant)
     if g.role == Role.admin and g.country != EVERY_COUNTRY:
-        raise InvalidFields.of("country", "admin is a role in every country: grant it with '*'")
+        raise InvalidFields.of("country", N_("admin is a role in every country: grant it with '*'"))
     user = get_user(session=session, username=g.username)
     found = session.exec(
         select(MembershipRow).where(MembershipRow.user_id == user.id, MembershipRow.country_code == g.country)
@@ -219,7 +223,11 @@ def revoke(*, session: Session, username: str, country: str, by: str) -> None:
         select(MembershipRow).where(MembershipRow.user_id == user.id, MembershipRow.country_code == code)
     ).first()
     if found is None:
-        raise NotFound(f"role of {user.username} in", country, _scopes(session, user) or ["(none)"])
+        raise NotFound(
+            Message(N_("role of %(user)s in"), user=user.username),
+            country,
+            _scopes(session, user) or [Message(N_("(none)"))],
+        )
     session.delete(found)
     audit.record(
         session=session, actor=by, action="role_revoked", target=user.username,
@@ -297,7 +305,7 @@ def authenticate(*, session: Session, username: str, password: str, source: str 
             session=session, actor=name or "?", action="login_failed", target=name, source=source, reason=why
         )
         session.commit()
-        raise Unauthenticated("wrong username or password, or the account is disabled")
+        raise Unauthenticated(N_("wrong username or password, or the account is disabled"))
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hasher().hash(password)
         session.add(user)
@@ -315,7 +323,7 @@ def create_token(*, session: Session, username: str, name: str, by: str) -> tupl
     user = get_user(session=session, username=username)
     label = name.strip()
     if not label or len(label) > 80 or _CONTROL.search(label):
-        raise InvalidFields.of("name", "give the token a name of 1 to 80 characters, on one line")
+        raise InvalidFields.of("name", N_("give the token a name of 1 to 80 characters, on one line"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiTokenRow(user_id=user.id or 0, name=label, prefix=secret[:12], token_hash=_digest(secret))
     session.add(token)
@@ -346,7 +354,7 @@ def get_token(*, session: Session, token_id: int) -> tuple[ApiTokenRow, str]:
     ).first()
     if found is None:
         ids = session.exec(select(ApiTokenRow.id).order_by(col(ApiTokenRow.id))).all()
-        raise NotFound("token", token_id, ids or ["(no tokens)"])
+        raise NotFound(N_("token"), token_id, ids or [Message(N_("(no tokens)"))])
     return found[0], found[1]
 
 
@@ -364,12 +372,12 @@ def revoke_token(*, session: Session, token_id: int, by: str) -> ApiTokenRow:
 def user_for_token(*, session: Session, secret: str) -> Principal:
     """The token's owner, if the token exists, is not revoked and the owner is active."""
     if not secret.startswith(TOKEN_PREFIX):
-        raise Unauthenticated("not a cer-toolkit API token")
+        raise Unauthenticated(N_("not a cer-toolkit API token"))
     found = session.exec(
         select(ApiTokenRow, UserRow).join(UserRow).where(ApiTokenRow.token_hash == _digest(secret))
     ).first()
     if found is None or found[0].revoked_at is not None or not found[1].active:
-        raise Unauthenticated("unknown or revoked API token")
+        raise Unauthenticated(N_("unknown or revoked API token"))
     token, user = found
     now = utcnow()
     last = token.last_used_at

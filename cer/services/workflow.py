@@ -21,7 +21,7 @@ from cer.db.records import serving
 from cer.db.tables import FlowRunLinkRow, PlanRow, StepSignOffRow, TaskRow, utcnow
 from cer.services.access import Action, Principal, require
 from cer.services.plans import get_plan
-from workstreams.errors import InvalidRequest, NotFound
+from workstreams.errors import N_, InvalidRequest, Message, NotFound
 from workstreams.framework import Framework
 from workstreams.models import StepKind
 from workstreams.parameters import PremisesRun, WorkstreamRun
@@ -47,9 +47,14 @@ def plan_for(*, session: Session, params: WorkstreamRun) -> PlanRow:
         return get_plan(session=session, country=params.country)
     plan = session.get(PlanRow, params.plan_id)
     if plan is None:
-        raise NotFound("plan", params.plan_id, ["the plan number shown by cer tasks list"])
+        raise NotFound(N_("plan"), params.plan_id, [Message(N_("the plan number shown by cer tasks list"))])
     if plan.country_code != params.country:
-        raise InvalidRequest(f"plan {plan.id} is {plan.country_code}'s plan, not {params.country}'s")
+        raise InvalidRequest(
+            N_("plan %(id)s is %(country)s's plan, not %(asked)s's"),
+            id=plan.id,
+            country=plan.country_code,
+            asked=params.country,
+        )
     return plan
 
 
@@ -57,10 +62,15 @@ def check_selected(plan: PlanRow, code: str) -> None:
     """A workstream runs only where the plan selected it (an override in the diagnosis can include it)."""
     entry = next((w for w in plan.workstreams if w.code == code), None)
     if entry is None or not entry.selected:
-        why = "; ".join(r.text for r in entry.reasons) if entry else "not in the plan"
+        why = "; ".join(r.text for r in entry.reasons) if entry else Message(N_("not in the plan"))
         raise InvalidRequest(
-            f"workstream {code} is not selected in {plan.country_code}'s plan ({why}); re-diagnose with an "
-            "override including it to run it"
+            N_(
+                "workstream %(code)s is not selected in %(country)s's plan (%(why)s); re-diagnose with an "
+                "override including it to run it"
+            ),
+            code=code,
+            country=plan.country_code,
+            why=why,
         )
 
 
@@ -215,15 +225,17 @@ def sign_off(
     code = framework.workstream(code).code
     check_selected(plan, code)
     if framework.step(step).kind is not StepKind.sequential:
-        raise InvalidRequest(f"step {step} runs alongside the others: it is never signed off")
+        raise InvalidRequest(N_("step %(step)s runs alongside the others: it is never signed off"), step=step)
     signed = signed_steps(session=session, plan_id=plan.id or 0, code=code)
     if step in signed:
         return SignOff(signed[step], already=True)
     missing = [s for s in range(1, step) if s not in signed]
     if missing:
         raise InvalidRequest(
-            f"step {missing[0]} of {plan.country_code} {code} is not signed off yet; "
-            "steps are signed off in order"
+            N_("step %(step)s of %(country)s %(code)s is not signed off yet; steps are signed off in order"),
+            step=missing[0],
+            country=plan.country_code,
+            code=code,
         )
     open_keys = [
         t.key
@@ -233,8 +245,15 @@ def sign_off(
     if open_keys and not (note and note.strip()):
         refs = ", ".join(task_reference(plan.country_code, k) for k in sorted(open_keys))
         raise InvalidRequest(
-            f"step {step} of {plan.country_code} {code} has {len(open_keys)} open task(s): {refs}; "
-            "finish or drop them, or sign off with a note saying why the step is done anyway"
+            N_(
+                "step %(step)s of %(country)s %(code)s has %(count)s open task(s): %(tasks)s; finish or drop "
+                "them, or sign off with a note saying why the step is done anyway"
+            ),
+            step=step,
+            country=plan.country_code,
+            code=code,
+            count=len(open_keys),
+            tasks=refs,
         )
     row = StepSignOffRow(
         plan_id=plan.id or 0,

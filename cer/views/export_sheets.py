@@ -45,7 +45,7 @@ TASK_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("critical", N_("Critical"), None),
     ("depends_on", N_("Depends on"), 24),
 )
-SUMMARY_COLUMNS = (N_("Tasks"), N_("Completed"), N_("In progress"), N_("Overdue"), N_("% done"))
+SUMMARY_COLUMNS = (N_("Tasks"), N_("Completed"), N_("In progress"), N_("Overdue"), N_("Percent done"))
 DATE_FORMAT = "yyyy-mm-dd"  # ISO: read the same way in every country team
 LABEL_WIDTH = 60
 LINE_HEIGHT = 15  # points: a line of the default 11-point font
@@ -84,11 +84,18 @@ def plan_workbook(
 
 def sheet_name(code: str, name: str) -> str:
     """A sheet name within Excel's 31 characters, cut at a word: 'B Common Services' for 'B Common Services
-    and Harmonized Business Practices', 'D Common Premises' for 'D Common Premises (where feasible)'."""
+    and Harmonized Business Practices'. A qualifier in brackets is part of the name and stays, down to its
+    last word if need be: 'D Common Premises (feasible)' for 'D Common Premises (where feasible)' (34
+    characters; 'Locaux communs (possible)' in French), so that no sheet presents common premises as a
+    workstream like any other. The legend gives each sheet's name in full."""
     full = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", f"{code} {name}").split())
     if len(full) <= 31:
         return full
-    words = re.sub(r"\s*\(.*$", "", full).split()
+    head, bracket, tail = full.partition(" (")
+    qualifier = tail.removesuffix(")").split() if bracket else []
+    if qualifier and len(shorter := f"{head} ({qualifier[-1]})") <= 31:
+        return shorter
+    words = head.split()
     while len(" ".join(words)) > 31 or (len(words) > 1 and words[-1].lower() in _CONNECTORS):
         words.pop()
     return " ".join(words) if len(words) > 1 else full[:31].rstrip()  # one long word: cut inside it
@@ -147,8 +154,10 @@ def _summary(
     for t in tasks:
         for bucket in (overall, by_step[t.step], *(by_code[c] for c in t.workstreams)):
             bucket.add(t.status, t.due, today)
-    sheet.append([f"{words('Plan')} {plan.country_code}: {words('progress on')} {today.isoformat()}"])
-    sheet.append([f"{words('From')} {plan.start.isoformat()} {words('to')} {plan.end.isoformat()}"])
+    title = words(N_("Plan %(country)s: progress on %(day)s"))
+    period = words(N_("From %(start)s to %(end)s"))
+    sheet.append([title % {"country": plan.country_code, "day": today.isoformat()}])
+    sheet.append([period % {"start": plan.start.isoformat(), "end": plan.end.isoformat()}])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     sheet.append([words("Workstream"), *(words(h) for h in SUMMARY_COLUMNS), words("Sheet")])

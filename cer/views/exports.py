@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from cer.db.tables import PlanRow, TaskRow
 from cer.views.export_rows import raw_values, translator, worded_values, workstream_titles
+from cer.views.i18n import N_
 from workstreams.framework import Framework
 
 __all__ = ["COLUMNS", "cell_text", "plan_file", "to_csv", "to_xlsx", "workstream_titles"]
@@ -37,6 +38,24 @@ COLUMNS = (
 )
 
 
+HEADINGS = {  # a worded CSV's header in another language than English (the workbook's headings)
+    "ref": N_("Reference"),
+    "workstreams": N_("Workstreams"),
+    "step": N_("Step"),
+    "action": N_("Action"),
+    "title": N_("Title"),
+    "lead": N_("Lead"),
+    "contributors": N_("Contributing"),
+    "start": N_("Start"),
+    "due": N_("Due"),
+    "status": N_("Status"),
+    "status_reason": N_("Status reason"),
+    "progress": N_("Progress"),
+    "critical": N_("Critical"),
+    "slack_days": N_("Slack (working days)"),
+    "depends_on": N_("Depends on"),
+    "version": N_("Version"),
+}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would read as the start of a formula
 
 
@@ -61,11 +80,14 @@ def to_csv(
     the action is written 'Action 9.1' — a bare '9.1' is read as the number 9.1 (and '2.10' as 2.1, or as a
     date in some locales), which loses the toolkit's numbering. With `codes=True` the cells are the stored
     codes ('9.1', 'not_started', True), for programs: read them as text (`dtype=str`).
+    The header is COLUMNS in English and in codes; in words in another language, their headings in it
+    ('Référence', 'Statut'), as the workbook has them.
     `plan_file` adds the byte order mark Excel needs to take the file as UTF-8."""
     words, names = translator(lang), workstream_names or {}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    worded_header = not codes and lang != "en"
+    writer.writerow([words(HEADINGS[name]) for name in COLUMNS] if worded_header else COLUMNS)
     for task in tasks:
         if codes:
             values = raw_values(task, plan.country_code)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -25,22 +27,77 @@ LANGUAGES = ("en", "fr", "es", "ar")
 DOMAIN = "messages"
 METHODS = [
     ("**/templates/web/**.html", "jinja2.ext:babel_extract"),
-    ("**/templates/reports/country.html", "jinja2.ext:babel_extract"),
+    ("**/templates/reports/*.html", "jinja2.ext:babel_extract"),
+    ("**/templates/reports/*.md", "jinja2.ext:babel_extract"),
     ("**/web/**.py", "python"),
+    ("**/cli/*.py", "python"),
     ("**/views/report_words.py", "python"),
+    ("**/views/reports.py", "python"),
     ("**/views/export_*.py", "python"),
     ("**/views/exports.py", "python"),
+    ("**/views/render*.py", "python"),
+    ("**/views/schedule.py", "python"),
+    ("**/views/run_states.py", "python"),
+    ("**/views/reason_words.py", "python"),
+    ("**/views/notification_words.py", "python"),
+    ("**/views/task_words.py", "python"),
+    ("**/views/error_words.py", "python"),
+    ("**/services/*.py", "python"),  # the services' refusals (N_ templates, said by cer.views.error_words)
+    ("**/content/countries.py", "python"),
 ]
+DOMAIN_PACKAGES = ("workstreams", "diagnostics", "tools_catalog")  # beside cer/, at the repository's root
+DOMAIN_METHODS = [("**.py", "python")]
 OPTIONS = {
     "**/templates/web/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
-    "**/templates/reports/country.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+    "**/templates/reports/*.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+    "**/templates/reports/*.md": {"extensions": "jinja2.ext.i18n", "trimmed": "true"},
 }
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,), "words": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "tr": (2,),
+    "words": None,
+    "say": None,
+    "say_n": (1, 2),
+    "invalid": None,  # the command line's refusals (cer.cli.app.invalid)
+}
+# The language of the command line's output (`cer --lang fr`, CER_LANG): set once per command by the CLI's
+# callback and read by `say`. The website never sets it; it passes each request's language explicitly.
+_CURRENT: ContextVar[str] = ContextVar("cer_language", default="en")
 
 
 def N_(text: str) -> str:  # noqa: N802  (the conventional name for "mark for translation, translate later")
     """Marks `text` for extraction; templates translate it when they render it."""
     return text
+
+
+def current_language() -> str:
+    """The language `say` writes in: the command line's, English unless it chose another."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using_language(lang: str) -> Iterator[str]:
+    """Within the block, `say` writes in `lang` (an unknown language: English); restored after."""
+    token = _CURRENT.set(lang if lang in LANGUAGES else "en")
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
+
+
+def say(text: str, /, **variables: object) -> str:
+    """`text` in the current language (cer --lang, CER_LANG), its %(name)s variables filled in."""
+    translated: str = translations(_CURRENT.get()).gettext(text)
+    return translated % variables if variables else translated
+
+
+def say_n(singular: str, plural: str, num: int, /, **variables: object) -> str:
+    """The singular or plural of a message in the current language, with `num` and the variables filled in."""
+    translated: str = translations(_CURRENT.get()).ngettext(singular, plural, num)
+    return translated % ({"num": num} | variables)
 
 
 def po_path(lang: str) -> Path:
@@ -90,6 +147,12 @@ def extract(root: Path) -> Catalog:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"cer/{filename}", lineno)], auto_comments=comments, context=context)
+    for package in DOMAIN_PACKAGES:  # the domain's refusals: N_ templates in workstreams/, diagnostics/...
+        tags = ("Translators:",)
+        more = extract_from_dir(str(root / package), DOMAIN_METHODS, {}, KEYWORDS, comment_tags=tags)
+        for filename, lineno, message, comments, context in more:
+            where = [(f"{package}/{filename}", lineno)]
+            catalog.add(message, None, where, auto_comments=comments, context=context)
     return catalog
 
 
@@ -160,6 +223,34 @@ def messages(po: bytes) -> list[MessageFacts]:
     return listed + [("obsolete", *facts(m)) for m in catalog.obsolete.values()]
 
 
+def update_content(root: Path) -> int:
+    """Rewrite content.pot from the content's English texts and merge it into each language's content.po.
+
+    A text whose English changed keeps its old translation marked fuzzy (with the previous English), which
+    is not used until a translator confirms it. Returns the number of content texts."""
+    from cer.content import content_files  # only here: `cer --help` must not load the content
+    from cer.content import translations as content_translations
+
+    files, _ = content_files(root)
+    template = content_translations.template(files)
+    _write(LOCALE_DIR / f"{content_translations.DOMAIN}.pot", template)
+    for lang in content_translations.LANGUAGES:
+        path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{content_translations.DOMAIN}.po"
+        if path.exists():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+        else:
+            catalog = Catalog(
+                locale=lang, domain=content_translations.DOMAIN, project="cer-toolkit", fuzzy=False
+            )
+        catalog.update(copy.deepcopy(template), update_header_comment=False)
+        catalog.obsolete.clear()
+        _write(path, catalog)
+    content_translations.catalogue.cache_clear()
+    return len(template)
+
+
 if __name__ == "__main__":
     added = update(Path(__file__).resolve().parents[2])
+    update_content(Path(__file__).resolve().parents[2])
     print(f"catalogues updated in {LOCALE_DIR}; {len(added)} new English messages")  # noqa: T201

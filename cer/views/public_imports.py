@@ -6,13 +6,14 @@ from pydantic import Field
 
 from cer.services.import_rows import FIELDS
 from cer.services.plan_import import ImportCheck
+from cer.views.error_words import in_language
 from cer.views.public_base import Public
 
 
 class ImportProblemPublic(Public):
     row: int = Field(description="The row, as the spreadsheet numbers it")
     column: str = Field(description="e.g. 'G (Due)'; '' for the whole row")
-    message: str
+    message: str = Field(description="The problem, in the answer's language (Content-Language)")
 
 
 class ImportRowPublic(Public):
@@ -38,7 +39,8 @@ class ImportPublic(Public):
     imported: bool = Field(description="False for a dry run")
 
     @classmethod
-    def of(cls, checked: ImportCheck, imported: bool) -> ImportPublic:
+    def of(cls, checked: ImportCheck, imported: bool, lang: str = "en") -> ImportPublic:
+        """The check (and import) said with its problems in `lang` (the request's, the command line's)."""
         table = checked.table
         return cls(
             country=checked.country,
@@ -58,7 +60,8 @@ class ImportPublic(Public):
                 for p in checked.planned
             ],
             problems=[
-                ImportProblemPublic(row=p.row, column=p.column, message=p.message) for p in checked.problems
+                ImportProblemPublic(row=p.row, column=p.column, message=in_language(p.message, lang))
+                for p in checked.problems
             ],
             added=checked.count("add"),
             updated=checked.count("update"),

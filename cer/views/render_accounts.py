@@ -10,7 +10,9 @@ from cer.db.tables import ApiTokenRow, UserRow
 from cer.services.audit import Entry
 from cer.services.setup import Ready
 from cer.services.users import FIRST_ADMIN
+from cer.views.i18n import say
 from cer.views.render import welcome
+from cer.views.render_words import day, moment
 
 
 def new_user_json(user: UserRow, password: str | None) -> dict[str, Any]:
@@ -18,11 +20,11 @@ def new_user_json(user: UserRow, password: str | None) -> dict[str, Any]:
 
 
 def new_user_text(user: UserRow, password: str | None) -> str:
-    shown = f"Password (shown once): {password}\n" if password else ""
-    return (
-        f"Created {user.username} ({user.name}).\n{shown}"
-        f"Give them a role: cer users grant {user.username} COUNTRY ROLE\n"
-    )
+    shown = say("Password (shown once): %(password)s", password=password) + "\n" if password else ""
+    created = say("Created %(user)s (%(name)s).", user=user.username, name=user.name)
+    command = f"cer users grant {user.username} COUNTRY ROLE"
+    grant = say("Give them a role: %(command)s", command=command)
+    return f"{created}\n{shown}{grant}\n"
 
 
 def token_rows(tokens: Sequence[tuple[ApiTokenRow, str]]) -> list[dict[str, Any]]:
@@ -43,33 +45,45 @@ def token_rows(tokens: Sequence[tuple[ApiTokenRow, str]]) -> list[dict[str, Any]
 
 def tokens_text(rows: list[dict[str, Any]]) -> str:
     if not rows:
-        return "No tokens.\n"
-    lines = [f"{'ID':>4}  {'USER':<16} {'NAME':<20} {'STARTS':<12} {'CREATED':<10} STATE"]
+        return say("No tokens.") + "\n"
+    h = (say("ID"), say("USER"), say("NAME"), say("STARTS"), say("CREATED"), say("STATE"))
+    width = max(10, *(len(_day(r["created_at"])) for r in rows))
+    lines = [f"{h[0]:>4}  {h[1]:<16} {h[2]:<20} {h[3]:<12} {h[4]:<{width}} {h[5]}"]
     for r in rows:
-        state = f"revoked {str(r['revoked_at'])[:10]}" if r["revoked_at"] else "live"
+        state = say("revoked %(day)s", day=_day(r["revoked_at"])) if r["revoked_at"] else say("live")
         lines.append(
             f"{r['id']:>4}  {r['username']:<16} {str(r['name'])[:20]:<20} {r['prefix']:<12} "
-            f"{str(r['created_at'])[:10]:<10} {state}"
+            f"{_day(r['created_at']):<{width}} {state}"
         )
     return "\n".join(lines) + "\n"
 
 
 def audit_text(entries: Sequence[Entry], country: str | None) -> str:
     if not entries:
-        return "Nothing recorded" + (f" for {country.upper()}" if country else "") + ".\n"
+        if country:
+            return say("Nothing recorded for %(country)s.", country=country.upper()) + "\n"
+        return say("Nothing recorded.") + "\n"
     lines = []
     for e in entries:
         detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items() if v not in (None, "", [], {}))
-        lines.append(f"{e.at:%Y-%m-%d %H:%M}  {e.actor:<18} {e.action:<17} {e.target}  {detail}".rstrip())
+        lines.append(f"{moment(e.at)}  {e.actor:<18} {e.action:<17} {e.target}  {detail}".rstrip())
     return "\n".join(lines) + "\n"
 
 
 def ready_text(content: Content, ready: Ready) -> str:
     """What `cer up` says before it starts anything: the content, the database, the first admin once."""
-    text = welcome(content) + f"Database ready at schema {ready.schema}: {ready.database}\n"
+    text = welcome(content) + say("Database ready at schema %(schema)s: %(url)s", schema=ready.schema,
+                                  url=ready.database) + "\n"  # fmt: skip
     if ready.first_admin_password:
-        text += (
-            f"First admin created: user {FIRST_ADMIN}, password (shown once, keep it safe): "
-            f"{ready.first_admin_password}\nChange it with: cer users password {FIRST_ADMIN}\n"
-        )
+        text += say("First admin created: user %(user)s, password (shown once, keep it safe): %(password)s",
+                    user=FIRST_ADMIN, password=ready.first_admin_password) + "\n"  # fmt: skip
+        command = f"cer users password {FIRST_ADMIN}"
+        text += say("Change it with: %(command)s", command=command) + "\n"
     return text
+
+
+def _day(iso: object) -> str:
+    """A recorded moment (ISO text) as its day: `2027-01-15`, or `15 janv. 2027` in French."""
+    import datetime as dt
+
+    return day(dt.datetime.fromisoformat(str(iso)).date()) if iso else "—"

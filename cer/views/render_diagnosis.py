@@ -7,7 +7,10 @@ from typing import Any
 
 from cer.content import Content
 from cer.services.diagnosis import Report
-from cer.views.schedule import target_lines
+from cer.views.i18n import say
+from cer.views.reason_words import in_words
+from cer.views.render_words import day
+from cer.views.schedule import calendar_words, target_lines
 from diagnostics.describe import describe
 from diagnostics.planner import PlannedTask
 from diagnostics.questionnaire import LANGUAGES, Question, Questionnaire
@@ -51,70 +54,83 @@ class _Doc:
 def report(content: Content, r: Report, md: bool = False) -> str:
     fw, d, plan = content.framework, r.diagnosis, r.plan
     doc = _Doc(md)
-    title = f"Diagnosis for {r.country.name} ({r.country.code})"
+    title = say("Diagnosis for %(country)s (%(code)s)", country=r.country.name, code=r.country.code)
     doc.lines += [f"# {title}" if md else title]
     doc.lines.append(
-        f"Questionnaire {d.questionnaire_version} · content {r.content_version} · "
-        f"plan {plan.start.isoformat()} to {plan.end.isoformat()}"
-    )
-    doc.lines.append(f"Working days: {r.calendar.describe()}.")
+        say("Questionnaire %(questionnaire)s · content %(content)s · plan %(start)s to %(end)s",
+            questionnaire=d.questionnaire_version, content=r.content_version, start=day(plan.start),
+            end=day(plan.end))
+    )  # fmt: skip
+    days = calendar_words(r.calendar.choice, r.calendar.public_known)
+    doc.lines.append(say("Working days: %(days)s.", days=days))
     if plan.requested_start:
-        asked, start = plan.requested_start.isoformat(), plan.start.isoformat()
-        doc.lines.append(f"{asked} is not a working day: the plan starts {start}.")
+        asked, start = day(plan.requested_start), day(plan.start)
+        doc.lines.append(
+            say("%(asked)s is not a working day: the plan starts %(start)s.", asked=asked, start=start)
+        )
     titles = {t.id: t.title for t in plan.tasks}
     doc.lines += target_lines(plan.finish_by, plan.shortfall_days, list(plan.chain), titles)
-    if d.answers.missing:
-        doc.lines.append(f"Draft: {len(d.answers.missing)} required question(s) not answered yet.")
-    if d.answers.ignored:
-        doc.lines.append(f"Set aside (not asked, given the other answers): {', '.join(d.answers.ignored)}.")
-    doc.lines += [reason.text for reason in d.unapplied]
-    doc.heading("Workstreams")
-    for w in d.workstreams:
-        mark = "selected" if w.selected else "not selected"
-        doc.bullet(f"{w.code} {fw.workstream(w.code).name}: {mark}. {w.reasons[0].text}")
-        for extra in w.reasons[1:]:
-            doc.bullet(extra.text, 1)
-    doc.heading(f"Needed actions ({len(d.needed)})")
-    for a in d.needed:
-        why = [x.text for x in a.reasons if x.effect is Effect.include]
-        doc.bullet(f"{a.workstream} · {a.action} {fw.action(a.action).name}: {' '.join(why[:2])}")
-    doc.heading(f"Recommended tools ({len(d.tools)})")
-    for t in d.tools:
-        doc.bullet(f"{t.tool} {content.catalogue.tool(t.tool).title}: {t.reasons[0].text}")
-    for t in d.tools_excluded:
-        doc.bullet(f"Not recommended: {t.tool} {content.catalogue.tool(t.tool).title}. {t.reasons[0].text}")
-    doc.heading(f"Plan by step ({len(plan.tasks)} tasks; * = on the critical path)")
+    _answers(doc, r, content)
+    _selection(doc, content, r)
+    doc.heading(say("Plan by step (%(num)s tasks; * = on the critical path)", num=len(plan.tasks)))
+    head = ["", say("Task"), say("Lead"), say("Start"), say("Due"), say("Slack"), say("After")]
     for step in fw.steps:
         tasks = sorted((t for t in plan.tasks if t.step == step.number), key=lambda t: (t.start, t.id))
         if tasks:
-            doc.heading(f"Step {step.number} · {step.name}", 3)
-            doc.table(["", "Task", "Lead", "Start", "Due", "Slack", "After"], [_row(t) for t in tasks])
+            doc.heading(say("Step %(number)s · %(name)s", number=step.number, name=step.name), 3)
+            doc.table(head, [_row(t) for t in tasks])
     return doc.text()
 
 
+def _answers(doc: _Doc, r: Report, content: Content) -> None:
+    d = r.diagnosis
+    if d.answers.missing:
+        num = len(d.answers.missing)
+        doc.lines.append(say("Draft: %(num)s required question(s) not answered yet.", num=num))
+    if d.answers.ignored:
+        ignored = ", ".join(d.answers.ignored)
+        doc.lines.append(say("Set aside (not asked, given the other answers): %(ids)s.", ids=ignored))
+    doc.lines += [in_words(reason, content) for reason in d.unapplied]
+
+
+def _selection(doc: _Doc, content: Content, r: Report) -> None:
+    """The workstreams, actions and tools selected, each with its reasons."""
+    fw, d = content.framework, r.diagnosis
+    doc.heading(say("Workstreams"))
+    for w in d.workstreams:
+        mark = say("selected") if w.selected else say("not selected")
+        doc.bullet(f"{w.code} {fw.workstream(w.code).title}: {mark}. {in_words(w.reasons[0], content)}")
+        for extra in w.reasons[1:]:
+            doc.bullet(in_words(extra, content), 1)
+    doc.heading(say("Needed actions (%(num)s)", num=len(d.needed)))
+    for a in d.needed:
+        why = [in_words(x, content) for x in a.reasons if x.effect is Effect.include]
+        doc.bullet(f"{a.workstream} · {a.action} {fw.action(a.action).name}: {' '.join(why[:2])}")
+    doc.heading(say("Recommended tools (%(num)s)", num=len(d.tools)))
+    for t in d.tools:
+        doc.bullet(f"{t.tool} {content.catalogue.tool(t.tool).title}: {in_words(t.reasons[0], content)}")
+    for t in d.tools_excluded:
+        tool = f"{t.tool} {content.catalogue.tool(t.tool).title}"
+        doc.bullet(say("Not recommended: %(tool)s.", tool=tool) + f" {in_words(t.reasons[0], content)}")
+
+
 def _row(t: PlannedTask) -> list[str]:
-    slack = "ongoing" if t.slack_days is None else f"{t.slack_days}d"
+    slack = say("ongoing") if t.slack_days is None else say("%(days)sd", days=t.slack_days)
     after = ", ".join(t.depends_on) or "–"
-    return [
-        "*" if t.critical else "",
-        f"{t.id} {t.title}",
-        t.lead,
-        t.start.isoformat(),
-        t.due.isoformat(),
-        slack,
-        after,
-    ]
+    return ["*" if t.critical else "", f"{t.id} {t.title}", t.lead, day(t.start), day(t.due), slack, after]
 
 
 def questionnaire_text(q: Questionnaire, lang: str) -> str:
     doc = _Doc(md=False)
-    doc.lines.append(f"{q.title.get(lang)} (version {q.version})")
-    doc.lines.append("Languages: " + ", ".join(f"{k} {v}%" for k, v in translation_coverage(q).items()))
+    doc.lines.append(say("%(title)s (version %(version)s)", title=q.title.get(lang), version=q.version))
+    coverage = ", ".join(f"{k} {v}%" for k, v in translation_coverage(q).items())
+    doc.lines.append(say("Languages: %(coverage)s", coverage=coverage))
+    required = "  " + say("(required)")
     for section in q.sections:
         doc.heading(section.title.get(lang))
         for question in section.questions:
             doc.lines.append(
-                f"{question.id}  {question.label.get(lang)}{'  (required)' if question.required else ''}"
+                f"{question.id}  {question.label.get(lang)}{required if question.required else ''}"
             )
             for line in _question_details(q, question, lang):
                 doc.bullet(line, 1)
@@ -124,13 +140,18 @@ def questionnaire_text(q: Questionnaire, lang: str) -> str:
 def _question_details(q: Questionnaire, question: Question, lang: str) -> list[str]:
     details = [_answer_kind(q, question, lang)]
     if question.relevant_expr:
-        details.append(f"Asked only when {describe(question.relevant_expr, q, lang)}.")
+        details.append(
+            say("Asked only when %(condition)s.", condition=describe(question.relevant_expr, q, lang))
+        )
     if question.constraint_expr:
-        details.append(f"Valid when {describe(question.constraint_expr, q, lang)}.")
+        details.append(
+            say("Valid when %(condition)s.", condition=describe(question.constraint_expr, q, lang))
+        )
     if question.actions:
         details.append(
-            f"Step {question.step}; a 'no' or 'partly' opens action(s) {', '.join(question.actions)}."
-        )
+            say("Step %(step)s; a 'no' or 'partly' opens action(s) %(actions)s.", step=question.step,
+                actions=", ".join(question.actions))
+        )  # fmt: skip
     if question.hint:
         details.append(question.hint.get(lang))
     return details
@@ -139,9 +160,11 @@ def _question_details(q: Questionnaire, question: Question, lang: str) -> list[s
 def _answer_kind(q: Questionnaire, question: Question, lang: str) -> str:
     choices = q.choices(question)
     if not choices:
-        return f"Answer: {question.type.value}."
+        return say("Answer: %(kind)s.", kind=question.type.value)
     shown = ", ".join(f"{c.value} ({c.label.get(lang)})" for c in choices)
-    return f"Answer {'one or more' if question.type.value == 'multiple' else 'one'} of: {shown}."
+    if question.type.value == "multiple":
+        return say("Answer one or more of: %(choices)s.", choices=shown)
+    return say("Answer one of: %(choices)s.", choices=shown)
 
 
 def questionnaire_json(q: Questionnaire, lang: str) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from typing import Any
 
 from babel.dates import format_date
 
+from cer.content import Content
 from cer.db.tables import TaskEventRow, TaskRow
 from cer.services.reports import CountryReport
+from cer.views import task_words
 from cer.views.i18n import LANGUAGES, N_, translations
 
-LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}  # British English writes "1 March 2027"
+LOCALES = {"en": "en_GB", "fr": "fr", "es": "es", "ar": "ar"}  # British English writes "1 March 2027"
 STATUS = {
     "not_started": N_("not started"),
     "in_progress": N_("in progress"),
@@ -53,9 +55,14 @@ def language(lang: str | None) -> str:
 
 @dataclass(frozen=True)
 class Words:
-    """The words of one report, in `lang`."""
+    """The words of one report, in `lang`; a toolkit task's lead and contributors named in the language of
+    `shown` (cer.views.task_words) when it is given."""
 
     lang: str = "en"
+    shown: Content | None = None
+
+    def named(self, name: str) -> str:
+        return task_words.who(name, self.shown) if self.shown is not None else name
 
     def _(self, text: str, **variables: Any) -> str:
         translated: str = translations(self.lang).gettext(text)
@@ -145,7 +152,8 @@ class Words:
 
     def people(self, task: TaskRow) -> str:
         """Lead and contributing, as country teams write them: "OMT (lead); contributing: UNDP, WFP"."""
-        text = self._("%(lead)s (lead)", lead=task.lead)
+        text = self._("%(lead)s (lead)", lead=self.named(task.lead))
         if task.contributors:
-            text += "; " + self._("contributing: %(names)s", names=", ".join(task.contributors))
+            names = ", ".join(self.named(n) for n in task.contributors)
+            text += "; " + self._("contributing: %(names)s", names=names)
         return text

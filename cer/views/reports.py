@@ -15,6 +15,8 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from cer.content import Content
 from cer.db.tables import TaskRow
 from cer.services.reports import CountryReport, PortfolioReport
+from cer.views import task_words
+from cer.views.formats import format_date, format_datetime, format_number, format_percent, text_direction
 from cer.views.i18n import translations
 from cer.views.report_words import Words, language
 from workstreams.status import task_reference
@@ -91,8 +93,7 @@ def render_country(report: CountryReport, content: Content, fmt: str, lang: str 
     """The report to send, as HTML (a document of its own, printable on A4) or Markdown, in `lang`."""
     progress = report.progress
     fw = content.framework
-    words = Words(language(lang))
-    gettext, ngettext = _gettext(words.lang)
+    words = Words(language(lang), content)
 
     def ref(task: TaskRow) -> str:
         return task_reference(progress.country, task.key)
@@ -105,27 +106,47 @@ def render_country(report: CountryReport, content: Content, fmt: str, lang: str 
         "by_workstream": sorted(progress.by_workstream.items()),
         "by_step": sorted(progress.by_step.items()),
         "groups": key_actions(progress.tasks),
-        "ws_names": {w.code: w.name for w in fw.workstreams},
+        "ws_names": {w.code: w.title for w in fw.workstreams},  # D: "(where feasible)" kept
         "step_names": {s.number: s.name for s in fw.steps},
         "ref": ref,
+        "title": lambda task: task_words.title(task, content),
         "w": words,
-        "lang": words.lang,
-        "_": gettext,
-        "gettext": gettext,
-        "ngettext": ngettext,
+        **_language(words.lang),
     }
     return _environment().get_template(f"reports/country.{fmt}").render(context)
 
 
-def render_portfolio(report: PortfolioReport, content: Content, fmt: str) -> str:
+def _language(lang: str) -> dict[str, Any]:
+    """What a report's template needs to speak `lang`: its messages, its direction (Arabic is right to left)
+    and its dates and numbers as the reader writes them."""
+    gettext, ngettext = _gettext(lang)
+    return {
+        "lang": lang,
+        "direction": text_direction(lang),
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "date": lambda value: format_date(value, lang),
+        "moment": lambda value: format_datetime(value, lang),
+        "number": lambda value: format_number(value, lang),
+        "percent": lambda value: format_percent(value / 100, lang),
+    }
+
+
+def render_portfolio(report: PortfolioReport, content: Content, fmt: str, lang: str | None = None) -> str:
+    """Every country's progress, as HTML or Markdown, in `lang`."""
     fw = content.framework
+    words = Words(language(lang))
     return (
         _environment()
         .get_template(f"reports/portfolio.{fmt}")
         .render(
             r=report,
-            ws_names={w.code: w.name for w in fw.workstreams},
+            ws_names={w.code: w.title for w in fw.workstreams},
             step_names={s.number: s.name for s in fw.steps},
-            w=Words(),  # the changes in words (the portfolio report is in English)
+            title=lambda task: task_words.title(task, content),
+            named=lambda name: task_words.who(name, content),
+            w=words,
+            **_language(words.lang),
         )
     )

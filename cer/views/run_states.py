@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cer.views.i18n import N_
+from cer.views.i18n import N_, say
 
 WORDS = {
     "SCHEDULED": N_("waiting for a worker"),
@@ -29,9 +29,15 @@ def in_words(state: str | None, waiting_for_step: int | None) -> tuple[str, dict
 
 
 def words(state: str | None, waiting_for_step: int | None) -> str:
-    """The words in English (the command line)."""
+    """The words in English: a run's `in_words` in the JSON (the website and the command line translate)."""
     text, variables = in_words(state, waiting_for_step)
     return text % variables if variables else text
+
+
+def said(state: str | None, waiting_for_step: int | None) -> str:
+    """The words in the command line's language (cer.views.i18n.say)."""
+    text, variables = in_words(state, waiting_for_step)
+    return say(text, **variables)
 
 
 def active(state: str | None) -> bool:

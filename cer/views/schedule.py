@@ -8,8 +8,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from babel.dates import get_day_names
 from pydantic import BaseModel, ConfigDict, Field
 
+from cer.content import get_content
+from cer.views import formats, task_words
+from cer.views.i18n import current_language, say, say_n, using_language
+from cer.views.render_words import day
 from diagnostics.working_calendars import CalendarChoice
 
 if TYPE_CHECKING:
@@ -60,8 +65,30 @@ class Schedule(BaseModel):
 
 def calendar_line(calendar: CalendarChoice | None) -> str:
     if calendar is None:
-        return "Working days: Monday to Friday (made before plans kept their calendar)."
-    return f"Working days: {calendar.describe()}."
+        return say("Working days: Monday to Friday (made before plans kept their calendar).")
+    return say("Working days: %(days)s.", days=calendar_words(calendar))
+
+
+def calendar_words(calendar: CalendarChoice, public_known: bool = True) -> str:
+    """A plan's calendar in the current language: 'MWI public holidays and UN holidays; weekend
+    Saturday–Sunday; 1 day off added' (CalendarChoice.describe says it in English)."""
+    lang = current_language()
+    if lang == "en":
+        return calendar.describe(public_known)
+    days = get_day_names("wide", locale=formats.locale_of(lang))
+    parts = [
+        say("%(country)s public holidays and UN holidays", country=calendar.country)
+        if public_known
+        else say(
+            "%(country)s: no public holidays known (add them) and UN holidays", country=calendar.country
+        ),
+        say("weekend %(days)s", days="–".join(days[d] for d in sorted(calendar.weekend))),
+    ]
+    if calendar.added:
+        parts.append(say_n("%(num)s day off added", "%(num)s days off added", len(calendar.added)))
+    if calendar.removed:
+        parts.append(say_n("%(num)s holiday worked", "%(num)s holidays worked", len(calendar.removed)))
+    return "; ".join(parts)
 
 
 def target_lines(
@@ -72,22 +99,27 @@ def target_lines(
         return []
     if not shortfall:
         return [
-            f"Planned backward to finish by {finish_by.isoformat()}: each task as late as the tasks after it "
-            "allow."
-        ]
+            say("Planned backward to finish by %(day)s: each task as late as the tasks after it allow.",
+                day=day(finish_by))
+        ]  # fmt: skip
     steps = " → ".join(f"{key} {titles[key]}" if key in titles else key for key in chain)
     return [
-        f"It does not fit before {finish_by.isoformat()}: the work needs {shortfall} more working day(s), "
-        "so it is planned forward from the start.",
-        f"The chain of tasks that decides it: {steps}.",
-    ]
+        say("It does not fit before %(day)s: the work needs %(days)s more working day(s), so it is planned "
+            "forward from the start.", day=day(finish_by), days=shortfall),
+        say("The chain of tasks that decides it: %(chain)s.", chain=steps),
+    ]  # fmt: skip
 
 
-def report_lines(report: Report) -> list[str]:
-    """A diagnosis' plan: the calendar its dates use and its target."""
-    return Schedule.of_report(report).lines({t.id: t.title for t in report.plan.tasks})
+def report_lines(report: Report, lang: str | None = None) -> list[str]:
+    """A diagnosis' plan: the calendar its dates use and its target (in `lang`; default: the command
+    line's language, English on the website unless it passes its own)."""
+    with using_language(lang or current_language()):
+        return Schedule.of_report(report).lines({t.id: t.title for t in report.plan.tasks})
 
 
-def plan_lines(plan: PlanRow, tasks: list[TaskRow]) -> list[str]:
-    """A stored plan: the calendar its dates use and its target."""
-    return Schedule.of_plan(plan).lines({t.key: t.title for t in tasks})
+def plan_lines(plan: PlanRow, tasks: list[TaskRow], lang: str | None = None) -> list[str]:
+    """A stored plan: the calendar its dates use and its target (in `lang`, as report_lines)."""
+    lang = lang or current_language()
+    shown = get_content(lang=lang)  # a toolkit task's title in that language (cer.views.task_words)
+    with using_language(lang):
+        return Schedule.of_plan(plan).lines({t.key: task_words.title(t, shown) for t in tasks})

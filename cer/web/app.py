@@ -8,33 +8,29 @@ meanwhile by someone else is 409 and is shown, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import URL
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cer.runtime.config import Settings, get_settings
 from cer.services import access_news
-from cer.services.errors import Conflict, Forbidden, Unauthenticated
 from cer.views.i18n import LANGUAGES
 from cer.web import api, pages
 from cer.web.deps import LANG_COOKIE
+from cer.web.error_pages import add_error_handlers
 from cer.web.gate import Gate
 from cer.web.identities import IDENTITIES
+from cer.web.language import KeepLanguage
 from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
-from cer.web.templating import HERE, SECTIONS, is_fragment, local_path, render, tr
-from diagnostics.answers import AnswersError
-from workstreams.errors import InvalidRequest, NotFound, field_errors
+from cer.web.templating import HERE, SECTIONS, local_path, render, tr
 
 __all__ = ["MODULES", "SECTIONS", "create_app"]
 MODULES = (*pages.MODULES, *api.MODULES)  # each has its `router`
@@ -68,8 +64,9 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app.add_middleware(DropEmptyQueryValues)
     app.add_middleware(ForgetStamps)
     app.add_middleware(Gate)  # control characters, body size, a token before an API body is read
+    app.add_middleware(KeepLanguage)  # a redirect answering `?lang=xx` keeps it (cer.web.language)
     app.add_middleware(Guard)  # outermost: who is asking, CSRF, security headers
-    _error_handlers(app)
+    add_error_handlers(app)
     for module in MODULES:
         # Each module's routes join the application's own list: FastAPI keeps an included router whole and
         # walks it on every request, which, with 21 routers, cost ~0.5 ms a request (bench/web.py).
@@ -77,8 +74,10 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
 
     @app.get("/language", include_in_schema=False)
     def choose_language(
-        lang: Annotated[str, Query(pattern="^(en|fr|es)$")], next: str | None = None
+        lang: Annotated[str, Query(pattern=f"^({'|'.join(LANGUAGES)})$")], next: str | None = None
     ) -> Response:
+        """The language picker: remembers the choice and goes back to the page it was on (`next`: path
+        and query)."""
         response = RedirectResponse(local_path(next), status_code=303)
         if lang in LANGUAGES:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
@@ -112,80 +111,3 @@ class DropEmptyQueryValues:
             if len(kept) != len(pairs):
                 scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
         await self.app(scope, receive, send)
-
-
-def _api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _errors(errors: Sequence[Mapping[str, object]], status_code: int) -> JSONResponse:
-    return JSONResponse({"errors": errors}, status_code=status_code)
-
-
-def _error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        if _api(request):
-            return _errors([{"field": exc.kind, "message": str(exc)}], 404)
-        return render(request, "error.html", 404, title=tr(request, "Not found"), message=str(exc))
-
-    @app.exception_handler(InvalidRequest)
-    async def invalid(request: Request, exc: InvalidRequest) -> Response:
-        if _api(request):
-            return _errors(getattr(exc, "errors", None) or [{"field": None, "message": str(exc)}], 422)
-        return render(request, "error.html", 422, title=tr(request, "Cannot do that"), message=str(exc))
-
-    @app.exception_handler(Unauthenticated)
-    async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
-        if _api(request):
-            refused = _errors([{"field": None, "message": str(exc)}], 401)
-            refused.headers["WWW-Authenticate"] = 'Bearer realm="cer-toolkit"'
-            return refused
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        login = str(URL("/login").include_query_params(next=here))
-        if request.method == "GET" and not is_fragment(request):
-            return RedirectResponse(login, status_code=303)
-        response = render(
-            request, "error.html", 401, title=tr(request, "Sign in first"), message=str(exc), login=login
-        )
-        response.headers["HX-Redirect"] = login
-        return response
-
-    @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden) -> Response:
-        if _api(request):
-            return _errors([{"field": None, "message": str(exc)}], 403)
-        return render(request, "error.html", 403, title=tr(request, "Not allowed"), message=str(exc))
-
-    @app.exception_handler(Conflict)
-    async def conflict(request: Request, exc: Conflict) -> Response:
-        if _api(request):
-            return _errors([{"field": None, "message": str(exc)}], 409)
-        return render(request, "error.html", 409, title=tr(request, "Changed meanwhile"), message=str(exc))
-
-    @app.exception_handler(AnswersError)
-    async def bad_answers(request: Request, exc: AnswersError) -> Response:
-        errors: list[dict[str, object]] = [{"field": p.where, "message": p.message} for p in exc.problems]
-        if _api(request):
-            return _errors(errors, 422)
-        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return render(request, "error.html", 422, title=tr(request, "Cannot do that"), message=message)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_input(request: Request, exc: RequestValidationError) -> Response:
-        errors = field_errors(exc.errors(), skip=("query", "body", "path", "form"))
-        if _api(request):
-            return _errors(errors, 422)
-        message = "; ".join(
-            f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors
-        )
-        return render(request, "error.html", 422, title=tr(request, "Cannot show that"), message=message)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _api(request):
-            return _errors([{"field": None, "message": str(exc.detail)}], exc.status_code)
-        message = tr(request, "No page at %(path)s", path=request.url.path)
-        if exc.status_code != 404:
-            message = str(exc.detail)
-        return render(request, "error.html", exc.status_code, title=tr(request, "Not found"), message=message)

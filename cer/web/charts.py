@@ -3,14 +3,21 @@
 Plain SVG text, every label escaped; no script, no external fonts. Each bar has a <title> (a tooltip and
 what a screen reader announces) and links to its task; the critical path is drawn in a distinct colour and
 outline, dependencies as lines from the end of one task to the start of the next.
+
+Words, months and numbers are written in the page's language (`lang`: cer.views.formats, the catalogues).
+Time runs left to right in every language, Arabic too: the drawing is `direction="ltr"` (its labels anchored
+where they are drawn); each Arabic label is still written right to left within its own run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from cer.views.formats import format_date, format_month, format_number, format_percent
+from cer.views.i18n import N_, translations
 
 STATUS_COLOURS = {
     "not_started": "#c9d3dd",
@@ -18,6 +25,13 @@ STATUS_COLOURS = {
     "blocked": "#e0a030",
     "completed": "#4a9a5b",
     "dropped": "#eeeeee",
+}
+STATUS_WORDS = {  # the same messages as a report's (cer/views/report_words.py)
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "blocked": N_("blocked"),
+    "completed": N_("completed"),
+    "dropped": N_("dropped"),
 }
 CRITICAL = "#b3261e"
 ROW, BAR, LABEL_W, DAY_W = 18, 12, 260, 3.0
@@ -42,9 +56,18 @@ def _x(day: dt.date, first: dt.date, day_w: float = DAY_W) -> float:
 ZOOMS = {"month": (DAY_W, 1), "quarter": (DAY_W / 3, 3)}  # pixels per day, months per tick
 
 
-def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "month") -> str:
+def _status_in(lang: str) -> Callable[[str], str]:
+    """A task's status in words, in `lang`."""
+    gettext = translations(lang).gettext
+    return lambda status: gettext(STATUS_WORDS.get(status, status.replace("_", " ")))
+
+
+def timeline_svg(
+    bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "month", lang: str = "en"
+) -> str:
     """A Gantt chart: one row per task in the given order, months (or quarters: `zoom`) along the top, today
     as a line."""
+    gettext, status_of = translations(lang).gettext, _status_in(lang)
     if not bars:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="400" '
@@ -60,7 +83,7 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "m
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" class="gantt" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="system-ui, sans-serif" '
+        f'font-family="system-ui, sans-serif" direction="ltr" '
         f'font-size="11">',
         f'<title id="gantt-title">{escape(title)}</title>',
         '<defs><marker id="arrow" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">'
@@ -70,8 +93,13 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "m
     while month <= last:
         x = _x(month, first, day_w)
         out.append(f'<line x1="{x:.0f}" y1="20" x2="{x:.0f}" y2="{height}" stroke="#e3e3e3"/>')
-        label = f"Q{(month.month - 1) // 3 + 1} {month.year}" if months == 3 else f"{month:%b %Y}"
-        out.append(f'<text x="{x + 2:.0f}" y="14" fill="#333">{label}</text>')
+        quarter = (month.month - 1) // 3 + 1
+        label = (
+            gettext("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": month.year}
+            if months == 3
+            else format_month(month, lang)
+        )
+        out.append(f'<text x="{x + 2:.0f}" y="14" fill="#333">{escape(label)}</text>')
         for _ in range(months):
             month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     for b in bars:
@@ -93,8 +121,14 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "m
         stroke = (
             f' stroke="{CRITICAL}" stroke-width="2"' if b.critical else ' stroke="#667" stroke-width="0.5"'
         )
-        state = " · critical path" if b.critical else ""
-        tip = f"{b.ref} {b.label} — {b.start} to {b.due}, {b.status.replace('_', ' ')}{state}"
+        tip = gettext("%(task)s — %(start)s to %(due)s, %(status)s") % {
+            "task": f"{b.ref} {b.label}",
+            "start": format_date(b.start, lang),
+            "due": format_date(b.due, lang),
+            "status": status_of(b.status),
+        }
+        if b.critical:
+            tip += " · " + gettext("critical path")
         out.append(
             f'<a href="{escape(b.href)}"><g class="bar{" critical" if b.critical else ""}">'
             f"<title>{escape(tip)}</title>"
@@ -109,7 +143,7 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str, zoom: str = "m
             f'<line x1="{tx:.0f}" y1="20" x2="{tx:.0f}" y2="{height}" stroke="#0b4f8a" '
             f'stroke-dasharray="4 3"/>'
         )
-        out.append(f'<text x="{tx + 3:.0f}" y="26" fill="#0b4f8a">today</text>')
+        out.append(f'<text x="{tx + 3:.0f}" y="26" fill="#0b4f8a">{escape(gettext("today"))}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -126,14 +160,15 @@ class ProgressBar:
     overdue: int
 
 
-def progress_svg(rows: Sequence[ProgressBar], title: str) -> str:
+def progress_svg(rows: Sequence[ProgressBar], title: str, lang: str = "en") -> str:
     """Horizontal stacked bars, one per row: the share of tasks in each status, the overdue count after."""
+    gettext, status_of = translations(lang).gettext, _status_in(lang)
     width, bar_w, label_w = 640, 400, 150
     height = 20 + 24 * len(rows) + 30
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="progress-title" class="chart" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="system-ui, sans-serif" '
+        f'font-family="system-ui, sans-serif" direction="ltr" '
         f'font-size="12"><title id="progress-title">{escape(title)}</title>'
     ]
     for i, row in enumerate(rows):
@@ -153,11 +188,15 @@ def progress_svg(rows: Sequence[ProgressBar], title: str) -> str:
                     f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="16" fill="{STATUS_COLOURS[status]}"/>'
                 )
                 x += w
-                parts.append(f"{n} {status.replace('_', ' ')}")
-        done = round(100 * row.by_status.get("completed", 0) / total)
+                parts.append(f"{format_number(n, lang)} {status_of(status)}")
+        done = format_percent(round(100 * row.by_status.get("completed", 0) / total) / 100, lang)
+        late = (
+            " · " + gettext("%(num)s overdue") % {"num": format_number(row.overdue, lang)}
+            if row.overdue
+            else ""
+        )
         out.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 13}" '
-            f'fill="#1b1b1b">{done}%{f" · {row.overdue} overdue" if row.overdue else ""}</text>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 13}" fill="#1b1b1b">{escape(done + late)}</text>'
         )
         out.append(
             f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="16" fill="none" '
@@ -167,7 +206,7 @@ def progress_svg(rows: Sequence[ProgressBar], title: str) -> str:
     x = float(label_w)
     for status in ("completed", "in_progress", "blocked", "not_started"):
         out.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" fill="{STATUS_COLOURS[status]}"/>')
-        out.append(f'<text x="{x + 14:.0f}" y="{y + 9}" fill="#1b1b1b">{status.replace("_", " ")}</text>')
+        out.append(f'<text x="{x + 14:.0f}" y="{y + 9}" fill="#1b1b1b">{escape(status_of(status))}</text>')
         x += 100
     out.append("</svg>")
     return "".join(out)

@@ -24,12 +24,21 @@ from cer.services.database import session_for
 from cer.services.errors import Unauthenticated
 from cer.services.runs import Launcher
 from cer.views.i18n import negotiate
+from cer.web.language import asked
 from tools_catalog.models import ToolType
 
 LANG_COOKIE = "cer_lang"
 
 
 def content(request: Request) -> Content:
+    """The toolkit's content in the request's language (texts not yet translated stay English, marked): for
+    what a page shows."""
+    return get_content(request.app.state.content_root, language(request))
+
+
+def stored_content(request: Request) -> Content:
+    """The toolkit's content in English: for what is written (a plan's tasks keep the toolkit's English words
+    and are shown in the reader's language, cer.views.task_words) and for the JSON API's data."""
     return get_content(request.app.state.content_root)
 
 
@@ -48,7 +57,10 @@ RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="A row's nu
 
 
 def language(request: Request) -> str:
-    return negotiate(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
+    """The request's language: `?lang=` when it names one we have (cer.web.language), else the language
+    picker's cookie, else the browser's Accept-Language, else English."""
+    chosen = asked(request.scope.get("query_string", b"")) or request.cookies.get(LANG_COOKIE)
+    return negotiate(request.headers.get("accept-language"), chosen)
 
 
 async def maybe_user(request: Request) -> Principal | None:

@@ -2,6 +2,10 @@
 
 A request made by htmx (`HX-Request: true`) gets the page's main content only (the `fragment.html` layout);
 any other request gets the whole page, so every link and form works without JavaScript.
+
+Dates, numbers and lists are written in the page's language by filters (`|date`, `|datetime`, `|month`,
+`|number`, `|percent`, `|words`, `|codes`: cer.views.formats); `|ltr` keeps a code left to right inside an
+Arabic page. A page asked for with `?lang=` keeps it in its links and forms (cer.web.language).
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from cer.services.access import Action
-from cer.views import run_states
+from cer.views import formats, run_states, task_words
 from cer.views.i18n import N_, translations
 from cer.web.csrf import csrf_token
 from cer.web.deps import content, language
+from cer.web.language import asked, keep, keep_in_html, without_language
 
 HERE = Path(__file__).resolve().parent
 _ENV = Environment(
@@ -36,6 +43,57 @@ _ENV.policies["ext.i18n.trimmed"] = (
 )
 _ENV.globals["run_state"] = run_states.in_words  # a run's state in words: ('running', {}) to translate
 _ENV.globals["run_active"] = run_states.active
+
+
+def _in_language(write: Callable[..., str]) -> Callable[..., str]:
+    """A template filter writing its value in the page's language (cer.views.formats)."""
+
+    @pass_context
+    def written(context: Context, value: Any, *args: Any) -> str:
+        return write(value, context.get("lang"), *args)
+
+    return written
+
+
+def _timed(write: Callable[..., str]) -> Callable[..., Markup | str]:
+    """A filter writing a date in the page's language inside `<time datetime="ISO">`: read by a person,
+    the machine value kept."""
+
+    @pass_context
+    def written(context: Context, value: Any) -> Markup | str:
+        moment, text = formats.as_moment(value), write(value, context.get("lang"))
+        if moment is None:
+            return text
+        return Markup('<time datetime="%s">%s</time>') % (moment.isoformat(), text)
+
+    return written
+
+
+# {{ task.due|date }}: <time datetime="2026-11-30">30 nov. 2026</time>
+_ENV.filters |= {
+    "date": _timed(formats.format_date),
+    "datetime": _timed(formats.format_datetime),  # {{ e.at|datetime }}: 30 nov. 2026, 14:05
+    "month": _timed(formats.format_month),
+    "number": _in_language(formats.format_number),  # {{ n|number }}, {{ x|number(1) }}
+    "percent": _in_language(formats.format_percent),  # {{ 0.42|percent }}: 42 %
+    "words": _in_language(formats.format_words),  # {{ agencies|words }}: UNDP, UNICEF et WFP
+    "codes": _in_language(formats.format_codes),  # {{ ids|codes }}: A, B, C
+}
+
+
+def ltr(value: Any) -> Markup:
+    """A code, id, e-mail address or token kept left to right inside right-to-left text."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % escape(value)
+
+
+@pass_context
+def keep_lang(context: Context, url: str) -> str:
+    """An address built outside the page's HTML attributes (a script's, a header's) keeping `?lang=`."""
+    asked_lang = context.get("asked_lang")
+    return keep(url, asked_lang) if asked_lang else url
+
+
+_ENV.filters |= {"ltr": ltr, "keep_lang": keep_lang}
 TEMPLATES = Jinja2Templates(env=_ENV)
 SECTIONS = [
     ("/", N_("Overview of Toolkit")),
@@ -48,6 +106,7 @@ SECTIONS = [
     ("/tasks", N_("My tasks")),
     ("/portfolio", N_("Portfolio")),
 ]
+LANGUAGE_NAMES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية")]  # the picker's
 VARY = "HX-Request, Accept-Language, Cookie, Authorization"  # what else a page's bytes depend on
 
 
@@ -76,8 +135,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     base = {
         "nav_sections": SECTIONS,
         "path": request.url.path,
-        "content": content(request),
+        "content": (shown := content(request)),
+        # a toolkit task's words and a planning role's name in the page's language (cer.views.task_words)
+        "task_title": lambda task: task_words.title(task, shown),
+        "task_description": lambda task: task_words.description(task, shown),
+        "named": lambda name: task_words.who(name, shown),
+        "everyone": lambda names: task_words.everyone(names, shown),
         "lang": lang,
+        "dir": formats.text_direction(lang),
+        "asked_lang": (asked_lang := asked(request.scope.get("query_string", b""))),
+        "language_names": LANGUAGE_NAMES,
+        "here": without_language(request.url.path, request.url.query),  # the language picker's way back
         "layout": "fragment.html" if is_fragment(request) else "base.html",
         "gettext": gettext_,
         "ngettext": ngettext_,
@@ -90,6 +158,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         request, template, base | context, status_code=status_code
     )
     response.headers["Vary"] = VARY
+    if asked_lang is not None:  # `?lang=` asked for this page: its links and forms keep it
+        response.body = keep_in_html(bytes(response.body).decode(), asked_lang).encode()
+        response.headers["content-length"] = str(len(response.body))
     return response
 
 

@@ -71,7 +71,7 @@ def test_tools_list_filters_by_every_facet(cer_json: CerJson) -> None:
     assert {"T054", "T071", "T072"} <= {t["id"] for t in premises}
     assert all("D" in t["workstreams"] for t in premises)
     rwanda = cer_json("tools", "list", "--country", "rwanda")
-    assert {t["id"] for t in rwanda} == {"T015", "T037", "T090", "T094"}
+    assert {t["id"] for t in rwanda} == {"T015", "T037", "T090"}
 
 
 def test_tools_list_text_shows_one_line_per_tool_and_counts_them(cer: Cer, cer_json: CerJson) -> None:

@@ -142,11 +142,27 @@ def test_a_tool_id_defined_in_two_files_is_reported(content_copy: Path) -> None:
     ]
 
 
+def test_a_tool_whose_actions_lie_outside_its_workstreams_could_never_be_recommended(
+    content_copy: Path,
+) -> None:
+    # T059 (workstream B) linked only to 7.4, an action of workstream A alone: issue 19's finding.
+    _edit(
+        content_copy,
+        "tools_catalog/content/b_common_services.yaml",
+        "actions: ['7.2', '7.4']",
+        "actions: ['7.4']",
+    )
+    assert _problems(content_copy) == [
+        "tools_catalog/content/b_common_services.yaml: tools[8].actions: none of its actions (7.4) is in its "
+        "workstreams (B): no diagnosis could recommend the tool"
+    ]
+
+
 def test_a_stray_file_among_the_framework_content_is_reported(content_copy: Path) -> None:
     (content_copy / "workstreams/content/extra.yaml").write_text("steps: []\n", encoding="utf-8")
     assert _problems(content_copy) == [
         "workstreams/content/extra.yaml: unexpected file; "
-        "workstreams/content holds only steps.yaml, workstreams.yaml and templates.yaml"
+        "workstreams/content holds only steps.yaml, workstreams.yaml, templates.yaml and deviations.yaml"
     ]
 
 

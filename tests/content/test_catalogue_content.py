@@ -23,8 +23,11 @@ def test_tool_types_cover_the_five_kinds(content: Content) -> None:
 
 def test_examples_from_pilot_countries_name_their_country(content: Content) -> None:
     rwanda = {t.id for t in content.catalogue.tools if "Rwanda" in t.countries}
-    assert rwanda == {"T015", "T037", "T090", "T094"}  # T094 evaluates all eight pilots
-    assert len(content.catalogue.tool("T094").countries) == 8  # the evaluation covers all eight pilots
+    assert rwanda == {"T015", "T037", "T090"}
+    # The reference gives no country for these (issue 19): the pilots an evaluation covers, the country an OMT
+    # example comes from, the countries a service was piloted in are said in the summary or note instead.
+    for tool_id in ("T063", "T092", "T094"):
+        assert content.catalogue.tool(tool_id).countries == [], tool_id
 
 
 def test_tools_only_seen_in_listings_are_marked_and_summarized_cautiously(content: Content) -> None:

@@ -64,7 +64,7 @@ def test_a_visitor_reaches_a_tool_through_its_workstream(page: Page) -> None:
 
     page.get_by_role("heading", name="D Common Premises").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/workstreams/D$"))
-    expect(heading(page)).to_have_text("D Common Premises")
+    expect(heading(page)).to_have_text("D Common Premises (where feasible)")
     shoot(page, "browse-3-workstream-d")
 
     # The links under the "Tools" heading (the section is not a named region, so find the list after it).
@@ -85,7 +85,7 @@ def test_a_tool_search_narrowed_to_a_workstream_is_a_shareable_url(page: Page, o
     everything = shown_tools(page)
     search = page.get_by_role("search")
     search.get_by_label("Search").fill("common")
-    search.get_by_label("Workstream").select_option(label="D Common Premises")
+    search.get_by_label("Workstream").select_option(label="D Common Premises (where feasible)")
     search.get_by_role("button", name="Show tools").click()
 
     expect(page).to_have_url(re.compile(r"[?&]q=common(&|$)"))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from cer.views.formats import format_date
 from tests.conftest import REPO
 from tests.e2e.harness import require_browser, shoot, sign_in
 
@@ -46,12 +47,10 @@ def open_task(page: Page, ref: str) -> None:
     expect(heading(page)).to_contain_text(ref)
 
 
-def dates_of(page: Page) -> str:
-    return (
-        page.locator("dt", has_text=re.compile("^Dates$"))
-        .locator("xpath=following-sibling::dd[1]")
-        .inner_text()
-    )
+def start_of(page: Page) -> dt.date:
+    """The task's start, as its page writes it for machines (`<time datetime="ISO">`, words for people)."""
+    dates = page.locator("dt", has_text=re.compile("^Dates$")).locator("xpath=following-sibling::dd[1]")
+    return dt.date.fromisoformat(dates.locator("time").first.get_attribute("datetime") or "")
 
 
 def test_a_new_lead_and_due_date_move_the_tasks_that_depend_on_it(site: LiveServer, page: Page) -> None:
@@ -71,7 +70,7 @@ def test_a_new_lead_and_due_date_move_the_tasks_that_depend_on_it(site: LiveServ
     ref = moved.inner_text()
     moved.click()
     expect(heading(page)).to_contain_text(ref)
-    start = dt.date.fromisoformat(dates_of(page).split(" ")[0])
+    start = start_of(page)
     assert start > due, (ref, start, due)
     history = page.get_by_role("heading", name="History").locator("xpath=following-sibling::ol[1]")
     expect(history).to_contain_text(f"moved to follow {FIRST}")
@@ -127,7 +126,8 @@ def test_a_completion_dated_in_the_past_and_a_progress_note_appear_in_the_report
     status.get_by_label("As of (if earlier than today)").fill(march.isoformat())
     status.get_by_role("button", name="Save").click()
     open_task(page, FIRST)
-    expect(page.locator("dd").filter(has_text="completed")).to_contain_text(f"as of {march.isoformat()}")
+    completed = page.locator("dd").filter(has_text="completed")
+    expect(completed).to_contain_text("as of " + format_date(march, "en"))
     form = page.get_by_role("form", name="Plan this task")
     form.get_by_label("Progress note").fill("Key messages agreed by the UNCT on its retreat")
     form.get_by_role("button", name="Save the plan of this task").click()

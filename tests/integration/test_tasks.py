@@ -188,7 +188,7 @@ def test_overlong_or_control_character_input_is_refused_on_every_database(planne
     for change in bad:
         with pytest.raises(InvalidRequest):
             update_task(session=planned, ref="MWI-B-4.1", expected_version=1, change=change, by="x")
-    with pytest.raises(InvalidRequest, match="the by is"):
+    with pytest.raises(InvalidRequest, match="the name is"):
         update_task(
             session=planned, ref="MWI-B-4.1", expected_version=1, change=TaskChange(lead="A"), by="u" * 200
         )

@@ -324,3 +324,33 @@ def test_a_rediagnosis_leaves_the_tasks_of_a_run_alone(session: Session, content
         t for t in plan_tasks(session=session, plan=get_plan(session=session, country="MWI")) if t.template
     ]
     assert {t.status for t in kept} == {"not_started"} and len(kept) == 2 and plan.id
+
+
+def test_a_reminder_is_written_in_the_emails_language_from_its_facts(
+    session: Session, content: Content
+) -> None:
+    """Stored in English; e-mailed in CER_LANG's language, with the dates as that language writes them."""
+    from cer.services.monitoring import unsent_reminders
+    from cer.views.i18n import translations
+    from cer.views.notification_words import email
+
+    plan = _plan(session, content)
+    late = next(t for t in plan_tasks(session=session, plan=plan) if t.workstream == "C")
+    session.execute(
+        update(TaskRow)
+        .where(col(TaskRow.id) == late.id)
+        .values(start=dt.date(2026, 12, 21), due=dt.date(2027, 1, 4))
+    )
+    session.commit()
+    monitor_plans(session=session, today=dt.date(2027, 1, 15), settings=MonitorSettings(0, 20))
+    reminders = {(n.kind, n.task_id): (n, t, p) for n, t, p in unsent_reminders(session=session)}
+    note, task, about = reminders[("overdue", late.id)]
+    english, body = email(note, task, about, "en")
+    assert english == f"MWI-{late.key} is overdue by 11 days: {late.title}"
+    assert "Due: 4 Jan 2027" in body and "Status: not started" in body and "(checked on 15 Jan 2027)" in body
+    french, corps = email(note, task, about, "fr")
+    assert french.startswith(f"MWI-{late.key} ") and "11" in french and "overdue" not in french
+    assert "4 janv. 2027" in corps and translations("fr").gettext("not started") in corps
+    assert translations("fr").gettext("not started") != "not started"
+    escalated, _ = email(*reminders[("escalation", late.id)], "es")
+    assert "11" in escalated and "overdue" not in escalated

@@ -1,4 +1,5 @@
-"""The safe expression language: what it accepts, what it refuses, and how it treats missing answers."""
+"""The safe condition language (a subset of ODK XPath): what it accepts, what it refuses, and how it treats
+missing answers."""
 
 from __future__ import annotations
 
@@ -16,15 +17,22 @@ from diagnostics.expressions import ExpressionError, parse
         ("${a} != 'no'", {"a": "no"}, None, False),
         ("${n} >= 5 and ${n} < 10", {"n": 7}, None, True),
         ("${n} >= 5 and ${n} < 10", {"n": 10}, None, False),
-        ("not (${a} = 'yes' or ${b} = 'yes')", {"a": "no", "b": "no"}, None, True),
+        ("not(${a} = 'yes' or ${b} = 'yes')", {"a": "no", "b": "no"}, None, True),
+        ("not (${a} = 'yes') and ${b} = 'no'", {"a": "no", "b": "no"}, None, True),
         ("selected(${m}, 'omt')", {"m": ["uncg", "omt"]}, None, True),
         ("count-selected(${m}) <= ${n}", {"m": ["x", "y", "z"], "n": 2}, None, False),
-        ("answered(${a})", {}, None, False),
+        ("string-length(${a}) > 0", {}, None, False),
+        ("string-length(${a}) = 3", {"a": "abc"}, None, True),
+        ("string-length(${m}) = 7", {"m": ["uncg", "x", "y"]}, None, False),  # 'uncg x y': 8
+        ("selected(${m}, 'omt')", {"m": "uncg omt"}, None, True),  # as ODK writes a multiple choice answer
         (". >= 1 and . <= 60", {}, 61, False),
         (". >= date('2027-01-01')", {}, dt.date(2027, 1, 1), True),
-        ("${d} < '2027-01-01'", {"d": dt.date(2026, 12, 31)}, None, True),
+        ("${d} < date('2027-01-01')", {"d": dt.date(2026, 12, 31)}, None, True),
+        ("${d} = '2026-12-31'", {"d": dt.date(2026, 12, 31)}, None, True),
+        ("${n} = '4'", {"n": 4}, None, True),
+        ("today() >= date('2026-01-01')", {}, None, True),
         ("${x} = 1.5", {"x": 1.5}, None, True),
-        ("true and not false", {}, None, True),
+        ("true() and not(false())", {}, None, True),
     ],
 )
 def test_expressions_evaluate_against_answers(
@@ -33,16 +41,19 @@ def test_expressions_evaluate_against_answers(
     assert parse(text).evaluate(answers, current) is expected
 
 
-def test_a_missing_answer_satisfies_no_comparison_but_with_empty() -> None:
+def test_a_missing_answer_is_the_empty_text_as_in_odk() -> None:
     assert parse("${a} = ''").evaluate({})
-    assert parse("${a} = null").evaluate({})
+    assert parse("${a} = ${b}").evaluate({})
     assert not parse("${a} != ''").evaluate({})
     assert not parse("${a} = 'no'").evaluate({})
-    assert not parse("${a} != 'none'").evaluate({})  # a rule on an unanswered question does not fire
+    assert parse("${a} != 'none'").evaluate({})  # ODK: '' != 'none'
+    assert not parse("${a} != '' and ${a} != 'none'").evaluate({})  # "answered, and not none"
     assert parse("${a} != 'none'").evaluate({"a": "one_fund"})
     assert parse("${a} != ''").evaluate({"a": "one_fund"})
     assert not parse("${n} < 5").evaluate({})
     assert not parse("${n} >= 5").evaluate({})
+    assert parse("${n} != 5").evaluate({})
+    assert parse("count-selected(${m}) = 0 and string-length(${m}) = 0").evaluate({})
 
 
 def test_negative_numbers_and_only_ascii_digits() -> None:
@@ -55,7 +66,7 @@ def test_deep_nesting_and_huge_inputs_are_refused_not_crashing() -> None:
     with pytest.raises(ExpressionError, match="nested more than 40 deep"):
         parse("(" * 100 + "${a}" + ")" * 100)
     with pytest.raises(ExpressionError, match="nested more than 40 deep"):
-        parse("not " * 100 + "${a}")
+        parse("not(" * 100 + "${a}" + ")" * 100)
     with pytest.raises(ExpressionError, match="longer than 2000 characters"):
         parse("${a} = 1 and " * 400 + "${a} = 1")
     with pytest.raises(ExpressionError, match="unexpected character"):
@@ -64,6 +75,7 @@ def test_deep_nesting_and_huge_inputs_are_refused_not_crashing() -> None:
 
 def test_values_of_different_kinds_are_not_ordered() -> None:
     assert not parse("${a} > 3").evaluate({"a": "yes"})
+    assert not parse("${a} > ${b}").evaluate({"a": "b", "b": "a"})  # XPath orders numbers, not text
     assert not parse("${flag} > 0").evaluate({"flag": True})
 
 

@@ -22,11 +22,13 @@ from sqlmodel import select
 from cer.content import Content
 from cer.db.tables import (
     AuditEventRow,
+    ConsensusDecisionRow,
     DiagnosisDraftRow,
     DiagnosisRow,
     FlowRunLinkRow,
     PlanRevisionRow,
     PlanRow,
+    RespondentRow,
     StepSignOffRow,
     TaskEventRow,
     TaskRow,
@@ -141,6 +143,16 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         "/api/signoffs", json={"country": code, "workstream": "A", "step": 3}, headers=h)),
     "api: a sign-off code": ("signoff", lambda w, c, h, code: c.post(
         "/api/signoff-codes", json={"country": code, "workstream": "A", "step": 1}, headers=h)),
+    "api: answer as oneself": ("diagnose", lambda w, c, h, code: c.post(
+        f"/api/countries/{code}/respondents", json={"answers": {"dq05": "no"}}, headers=h)),
+    "api: change a respondent's answers": ("diagnose", lambda w, c, h, code: c.put(
+        f"/api/countries/{code}/respondents/999999/answers", json={"answers": {"dq05": "no"}}, headers=h)),
+    "api: decide a consensus answer": ("manage", lambda w, c, h, code: c.put(
+        f"/api/countries/{code}/consensus/dq05", json={"value": "no", "why": "x"}, headers=h)),
+    "api: diagnose the consensus": ("manage", lambda w, c, h, code: c.post(
+        f"/api/countries/{code}/consensus/diagnose", headers=h)),
+    "read: api respondents": ("diagnose", lambda w, c, h, code: c.get(f"/api/countries/{code}/respondents", headers=h)),
+    "read: api consensus": ("diagnose", lambda w, c, h, code: c.get(f"/api/countries/{code}/consensus", headers=h)),
     "read: plan page": ("read", lambda w, c, _, code: c.get(f"/countries/{code}", follow_redirects=False)),
     "read: task page": ("read", lambda w, c, _, code: c.get(
         f"/countries/{code}/tasks/{w.task[code]}", follow_redirects=False)),
@@ -177,7 +189,9 @@ IN_THE_MATRIX = {
     "/diagnoses/{diagnosis_id}/plan", "/account/tokens", "/api/diagnoses", "/api/plans", "/api/tasks/{ref}",
     "/api/flow-runs", "/api/signoffs", "/countries/{code}/tasks/{task_id}/plan", "/countries/{code}/add-task",
     "/api/plans/{country}/tasks", "/api/plans/{country}", "/countries/{code}/signoff-codes", "/api/signoff-codes",
-    "/countries/{code}/report",
+    "/countries/{code}/report", "/api/countries/{code}/respondents",
+    "/api/countries/{code}/respondents/{respondent_id}/answers", "/api/countries/{code}/consensus/{question}",
+    "/api/countries/{code}/consensus/diagnose",
 }  # fmt: skip
 
 
@@ -197,6 +211,8 @@ def snapshot(client: TestClient) -> str:
         DiagnosisDraftRow,
         StepSignOffRow,
         FlowRunLinkRow,
+        RespondentRow,
+        ConsensusDecisionRow,
     )
     with db_session(client) as session:
         rows = [r.model_dump(mode="json") for table in tables for r in session.exec(select(table)).all()]

@@ -34,7 +34,7 @@ def test_the_overview_shows_the_change_process_and_the_workstreams(
             "&amp;", "&"
         )
     assert html.count("(alongside)") == 3  # steps 7, 8 and 9
-    assert '<a href="/workstreams/D">D Common Premises</a>' in html
+    assert '<a href="/workstreams/D">D Common Premises (where feasible)</a>' in html
 
 
 def test_a_step_page_lists_its_actions_with_workstreams_and_tools(
@@ -77,7 +77,7 @@ def test_unknown_ids_are_404_pages_and_bad_values_422(client: TestClient) -> Non
         response = client.get(path)
         assert response.status_code == 404 and 'role="alert"' in response.text, path
     bad = client.get("/tools", params={"type": "poster"})
-    assert bad.status_code == 422 and "type:" in bad.text
+    assert bad.status_code == 422 and "Type: Choose one of: " in bad.text and "(got “poster”)" in bad.text
 
 
 def test_support_is_filtered_by_workstream_and_step(client: TestClient, content: Content) -> None:

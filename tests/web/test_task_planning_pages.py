@@ -100,7 +100,8 @@ def test_a_backdated_completion_and_a_progress_note_show_on_the_page_and_in_the_
     assert now is not None
     site.post(url + "/plan", data=form_of(now, progress="Concept note agreed by the UNCT"))
     page = site.get(url).text
-    assert f"as of {march.isoformat()}" in page and "Concept note agreed by the UNCT" in page
+    assert f'as of <time datetime="{march.isoformat()}">' in page
+    assert "Concept note agreed by the UNCT" in page
     report = site.get(f"/countries/{code}/report.html")
     assert report.status_code == 200, report.status_code
     march_words, today_words = (f"{d.day} {d:%B %Y}" for d in (march, TODAY))  # dates in words

@@ -13,6 +13,6 @@ lists show only the countries the user has a role in. Changes are recorded as ma
 
 from __future__ import annotations
 
-from cer.web.api import content, diagnoses, plans, runs, tasks
+from cer.web.api import content, diagnoses, plans, respondents, runs, tasks
 
-MODULES = (content, diagnoses, plans, tasks, runs)  # each has its `router`, under /api
+MODULES = (content, diagnoses, plans, tasks, runs, respondents)  # each has its `router`, under /api

@@ -12,7 +12,7 @@ from cer.views.public import Page, ToolBrief
 from cer.views.render_diagnosis import questionnaire_json
 from cer.web.api.errors import PUBLIC
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
-from cer.web.deps import Tools, content, language
+from cer.web.deps import Tools, content, language, stored_content
 from tools_catalog.models import Tool
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PUBLIC)
@@ -23,7 +23,7 @@ def api_tools(
     request: Request, search: Tools, page: PageNumber = 1, per_page: PerPage = PAGE_SIZE
 ) -> Page[Any]:
     """Tools, narrowed by facets and ranked by `q` when given; paginated."""
-    c = content(request)
+    c = stored_content(request)
     kind = search.type.value if search.type else None
     facets = tool_filter(c, search.workstream, search.step, kind, search.country)
     found, _ = browse.find_tools(c, facets, search.q)
@@ -34,7 +34,7 @@ def api_tools(
 @router.get("/tools/{tool_id}", response_model=Tool)
 def api_tool(request: Request, tool_id: str) -> Tool:
     """A tool with everything the catalogue says of it."""
-    return content(request).catalogue.tool(tool_id)
+    return stored_content(request).catalogue.tool(tool_id)
 
 
 @router.get("/questionnaire")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from cer.services import diagnoses
 from cer.views.public import DiagnosisPublic
 from cer.web.api.errors import PERSONAL
-from cer.web.deps import DB, CurrentUser, RowId, content
+from cer.web.deps import DB, CurrentUser, RowId, stored_content
 from diagnostics.answers import AnswerSet
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
@@ -27,7 +27,7 @@ def api_diagnose(
     """Diagnose a country's answers and store it: workstreams, actions, tools with reasons, and the plan.
     Needs the member role in the country (the coordinator role to override a decision)."""
     row, report = diagnoses.diagnose(
-        session=session, who=who, content=content(request), answer_set=answers, draft=draft
+        session=session, who=who, content=stored_content(request), answer_set=answers, draft=draft
     )
     return DiagnosisPublic.of(report, id=row.id)
 
@@ -36,6 +36,10 @@ def api_diagnose(
 def api_diagnosis(request: Request, diagnosis_id: RowId, session: DB, who: CurrentUser) -> DiagnosisPublic:
     """A stored diagnosis, as it was diagnosed (made again from its answers)."""
     row, report = diagnoses.stored_diagnosis(
-        session=session, who=who, diagnosis_id=diagnosis_id, content=content(request), today=dt.date.today()
+        session=session,
+        who=who,
+        diagnosis_id=diagnosis_id,
+        content=stored_content(request),
+        today=dt.date.today(),
     )
     return DiagnosisPublic.of(report, id=row.id, created_by=row.created_by, created_at=row.created_at)

@@ -13,7 +13,7 @@ from cer.views.public import CreatedPlan, ImportPublic, Page, PlanPublic, TaskEd
 from cer.views.requests import PlanImportRequest, PlanRequest, PlanSettings, TaskCreate
 from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
-from cer.web.deps import DB, CurrentUser, Today, content
+from cer.web.deps import DB, CurrentUser, Today, language, stored_content
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 
@@ -38,7 +38,7 @@ def api_create_plan(
     adopted = planning.adopt_diagnosis(
         session=session,
         who=who,
-        content=content(request),
+        content=stored_content(request),
         diagnosis_id=body.diagnosis_id,
         start=body.start,
         finish_by=body.finish_by,
@@ -82,8 +82,8 @@ def api_import_plan(
     """Import an action plan file (XLSX or CSV) into the country's plan, all or nothing; with `dry_run`,
     only say what it would do and every problem by row and column. Needs the member role."""
     checked, imported = plan_import.import_file(
-        session=session, who=who, framework=content(request).framework, country=country, data=body.data(),
-        filename=body.filename, today=today, mapping=body.mapping, workstream=body.workstream,
-        dry_run=body.dry_run,
+        session=session, who=who, framework=stored_content(request).framework, country=country,
+        data=body.data(), filename=body.filename, today=today, mapping=body.mapping,
+        workstream=body.workstream, dry_run=body.dry_run,
     )  # fmt: skip
-    return ImportPublic.of(checked, imported)
+    return ImportPublic.of(checked, imported, language(request))

@@ -19,7 +19,7 @@ from cer.views.public import (
 from cer.views.requests import FlowRunRequest, SignOffCodeRequest, SignOffRequest
 from cer.web.api.errors import PERSONAL
 from cer.web.api.paging import PAGE_SIZE, PageNumber, PerPage, offset, page_of
-from cer.web.deps import DB, CurrentUser, Launch, content
+from cer.web.deps import DB, CurrentUser, Launch, stored_content
 
 router = APIRouter(prefix="/api", tags=["api"], responses=PERSONAL)
 Country = Annotated[str, Query(min_length=3, max_length=3, description="ISO 3166 alpha-3")]
@@ -76,7 +76,7 @@ def api_sign_off(
     next monitor). A sign-off recorded is never answered as failed: `prefect` says why no run resumed."""
     signed = runs.sign_off_step(
         session=session, who=who, country=body.country, workstream=body.workstream, step=body.step,
-        note=body.note, framework=content(request).framework, launcher=launch,
+        note=body.note, framework=stored_content(request).framework, launcher=launch,
     )  # fmt: skip
     return SignOffPublic.of(signed)
 

@@ -8,7 +8,7 @@ plan · tasks: one task, its inline status form, its planning form · custom_tas
 own · my_work: "My tasks" and "My agency" · timeline · history · exports: the plan as files · reports:
 progress reports · feeds: calendar subscriptions · plan_import: a plan kept elsewhere, imported · checklist:
 the toolkit's checklist · runs: workstream flows and step sign-offs (run_forms: the form made from a
-workstream's parameters).
+workstream's parameters) · xlsform: the questionnaire as an XLSForm to download.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from cer.web.pages import (
     runs,
     tasks,
     timeline,
+    xlsform,
 )
 
 MODULES = (
     browse,
     account,
+    xlsform,
     diagnose,
     drafts,
     diagnoses,

@@ -16,8 +16,9 @@ from cer.services.access import Principal, Role
 from cer.services.errors import InvalidFields, Unauthenticated
 from cer.services.sessions import end_session
 from cer.services.throttle import Throttled
+from cer.views.error_words import in_words
 from cer.web.csrf import rotate_csrf, secure_cookies
-from cer.web.deps import DB, CurrentUser, MaybeUser, RowId, settings
+from cer.web.deps import DB, CurrentUser, MaybeUser, RowId, language, settings
 from cer.web.security import SESSION_COOKIE
 from cer.web.templating import local_path, render, tr
 
@@ -145,7 +146,7 @@ def create_token(
     try:
         _, secret = users.create_token(session=session, username=who.username, name=name, by=who.username)
     except InvalidFields as exc:
-        return account_page(request, session, who, error=str(exc))
+        return account_page(request, session, who, error=in_words(exc, language(request)))
     return account_page(request, session, who, new_token=secret)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from cer.content.countries import all_countries, find_country
+from cer.views.error_words import in_language
 from cer.web.deps import content, language
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError, AnswerSet, relevant_questions, validate_answers
@@ -110,8 +111,9 @@ def problems(request: Request, raw: dict[str, Any], country: str, final: bool) -
     try:
         validate_answers(questionnaire, answer_set, final=final)
     except AnswersError as exc:
+        lang = language(request)
         for p in exc.problems:
-            errors.setdefault(p.where, p.message)
+            errors.setdefault(p.where, in_language(p.message, lang))
     return errors
 
 

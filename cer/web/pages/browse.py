@@ -65,7 +65,7 @@ def workstreams(request: Request) -> HTMLResponse:
 def workstream(request: Request, code: str) -> HTMLResponse:
     view = browse.workstream_view(content(request), code)
     return render(
-        request, "workstream.html", title=f"{view.workstream.code} {view.workstream.name}", view=view
+        request, "workstream.html", title=f"{view.workstream.code} {view.workstream.title}", view=view
     )
 
 

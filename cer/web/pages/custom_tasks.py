@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cer.services import custom_tasks
 from cer.services.errors import Conflict
+from cer.views.error_words import in_words
 from cer.views.task_form import NewTaskForm
-from cer.web.deps import DB, CurrentUser, Today
+from cer.web.deps import DB, CurrentUser, Today, language
 from cer.web.templating import render, tr
 from workstreams.errors import InvalidRequest
 
@@ -50,5 +51,6 @@ def add_task(
         added = custom_tasks.add_task(session=session, who=who, country=code, new=form.new(), today=today)
     except (Conflict, InvalidRequest) as exc:
         found = custom_tasks.new_task_choices(session=session, who=who, country=code)
-        return _form(request, found, form.shown(), str(exc), 409 if isinstance(exc, Conflict) else 422)
+        said, status_code = in_words(exc, language(request)), 409 if isinstance(exc, Conflict) else 422
+        return _form(request, found, form.shown(), said, status_code)
     return RedirectResponse(f"/countries/{added.country}/tasks/{added.task.id}", 303)

@@ -17,7 +17,7 @@ from cer.services import drafts
 from cer.services.access import Action, Principal
 from cer.services.answers import answer_questionnaire
 from cer.services.errors import Forbidden
-from cer.web.deps import DB, CurrentUser, MaybeUser, content
+from cer.web.deps import DB, CurrentUser, MaybeUser, stored_content
 from cer.web.pages.answer_form import Given, form_page, given, given_page
 from cer.web.templating import tr
 
@@ -79,8 +79,8 @@ def _answer(
         return _unsaved(request, answers, who, draft_id)
     try:
         done = answer_questionnaire(
-            session=session, who=who, content=content(request), draft_id=draft_id, country=answers.code,
-            answers=answers.raw, diagnose_them=answers.final and not answers.errors,
+            session=session, who=who, content=stored_content(request), draft_id=draft_id,
+            country=answers.code, answers=answers.raw, diagnose_them=answers.final and not answers.errors,
         )  # fmt: skip
     except Forbidden:
         return _refused(request, answers, draft_id)

@@ -4,19 +4,24 @@ one of its decisions with a justification (a new diagnosis), and the plan made f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cer.services import planning
+from cer.content import Content
+from cer.services import consensus, planning
 from cer.services.access import Principal
 from cer.services.answers import diagnosis_with_plan
 from cer.services.diagnoses import override_decision
 from cer.services.errors import InvalidFields
+from cer.views.error_words import by_field_in, in_language
 from cer.views.public import DiagnosisPublic
+from cer.views.reason_words import in_words
+from cer.views.render_spread import cited
 from cer.views.schedule import report_lines
-from cer.web.deps import DB, CurrentUser, RowId, Today, content
+from cer.web.deps import DB, CurrentUser, RowId, Today, content, language, stored_content
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError
 from workstreams.dates import Day
@@ -44,14 +49,25 @@ def _result_page(
         row=found.row,
         report=found.report,
         result=DiagnosisPublic.of(found.report).model_dump(mode="json"),
-        schedule=report_lines(found.report),
+        schedule=report_lines(found.report, language(request)),
         framework=c.framework,
         catalogue=c.catalogue,
+        reason_words=_reasons_in_words(session, diagnosis_id, c),
         plan=found.plan,
         override_errors=override_errors or {},
         override_form=override_form or {},
         today=today.isoformat(),
     )
+
+
+def _reasons_in_words(session: DB, diagnosis_id: int, c: Content) -> Callable[[Any], str]:
+    """A reason in the page's language; for a diagnosis of several respondents' consensus, with the spread
+    of the answers it quotes ("4 of 6 agencies answered “No”")."""
+    spread = consensus.diagnosis_spread(session=session, diagnosis_id=diagnosis_id)
+    if spread is None:
+        return lambda reason: in_words(reason, c)
+    spreads, word = spread
+    return lambda reason: cited(reason, spreads, word, c)
 
 
 @router.get("/diagnoses/{diagnosis_id}", response_class=HTMLResponse)
@@ -62,11 +78,11 @@ def show_diagnosis(
     return _result_page(request, session, who, diagnosis_id, today)
 
 
-def _override_errors(exc: InvalidFields | AnswersError) -> dict[str, str]:
-    """Each refused field of an override, by the form's field name."""
+def _override_errors(exc: InvalidFields | AnswersError, lang: str) -> dict[str, str]:
+    """Each refused field of an override, by the form's field name, in the page's language."""
     if isinstance(exc, InvalidFields):
-        return {("target" if k == "form" else k): m for k, m in exc.by_field().items()}
-    return {p.where.rpartition(".")[2] or "id": p.message for p in reversed(exc.problems)}
+        return {("target" if k == "form" else k): m for k, m in by_field_in(exc, lang).items()}
+    return {p.where.rpartition(".")[2] or "id": in_language(p.message, lang) for p in reversed(exc.problems)}
 
 
 @router.post("/diagnoses/{diagnosis_id}/overrides", response_class=HTMLResponse)
@@ -85,10 +101,15 @@ def add_override(
     fields = {"target": target, "id": id, "decision": decision, "justification": justification}
     try:
         stored = override_decision(
-            session=session, who=who, content=content(request), diagnosis_id=diagnosis_id, fields=fields
+            session=session,
+            who=who,
+            content=stored_content(request),
+            diagnosis_id=diagnosis_id,
+            fields=fields,
         )
     except (InvalidFields, AnswersError) as exc:
-        return _result_page(request, session, who, diagnosis_id, today, _override_errors(exc), fields)
+        refused = _override_errors(exc, language(request))
+        return _result_page(request, session, who, diagnosis_id, today, refused, fields)
     return RedirectResponse(f"/diagnoses/{stored.id}", status_code=303)
 
 
@@ -107,7 +128,7 @@ def create_plan(
         session=session,
         who=who,
         diagnosis_id=diagnosis_id,
-        content=content(request),
+        content=stored_content(request),
         start=start,
         finish_by=finish_by,
     )

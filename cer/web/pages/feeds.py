@@ -20,8 +20,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from cer.services import feeds
 from cer.services.errors import Forbidden, InvalidFields, Unauthenticated
 from cer.views import calendars
-from cer.web.deps import DB, CurrentUser, RowId
+from cer.views.error_words import in_words
+from cer.web.deps import DB, CurrentUser, RowId, language
 from cer.web.pages.account import account_page
+from cer.web.templating import tr
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 CALENDAR = "text/calendar; charset=utf-8"
@@ -33,13 +35,11 @@ def read_feed(request: Request, address: str, session: DB) -> Response:
     """A calendar to subscribe to: `<token>.ics` (events on due dates) or `<token>.todo.ics` (to-dos)."""
     token, _, fmt = address.partition(".")
     if fmt not in calendars.FORMATS:
-        return _refused(404, "No such calendar: a feed's address ends in .ics or .todo.ics.")
+        return _refused(404, tr(request, "No such calendar: a feed's address ends in .ics or .todo.ics."))
     try:
         shown = feeds.read_feed(session=session, secret=token)
-    except Unauthenticated as exc:
-        return _refused(401, f"{str(exc).capitalize()}: make a new one on your account page.")
-    except Forbidden as exc:
-        return _refused(403, f"{exc}.")
+    except (Unauthenticated, Forbidden) as exc:
+        return _refused_in_words(request, exc)
     return _calendar(request, calendars.calendar(fmt, shown.name, shown.tasks))
 
 
@@ -55,7 +55,7 @@ def create_feed(
     try:
         feed, secret = feeds.create_feed(session=session, who=who, scope=scope, name=name)
     except InvalidFields as exc:
-        return account_page(request, session, who, error=str(exc))
+        return account_page(request, session, who, error=in_words(exc, language(request)))
     return account_page(request, session, who, new_feed=addresses(request, feed.name, secret))
 
 
@@ -86,6 +86,15 @@ def _calendar(request: Request, data: bytes) -> Response:
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="cer-tasks.ics"'
     return Response(data, media_type=CALENDAR, headers=headers)
+
+
+def _refused_in_words(request: Request, exc: Unauthenticated | Forbidden) -> Response:
+    """Why the feed is refused, in the language of the calendar program's Accept-Language."""
+    said = in_words(exc, language(request))
+    if isinstance(exc, Forbidden):
+        return _refused(403, f"{said}.")
+    problem = said[:1].upper() + said[1:]
+    return _refused(401, tr(request, "%(problem)s: make a new one on your account page.", problem=problem))
 
 
 def _refused(status: int, message: str) -> Response:

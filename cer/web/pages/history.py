@@ -3,17 +3,20 @@ the re-diagnoses merged into it."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cer.services import country_plans
+from cer.views.report_words import FIELDS, STATUS
 from cer.web.deps import DB, CurrentUser
 from cer.web.templating import render, tr
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 PER_PAGE = 100
+# A change's field and statuses in words (templates/web/_history.html), as the reports say them.
+EVENT_WORDS = {"fields": FIELDS, "status": STATUS}
 
 
 @router.get("/countries/{code}/history", response_class=HTMLResponse)
@@ -29,14 +32,14 @@ def history(
     found = country_plans.readable_history(
         session=session, who=who, country=code, offset=offset, limit=PER_PAGE
     )
+    shown: dict[str, Any] = {"events": found.events, "total": found.total, "revisions": found.revisions}
     return render(
         request,
         "history.html",
         title=tr(request, "%(country)s: history", country=found.name),
         plan=found.plan,
-        events=found.events,
         page=page,
         pages=max(1, -(-found.total // PER_PAGE)),
-        total=found.total,
-        revisions=found.revisions,
+        event_words=EVENT_WORDS,
+        **shown,
     )

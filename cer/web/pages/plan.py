@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from cer.services import country_plans, stamps
 from cer.services.access import Action, require
 from cer.views.schedule import plan_lines
-from cer.web.deps import DB, CurrentUser, Today, content
+from cer.web.deps import DB, CurrentUser, Today, content, language
 from cer.web.page_cache import Stamp, cached_page
 from cer.web.templating import render, tr
 from workstreams.status import TaskStatus, task_reference
@@ -87,7 +87,7 @@ def _plan_context(request: Request, found: country_plans.PlanOverview, facets: F
         "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
         "late": late,
         "framework": content(request).framework,
-        "schedule": plan_lines(p.plan, p.tasks),
+        "schedule": plan_lines(p.plan, p.tasks, language(request)),
     }
 
 

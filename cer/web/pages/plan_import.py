@@ -18,8 +18,9 @@ from cer.services import plan_import
 from cer.services.errors import Conflict
 from cer.services.import_rows import FIELDS
 from cer.services.sheet_reader import MAX_BYTES
+from cer.views.error_words import field_errors_in, in_language, in_words
 from cer.views.import_form import NOT_READ, ImportFields
-from cer.web.deps import DB, CurrentUser, Today, content
+from cer.web.deps import DB, CurrentUser, Today, language, stored_content
 from cer.web.templating import render, tr
 from workstreams.errors import InvalidFields, InvalidRequest
 
@@ -28,7 +29,8 @@ router = APIRouter(include_in_schema=False)  # pages; the API documents /api onl
 
 def _page(request: Request, plan: Any, status: int = 200, **shown: Any) -> HTMLResponse:
     title = tr(request, "Import a plan")
-    shown |= {"fields": FIELDS, "not_read": NOT_READ}
+    lang = language(request)
+    shown |= {"fields": FIELDS, "not_read": NOT_READ, "said": lambda text: in_language(text, lang)}
     return render(request, "plan_import.html", status, title=title, plan=plan, **shown)
 
 
@@ -49,7 +51,7 @@ def import_upload(
     try:
         data, name = form.uploaded(MAX_BYTES) or form.carried()
         checked, imported = plan_import.import_file(
-            session=session, who=who, framework=content(request).framework, country=code, data=data,
+            session=session, who=who, framework=stored_content(request).framework, country=code, data=data,
             filename=name, today=today, mapping=form.mapping(),
             workstream=form.workstream or None, dry_run=form.action != "import",
         )  # fmt: skip
@@ -62,7 +64,9 @@ def import_upload(
 
 
 def _refused(request: Request, plan: Any, form: ImportFields, exc: Exception) -> HTMLResponse:
-    problems = [f"{e['field']}: {e['message']}" for e in exc.errors] if isinstance(exc, InvalidFields) else []
+    lang = language(request)
+    found = field_errors_in(exc, lang) if isinstance(exc, InvalidFields) else []
+    problems = [f"{e['field']}: {e['message']}" for e in found]
     status = 409 if isinstance(exc, Conflict) else 422
-    return _page(request, plan, status, error=str(exc).split("\n")[0], problems=problems,
+    return _page(request, plan, status, error=in_words(exc, lang).split("\n")[0], problems=problems,
                  file=form.content, filename=form.filename)  # fmt: skip

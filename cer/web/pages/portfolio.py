@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from cer.services import portfolio as portfolios
 from cer.web.charts import ProgressBar, progress_svg
-from cer.web.deps import DB, CurrentUser, Today, content
+from cer.web.deps import DB, CurrentUser, Today, content, language
 from cer.web.templating import render, tr
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
@@ -29,7 +29,8 @@ def _chart(request: Request, found: portfolios.Portfolio) -> str:
         ProgressBar(found.names.get(code, code), f"/countries/{code}", p.by_status, p.overdue)
         for code, p in found.countries.items()
     ]
-    return progress_svg(rows, tr(request, "Share of tasks by status, per country")) if rows else ""
+    title = tr(request, "Share of tasks by status, per country")
+    return progress_svg(rows, title, lang=language(request)) if rows else ""
 
 
 @router.get("/portfolio", response_class=HTMLResponse)

@@ -14,13 +14,15 @@ from cer.services import country_plans, report_summaries
 from cer.services.errors import InvalidFields
 from cer.services.reports import portfolio_report as gather_portfolio
 from cer.services.reports import preview_report
+from cer.views.error_words import by_field_in
 from cer.web.deps import DB, CurrentUser, Today, content, language
+from cer.web.language import asked, keep_in_html
 from cer.web.templating import render, tr
 from workstreams.errors import NotFound
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 REPORT_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
-Lang = Annotated[str | None, Query(pattern="^(en|fr|es)$", description="The report's language")]
+Lang = Annotated[str | None, Query(pattern="^(en|fr|es|ar)$", description="The report's language")]
 
 
 class SummaryForm(BaseModel):
@@ -44,11 +46,15 @@ def _known(kind: str, fmt: str, types: dict[str, str]) -> None:
         raise NotFound(kind, fmt, list(types))
 
 
-def _report(text: str, fmt: str) -> Response:
-    """A report is a document of its own: its stylesheet is inline, and nothing else may run in it."""
+def _report(request: Request, text: str, fmt: str) -> Response:
+    """A report is a document of its own: its stylesheet is inline, and nothing else may run in it. Asked
+    for with `?lang=`, its links back to the site keep it, as a page's do (cer.web.language)."""
     headers = {
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     }
+    kept = asked(request.url.query)
+    if kept and fmt == "html":
+        text = keep_in_html(text, kept)
     return Response(text, media_type=REPORT_TYPES[fmt], headers=headers)
 
 
@@ -61,7 +67,9 @@ def country_report(
 
     _known("report format", fmt, REPORT_TYPES)
     data = country_plans.readable_report(session=session, who=who, country=code, today=today)
-    return _report(reports.render_country(data, content(request), fmt, lang or language(request)), fmt)
+    return _report(
+        request, reports.render_country(data, content(request), fmt, lang or language(request)), fmt
+    )
 
 
 SummaryFields = Annotated[SummaryForm, Form()]
@@ -97,19 +105,25 @@ def save_report_summary(
         text = form.text()
     except InvalidFields as exc:
         found = report_summaries.report_summary(session=session, who=who, country=code)
-        return _summary_form(request, found, form.model_dump(), exc.by_field())
+        return _summary_form(request, found, form.model_dump(), by_field_in(exc, language(request)))
     if form.action == "preview":
         data = preview_report(session=session, who=who, country=code, today=today, text=text)
-        return _report(reports.render_country(data, content(request), "html", language(request)), "html")
+        return _report(
+            request, reports.render_country(data, content(request), "html", language(request)), "html"
+        )
     saved = report_summaries.save_report_summary(session=session, who=who, country=code, text=text)
     return RedirectResponse(f"/countries/{saved.plan.country_code}/report", 303)
 
 
 @router.get("/portfolio/report.{fmt}")
-def portfolio_report(request: Request, fmt: str, session: DB, who: CurrentUser, today: Today) -> Response:
-    """The portfolio report of the countries the user may read."""
+def portfolio_report(
+    request: Request, fmt: str, session: DB, who: CurrentUser, today: Today, lang: Lang = None
+) -> Response:
+    """The portfolio report of the countries the user may read, in `?lang=`, else the reader's language."""
     from cer.views import reports
 
     _known("report format", fmt, REPORT_TYPES)
     data = gather_portfolio(session=session, today=today, only=who.readable())
-    return _report(reports.render_portfolio(data, content(request), fmt), fmt)
+    return _report(
+        request, reports.render_portfolio(data, content(request), fmt, lang or language(request)), fmt
+    )

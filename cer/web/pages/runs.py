@@ -18,7 +18,8 @@ from cer.services.access import Principal
 from cer.services.errors import InvalidFields
 from cer.services.plan_flows import plan_flows
 from cer.services.runs import Launcher
-from cer.web.deps import DB, CurrentUser, Launch, content
+from cer.views.error_words import by_field_in, in_words
+from cer.web.deps import DB, CurrentUser, Launch, content, language, stored_content
 from cer.web.pages.run_forms import kept_form, parameter_fields, parameters_from_form
 from cer.web.templating import render, tr
 from workstreams.errors import InvalidRequest
@@ -97,7 +98,8 @@ def _start_flow(
             session=session, who=who, country=code, workstream=ws, values=values, launcher=launch
         )
     except InvalidRequest as exc:  # a bad parameter, no Prefect server or worker: say so, keep the form
-        errors = exc.by_field() if isinstance(exc, InvalidFields) else {"form": str(exc)}
+        lang = language(request)
+        errors = by_field_in(exc, lang) if isinstance(exc, InvalidFields) else {"form": in_words(exc, lang)}
         return _flows_page(request, session, who, launch, code, {ws: errors}, {ws: kept_form(model, form)})
     said = "already" if started.already_running else "started"
     return RedirectResponse(f"/countries/{started.country}/flows?{said}={started.flow_run_id}", 303)
@@ -154,10 +156,11 @@ def sign_off(
     try:
         done = runs.sign_off_step(
             session=session, who=who, country=code, workstream=ws, step=step, note=note.strip() or None,
-            framework=content(request).framework, launcher=launch,
+            framework=stored_content(request).framework, launcher=launch,
         )  # fmt: skip
     except InvalidRequest as exc:
-        return _flows_page(request, session, who, launch, code, {ws: {f"signoff-{step}": str(exc)}})
+        refused = {ws: {f"signoff-{step}": in_words(exc, language(request))}}
+        return _flows_page(request, session, who, launch, code, refused)
     said = done.prefect or tr(request, "%(n)s run(s) resumed", n=len(done.resumed_runs))
     query = urlencode({"signed": f"{ws}-{step}", "note": said[:300]})
     return RedirectResponse(f"/countries/{done.country}/flows?{query}#ws-{ws}", status_code=303)

@@ -17,8 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cer.services import country_plans
 from cer.services.access import Action, Principal
 from cer.services.errors import Conflict
+from cer.views import task_words
+from cer.views.error_words import in_words
 from cer.views.task_form import TaskForm
-from cer.web.deps import DB, CurrentUser, RowId, Today, content
+from cer.web.deps import DB, CurrentUser, RowId, Today, content, language
+from cer.web.pages.history import EVENT_WORDS
 from cer.web.templating import is_fragment, render, tr
 from workstreams.errors import InvalidRequest
 from workstreams.status import NEEDS_REASON, TaskStatus, lateness, next_statuses, task_reference
@@ -47,15 +50,17 @@ def _task_page(
     error: str | None = None,
     edited: country_plans.EditedTask | None = None,
 ) -> HTMLResponse:
-    context = _task_context(found, today)
+    context, shown = _task_context(found, today), content(request)
     return render(
         request,
         "task.html",
         status_code,
-        title=f"{context['ref']} {found.task.title}",
+        title=f"{context['ref']} {task_words.title(found.task, shown)}",
+        why=task_words.why_from(found.task, found.answers, shown),
         history=found.history,
+        event_words=EVENT_WORDS,
         deps=found.depends_on,
-        catalogue=content(request).catalogue,
+        catalogue=shown.catalogue,
         form=form or {},
         error=error,
         choices=found.choices,
@@ -131,9 +136,10 @@ def _refused(
         session=session, who=who, country=code, task_id=task_id, action=Action.change_task
     )
     status_code = 409 if isinstance(exc, Conflict) else 422
+    said = in_words(exc, language(request))
     if is_fragment(request):
-        return _row(request, found, today, status_code, editing=True, form=form, error=str(exc))
-    return _task_page(request, found, today, status_code, form, str(exc))
+        return _row(request, found, today, status_code, editing=True, form=form, error=said)
+    return _task_page(request, found, today, status_code, form, said)
 
 
 @router.post("/countries/{code}/tasks/{task_id}", response_class=HTMLResponse)

@@ -8,17 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cer.content import Content
 from cer.services import country_plans
+from cer.views import task_words
 from cer.web.charts import Bar, timeline_svg
-from cer.web.deps import DB, CurrentUser, Today
+from cer.web.deps import DB, CurrentUser, Today, content, language
 from cer.web.templating import render, tr
 from workstreams.status import OPEN, TaskStatus, task_reference
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 
 
-def bars(found: country_plans.PlanTasks) -> list[Bar]:
-    """The tasks not dropped, by start date, each linking to its page and to the tasks it depends on."""
+def bars(found: country_plans.PlanTasks, shown: Content) -> list[Bar]:
+    """The tasks not dropped, by start date, each linking to its page and to the tasks it depends on; their
+    titles in the language of `shown`."""
     code = found.plan.country_code
     refs = {t.key: task_reference(code, t.key) for t in found.tasks}
     ordered = sorted(
@@ -27,7 +30,7 @@ def bars(found: country_plans.PlanTasks) -> list[Bar]:
     return [
         Bar(
             ref=refs[t.key],
-            label=t.title,
+            label=task_words.title(t, shown),
             start=t.start,
             due=t.due,
             status=t.status,
@@ -52,9 +55,9 @@ def timeline(
     """The plan's timeline (of one workstream, when asked; by month or by quarter), with the critical path
     listed below it; on a narrow screen, the same tasks as a dated list."""
     found = country_plans.readable_tasks(session=session, who=who, country=code, workstream=workstream)
-    shown = bars(found)
+    shown = bars(found, content(request))
     title = tr(request, "Timeline of %(country)s's plan", country=found.name)
-    svg = timeline_svg(shown, today, title, zoom)
+    svg = timeline_svg(shown, today, title, zoom, lang=language(request))
     return render(
         request,
         "timeline.html",
@@ -72,4 +75,5 @@ def timeline_image(request: Request, code: str, session: DB, who: CurrentUser, t
     """The whole plan's timeline as an image."""
     found = country_plans.readable_tasks(session=session, who=who, country=code)
     title = tr(request, "Timeline of %(country)s's plan", country=found.name)
-    return Response(timeline_svg(bars(found), today, title), media_type="image/svg+xml")
+    svg = timeline_svg(bars(found, content(request)), today, title, lang=language(request))
+    return Response(svg, media_type="image/svg+xml")
