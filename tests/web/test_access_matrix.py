@@ -151,6 +151,14 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         f"/api/countries/{code}/consensus/dq05", json={"value": "no", "why": "x"}, headers=h)),
     "api: diagnose the consensus": ("manage", lambda w, c, h, code: c.post(
         f"/api/countries/{code}/consensus/diagnose", headers=h)),
+    "page: decide a consensus answer": ("manage", lambda w, c, _, code: c.post(
+        f"/countries/{code}/consensus/dq05", data={"value": "maybe"})),
+    "page: diagnose the consensus": ("manage", lambda w, c, _, code: c.post(
+        f"/countries/{code}/consensus/diagnose")),
+    "page: import respondents": ("manage", lambda w, c, _, code: c.post(
+        f"/countries/{code}/respondents/import", files={"file": ("s.csv", b"", "text/csv")})),
+    "read: respondents page": ("diagnose", lambda w, c, _, code: c.get(
+        f"/countries/{code}/respondents", follow_redirects=False)),
     "read: api respondents": ("diagnose", lambda w, c, h, code: c.get(f"/api/countries/{code}/respondents", headers=h)),
     "read: api consensus": ("diagnose", lambda w, c, h, code: c.get(f"/api/countries/{code}/consensus", headers=h)),
     "read: plan page": ("read", lambda w, c, _, code: c.get(f"/countries/{code}", follow_redirects=False)),
@@ -191,7 +199,8 @@ IN_THE_MATRIX = {
     "/api/plans/{country}/tasks", "/api/plans/{country}", "/countries/{code}/signoff-codes", "/api/signoff-codes",
     "/countries/{code}/report", "/api/countries/{code}/respondents",
     "/api/countries/{code}/respondents/{respondent_id}/answers", "/api/countries/{code}/consensus/{question}",
-    "/api/countries/{code}/consensus/diagnose",
+    "/api/countries/{code}/consensus/diagnose", "/countries/{code}/consensus/{question}",
+    "/countries/{code}/consensus/diagnose", "/countries/{code}/respondents/import",
 }  # fmt: skip
 
 

@@ -161,7 +161,14 @@ def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
         plan = session.exec(select(PlanRow)).one()
         task = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id)).first()
         assert task is not None
-    values = {"code": code, "task_id": task.id, "workstream": "E", "draft_id": "x", "token_id": 1}
+    values = {
+        "code": code,
+        "task_id": task.id,
+        "workstream": "E",
+        "draft_id": "x",
+        "token_id": 1,
+        "question": "dq05",
+    }
     values |= {"diagnosis_id": plan.diagnosis_id}
     routes = sorted(r for r in unsafe_routes() if not r.startswith("/api/"))
     assert {"/login", "/logout", "/countries/{code}/tasks/{task_id}", "/diagnose"} <= set(routes)

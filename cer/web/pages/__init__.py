@@ -8,7 +8,8 @@ plan · tasks: one task, its inline status form, its planning form · custom_tas
 own · my_work: "My tasks" and "My agency" · timeline · history · exports: the plan as files · reports:
 progress reports · feeds: calendar subscriptions · plan_import: a plan kept elsewhere, imported · checklist:
 the toolkit's checklist · runs: workstream flows and step sign-offs (run_forms: the form made from a
-workstream's parameters) · xlsform: the questionnaire as an XLSForm to download.
+workstream's parameters) · xlsform: the questionnaire as an XLSForm to download · respondents: several
+respondents' answers side by side, the consensus decided and diagnosed, KoBo/ODK submissions imported.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cer.web.pages import (
     plan_import,
     portfolio,
     reports,
+    respondents,
     runs,
     tasks,
     timeline,
@@ -53,6 +55,7 @@ MODULES = (
     reports,
     feeds,
     plan_import,
+    respondents,
     checklist,
     runs,
 )
