@@ -115,3 +115,26 @@ def test_a_member_reads_the_answers_side_by_side_but_decides_nothing(
     assert member.post("/countries/MWI/consensus/dq05", data={"value": "no"}).status_code == 403
     seed_plan(chidi, content)
     assert f'href="{PAGE}"' in member.get("/countries/MWI").text  # the plan's own sections link to it
+
+
+def test_a_member_gives_the_questionnaires_answers_as_their_own_to_the_round(
+    public_site: TestClient, content: Content
+) -> None:
+    """Each respondent answers with the questionnaire itself: the form's "my answers" button keeps them as
+    that person's answers in the country's round, beside the others'; answering again replaces them."""
+    from tests.web.test_diagnose_pages import form
+
+    amina = signed_in(public_site, "amina", "member", "MWI")
+    data = form(content, dq05="no") | {"action": "respond", "csrf_token": csrf_of(amina, "/diagnose")}
+    given = amina.post("/diagnose", data=data, follow_redirects=False)
+    assert given.status_code == 303 and given.headers["location"] == f"{PAGE}?answered=true"
+    page = text(amina.get(PAGE).text)
+    assert "amina" in page.lower() and "answered as themself" in page and "No: " in page
+    again = form(content, dq05="yes") | {"action": "respond", "csrf_token": csrf_of(amina, "/diagnose")}
+    assert amina.post("/diagnose", data=again, follow_redirects=False).status_code == 303
+    with db_session(amina) as session:
+        [mine] = session.exec(select(RespondentRow)).all()
+    assert mine.answers["dq05"] == "yes"
+    nowhere = form(content) | {"country": "", "action": "respond", "csrf_token": csrf_of(amina, "/diagnose")}
+    refused = amina.post("/diagnose", data=nowhere)
+    assert refused.status_code == 422 and "Choose the country whose round you answer for." in refused.text

@@ -13,13 +13,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from cer.services import drafts
+from cer.services import drafts, respondents
 from cer.services.access import Action, Principal
 from cer.services.answers import answer_questionnaire
-from cer.services.errors import Forbidden
-from cer.web.deps import DB, CurrentUser, MaybeUser, stored_content
+from cer.services.errors import Forbidden, InvalidFields
+from cer.views.error_words import in_words
+from cer.web.deps import DB, CurrentUser, MaybeUser, language, stored_content
 from cer.web.pages.answer_form import Given, form_page, given, given_page
 from cer.web.templating import tr
+from diagnostics.answers import AnswersError
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 
@@ -77,6 +79,8 @@ def _answer(
     answers = given(request, form)
     if answers.action == "check" or who is None:
         return _unsaved(request, answers, who, draft_id)
+    if answers.action == "respond":
+        return _respond(request, answers, session, who, draft_id)
     try:
         done = answer_questionnaire(
             session=session, who=who, content=stored_content(request), draft_id=draft_id,
@@ -90,3 +94,26 @@ def _answer(
         return RedirectResponse(f"/diagnose/drafts/{done.draft.id}?saved=true", status_code=303)
     notice = tr(request, "The answers were saved as a draft; correct the marked answers and diagnose again.")
     return given_page(request, answers, draft_id=done.draft.id, status_code=422, notice=notice)
+
+
+def _respond(request: Request, answers: Given, session: DB, who: Principal, draft_id: str | None) -> Response:
+    """The answers as the signed-in person's own in the country's diagnostic round (member role): kept
+    beside the other respondents', for the coordinator's consensus. Refused, they stay on the page."""
+    if not answers.code:
+        errors = answers.errors | {"country": tr(request, "Choose the country whose round you answer for.")}
+        return form_page(request, raw=answers.raw, country=answers.country, errors=errors, draft_id=draft_id,
+                         status_code=422)  # fmt: skip
+    try:
+        respondents.save_my_answers(
+            session=session,
+            who=who,
+            content=stored_content(request),
+            country=answers.code,
+            answers=answers.raw,
+        )
+    except Forbidden:
+        return _refused(request, answers, draft_id)
+    except (AnswersError, InvalidFields) as exc:
+        notice = in_words(exc, language(request))
+        return given_page(request, answers, draft_id=draft_id, status_code=422, notice=notice)
+    return RedirectResponse(f"/countries/{answers.code}/respondents?answered=true", status_code=303)
