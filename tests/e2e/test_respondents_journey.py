@@ -1,6 +1,7 @@
-"""Several respondents for one country, through the browser: two agencies' submissions imported with
-`cer answers import`, a third uploaded on the respondents page, the tie they leave resolved by the
-coordinator, the consensus diagnosed and its reasons citing the spread ("1 of 3 respondents answered …").
+"""Several respondents for one country, through the browser: a member answers the questionnaire as
+herself, an agency's submission is imported with `cer answers import`, a third uploaded on the respondents
+page; the tie they leave is resolved by the coordinator, the consensus diagnosed and its reasons cite the
+spread ("1 of 3 respondents answered …").
 
 Every page visited is saved under var/screenshots/."""
 
@@ -15,6 +16,7 @@ from cer.content import Content
 from cer.content.countries import all_countries
 from cer.views.xlsform import questionnaire_xlsform
 from tests.e2e.harness import require_browser, shoot, sign_in
+from tests.e2e.test_language_journeys import answer_the_questionnaire
 from tests.factories import make_answers
 from tests.kobo_exports import Respondent, form_fields, kobo_csv, table
 
@@ -51,9 +53,17 @@ def test_three_respondents_a_tie_resolved_and_the_consensus_diagnosed_with_the_s
     site: LiveServer, open_page: OpenPage, content: Content, tmp_path: Path
 ) -> None:
     site.add_user("chidi", "MWI", "coordinator")
-    two = tmp_path / "agencies.csv"
-    two.write_bytes(kobo_file(content, [("unicef", "no"), ("undp", "yes")]))
-    site.cer("answers", "import", str(two), "--country", "MWI", "--as", "chidi")
+    site.add_user("amina", "MWI", "member")
+    one = tmp_path / "unicef.csv"
+    one.write_bytes(kobo_file(content, [("unicef", "no")]))
+    site.cer("answers", "import", str(one), "--country", "MWI", "--as", "chidi")
+    herself = open_page()
+    sign_in(herself, "amina", next="/diagnose")
+    answer_the_questionnaire(herself)  # Malawi's answers: "Yes" to dq05
+    herself.get_by_role("button", name="Give them as my answers to the country's round").click()
+    expect(herself).to_have_url(re.compile(r"/countries/MWI/respondents\?answered=true$"))
+    expect(herself.locator("#respondents")).to_contain_text("Amina")
+    shoot(herself, "respondents-herself")
     page = open_page()
     sign_in(page, "chidi", next="/countries/MWI/respondents")
     expect(page.locator("#respondents")).to_contain_text("unicef")
