@@ -7,7 +7,7 @@ from typing import Any
 
 from cer.content import Content
 from cer.services.diagnosis import Report
-from cer.views.i18n import say
+from cer.views.i18n import say, using_language
 from cer.views.reason_words import in_words
 from cer.views.render_words import day
 from cer.views.schedule import calendar_words, target_lines
@@ -121,6 +121,13 @@ def _row(t: PlannedTask) -> list[str]:
 
 
 def questionnaire_text(q: Questionnaire, lang: str) -> str:
+    """The questionnaire in words, its labels and our own words in `lang` (a command's own `--lang` wins
+    over the command line's)."""
+    with using_language(lang):
+        return _questionnaire_text(q, lang)
+
+
+def _questionnaire_text(q: Questionnaire, lang: str) -> str:
     doc = _Doc(md=False)
     doc.lines.append(say("%(title)s (version %(version)s)", title=q.title.get(lang), version=q.version))
     coverage = ", ".join(f"{k} {v}%" for k, v in translation_coverage(q).items())

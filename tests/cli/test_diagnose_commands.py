@@ -34,6 +34,13 @@ def test_questionnaire_shows_conditions_in_plain_words(cer: Cer) -> None:
     assert "Languages: en 100%" in out
 
 
+def test_the_questionnaire_in_french_is_wholly_translated_and_says_so_in_french(cer: Cer) -> None:
+    """`cer questionnaire --lang fr`: every label in French and the coverage line at 100 % — in French too."""
+    out = cer("questionnaire", "--lang", "fr").stdout
+    assert "Langues : en 100%, fr 100%, es 100%, ar 100%" in out
+    assert "Diagnostiquer vos besoins" in out and "Is there a suitable building" not in out
+
+
 def test_questionnaire_json_carries_the_conditions_and_translation_coverage(cer: Cer) -> None:
     data = json.loads(cer("questionnaire", "--json", "--lang", "fr").stdout)
     assert data["version"] == "2026.1"
