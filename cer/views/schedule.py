@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from babel.dates import get_day_names
 from pydantic import BaseModel, ConfigDict, Field
 
-from cer.content import get_content
+from cer.content import Content, get_content
 from cer.views import formats, task_words
 from cer.views.i18n import current_language, say, say_n, using_language
 from cer.views.render_words import day
@@ -117,9 +117,11 @@ def report_lines(report: Report, lang: str | None = None) -> list[str]:
         return Schedule.of_report(report).lines({t.id: t.title for t in report.plan.tasks})
 
 
-def plan_lines(plan: PlanRow, tasks: list[TaskRow], lang: str | None = None) -> list[str]:
+def plan_lines(
+    plan: PlanRow, tasks: list[TaskRow], lang: str | None = None, shown: Content | None = None
+) -> list[str]:
     """A stored plan: the calendar its dates use and its target (in `lang`, as report_lines)."""
     lang = lang or current_language()
-    shown = get_content(lang=lang)  # a toolkit task's title in that language (cer.views.task_words)
+    shown = shown or get_content(lang=lang)  # the toolkit tasks' titles in that language (task_words)
     with using_language(lang):
         return Schedule.of_plan(plan).lines({t.key: task_words.title(t, shown) for t in tasks})

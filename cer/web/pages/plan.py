@@ -87,7 +87,7 @@ def _plan_context(request: Request, found: country_plans.PlanOverview, facets: F
         "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
         "late": late,
         "framework": content(request).framework,
-        "schedule": plan_lines(p.plan, p.tasks, language(request)),
+        "schedule": plan_lines(p.plan, p.tasks, language(request), content(request)),
     }
 
 
