@@ -16,6 +16,10 @@ count = $(shell grep -c '^[a-z0-9]' $(1))
 # pytest-xdist workers for `make test`: suites sharing a server stay together (tests/conftest.py GROUPS).
 PYTEST_WORKERS ?= 2
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+# A step that can take minutes on a slow connection says so while it runs: a line every 15 s with the time
+# spent (every PROGRESS_SECONDS), so `make run` on a fresh machine is never silent (uv itself prints each phase when it ends).
+PROGRESS_SECONDS ?= 15
+progress = @sh -c 'start=$$(date +%s); (while sleep $(PROGRESS_SECONDS); do printf "    ... still installing, %s s so far\n" $$(($$(date +%s) - start)); done) & ticker=$$!; $(1); status=$$?; kill $$ticker 2>/dev/null; exit $$status'
 
 .PHONY: run test lint typecheck contracts pytest bench schema messages lock lock-upgrade clean
 
@@ -61,18 +65,18 @@ $(BIN)/python:
 
 $(UV): $(LOCK)/uv.txt | $(BIN)/python
 	$(call say,Installing the installer: uv into $(VENV) with pip ($(LOCK)/uv.txt))
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-hashes -r $(LOCK)/uv.txt
+	$(call progress,$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --require-hashes -r $(LOCK)/uv.txt)
 	touch $@
 
 $(VENV)/.installed: $(LOCK)/run.txt $(LOCK)/build.txt pyproject.toml | $(UV)
-	$(call say,Installing the locked packages of $(LOCK)/run.txt and cer-toolkit itself (uv))
-	$(UV_INSTALL) -r $(LOCK)/run.txt
+	$(call say,Installing $(call count,$(LOCK)/run.txt) locked packages of $(LOCK)/run.txt and cer-toolkit itself (uv; 1 to 5 minutes the first time))
+	$(call progress,$(UV_INSTALL) -r $(LOCK)/run.txt)
 	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(LOCK)/dev.txt $(LOCK)/build.txt pyproject.toml | $(UV)
-	$(call say,Installing the locked packages of $(LOCK)/dev.txt (with the test tools) and cer-toolkit itself (uv))
-	$(UV_INSTALL) -r $(LOCK)/dev.txt
+	$(call say,Installing $(call count,$(LOCK)/dev.txt) locked packages of $(LOCK)/dev.txt (with the test tools) and cer-toolkit itself (uv; 1 to 5 minutes the first time))
+	$(call progress,$(UV_INSTALL) -r $(LOCK)/dev.txt)
 	$(UV_INSTALL) --no-deps -e .
 	touch $@ $(VENV)/.installed
 

@@ -27,7 +27,9 @@ class Override(BaseModel):
     id: str = Field(min_length=1, description="'D', '4.1' or 'T054'.")
     workstream: str | None = Field(default=None, description="For an action: only in this workstream.")
     decision: Effect
-    justification: str = Field(min_length=10, description="Why, in a sentence; it is shown with the result.")
+    justification: str = Field(
+        min_length=10, max_length=2000, description="Why, in a sentence; it is shown with the result."
+    )
     by: str | None = Field(default=None, description="Who decided.")
 
     @model_validator(mode="before")

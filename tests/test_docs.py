@@ -65,3 +65,23 @@ def test_every_make_target_is_documented_in_the_readme() -> None:
     assert {"run", "test", "lock", "lock-upgrade"} <= set(targets)
     missing = [t for t in targets if f"make {t}" not in README]
     assert not missing, f"make targets missing from README.md: {missing}"
+
+
+def test_make_run_is_never_silent_while_it_installs() -> None:
+    """`make run` on a fresh machine installed for ~4 minutes without a word: each install step now says
+    what it installs and prints a line every PROGRESS_SECONDS while it works, and a failure still fails."""
+    import subprocess
+
+    def probe(command: str) -> subprocess.CompletedProcess[str]:
+        rule = f"probe: ; $(call progress,{command})"
+        return subprocess.run(
+            ["make", "--no-print-directory", "-f", "Makefile", "--eval", rule, "probe", "PROGRESS_SECONDS=1"],
+            cwd=REPO, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+
+    working = probe("sleep 2.5; echo installed")
+    assert working.returncode == 0, working.stderr
+    assert working.stdout.count("still installing") >= 2 and working.stdout.endswith("installed\n")
+    assert probe("false").returncode != 0
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert makefile.count("$(call progress,$(UV_INSTALL) -r") == 2  # run.txt and dev.txt

@@ -12,6 +12,9 @@ from pydantic import Field, model_validator
 
 from workstreams.models import ActionId, ContentModel, Source, StepNumber, WorkstreamCode
 
+# The web archive's list of its copies of an address (https://web.archive.org/web/*/<address>).
+ARCHIVE = "https://web.archive.org/web/*/"
+
 ToolId = Annotated[str, Field(pattern=r"^T[0-9]{3,4}$", description="Catalogue id, e.g. 'T054'.")]
 
 
@@ -51,8 +54,21 @@ class Tool(ContentModel):
     )
     tags: list[str] = Field(default_factory=list, description="Extra search terms: acronyms, synonyms.")
     url: str | None = Field(default=None, description="Where a copy was seen (may no longer resolve).")
+    url_gone: bool = Field(
+        default=False,
+        description="True when the site at `url` is gone (the old undg.org sites): the page then offers the "
+        "address of its archived copies instead.",
+    )
+    url_gone_source: Source | None = Field(
+        default=None, description="How we know the address is gone: 'read' in a source, or 'inferred'."
+    )
     note: str | None = None
     source: Source = Field(description="'read' if the document was seen, 'listed' if only its title.")
+
+    @property
+    def archived_url(self) -> str | None:
+        """Where the web archive lists its copies of a gone address (an address only: nothing is fetched)."""
+        return f"{ARCHIVE}{self.url}" if self.url and self.url_gone else None
 
     @model_validator(mode="after")
     def _actions_come_with_their_source(self) -> Tool:
@@ -60,6 +76,10 @@ class Tool(ContentModel):
             raise ValueError("actions_source is required when actions are given")
         if not self.actions and self.actions_source is not None:
             raise ValueError("actions_source is given but there are no actions")
+        if self.url_gone and (self.url is None or self.url_gone_source is None):
+            raise ValueError("url_gone needs the url and url_gone_source (read or inferred)")
+        if not self.url_gone and self.url_gone_source is not None:
+            raise ValueError("url_gone_source is given but url_gone is not true")
         return self
 
 

@@ -105,6 +105,7 @@ def _summarize(known: list[str], limit: int = 12) -> Message:
 
 # ---- what a person reads when input is refused ----------------------------------------------------------
 
+CHOOSE = N_("Choose one of: %(expected)s.")  # a bad choice, its choices as pydantic lists them
 _PLAIN = {
     "missing": N_("Required: fill this in."),
     "extra_forbidden": N_("Not something we know here: remove it or check its spelling."),
@@ -150,7 +151,7 @@ def explain(error: Mapping[str, Any]) -> Message:
     if kind in _BOUNDS:
         return Message(_BOUNDS[kind], **{k: v for k, v in ctx.items() if f"%({k})s" in _BOUNDS[kind]})
     if kind in ("enum", "literal_error") and "expected" in ctx:
-        return Message(N_("Choose one of: %(expected)s."), expected=str(ctx["expected"]))
+        return Message(CHOOSE, expected=str(ctx["expected"]))
     raised = ctx.get("error")
     if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Message):
         return raised.args[0]  # a rule worded as a Message: `raise ValueError(Message(N_(...), v=v))`

@@ -29,25 +29,30 @@ def up(
 
     settings = get_settings()
     ready = ready_product(settings=settings, content=stored_content(), by=operator())
-    emit(ready.json, json_, lambda: ready_text(content(), ready))
+    # Starting everything, the one-time password is said last, once, in the box that ends the start.
+    emit(ready.json, json_, lambda: ready_text(content(), ready, password=check))
     if not check:
-        _run_stack(settings)
+        _run_stack(settings, ready.first_admin_password)
 
 
-def _run_stack(settings: Settings) -> None:
+def _run_stack(settings: Settings, admin_password: str | None) -> None:
     """A Prefect server, a worker and the website, until Ctrl-C; each stopped whatever happens."""
     from cer.runtime.prefect_env import prefect_settings
     from cer.runtime.stack import Stack, StackError
     from cer.runtime.web import web_port
+    from cer.views.render_accounts import password_line, running_box
 
     prefect = prefect_settings()
     logs = settings.var_dir / "logs"
     stack = Stack(
         prefect=prefect, log_dir=logs, say=lambda line: typer.echo(line, err=True), web_port=web_port()
     )
+    boxed = False
     try:
         stack.start()
-        typer.echo(_running(stack.web_url, prefect.ui_url, prefect.api_url, logs, stack.prefect), err=True)
+        where = _running(stack.web_url, prefect.ui_url, prefect.api_url, logs, stack.prefect)
+        typer.echo(running_box(where, admin_password), err=True)
+        boxed = True
         stack.run_until_stopped()
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it was starting
         stack.stop()
@@ -59,20 +64,17 @@ def _run_stack(settings: Settings) -> None:
     except BaseException:
         stack.stop()
         raise
+    finally:
+        if admin_password and not boxed:  # the start failed: the new admin's password is said anyway, once
+            typer.echo(password_line(admin_password), err=True)
 
 
-def _running(web: str, ui: str, api: str, logs: object, prefect: object) -> str:
-    """Where everything `cer up` started is, in the command line's language."""
+def _running(web: str, ui: str, api: str, logs: object, prefect: object) -> list[tuple[str, str]]:
+    """Where everything `cer up` started is: (label, address) in the command line's language."""
     auth_file = getattr(prefect, "auth_file", None) if getattr(prefect, "auth", None) else None
     secret = " " + say("(its UI asks for the secret in %(file)s)", file=auth_file) if auth_file else ""
-    return "\n".join([
-        "", say("cer-toolkit is running."),
-        "  " + say("Website:") + f"     {web}", "  " + say("Prefect UI:") + f"  {ui}",
-        "  " + say("Prefect API:") + f" {api}{secret}", "  " + say("Logs:") + f"        {logs}",
-        say("Try: %(commands)s", commands="cer demo, then cer run workstream B --country MWI "
-            "--param service_lines=procurement,ict"),
-        say("Ctrl-C stops everything."),
-    ])  # fmt: skip
+    return [(say("Website:"), web), (say("Prefect UI:"), ui), (say("Prefect API:"), f"{api}{secret}"),
+            (say("Logs:"), str(logs))]  # fmt: skip
 
 
 @app.command()

@@ -374,6 +374,15 @@ class ReportSummaryRow(SQLModel, table=True):
     updated_at: dt.datetime = _when()
 
 
+# A country team's own documents and links on a tool or a task (cer.services.attachments).
+from cer.db.attachment_tables import AttachmentRow as AttachmentRow  # noqa: E402
+
+# Invitations to join by e-mail, with a one-time link (cer.services.invitations).
+from cer.db.invitation_tables import InvitationRow as InvitationRow  # noqa: E402
+
+# Notices shown on a browser's next page (cer.services.notices).
+from cer.db.notice_tables import NoticeRow as NoticeRow  # noqa: E402
+
 # A country's diagnostic round, its respondents and the coordinator's consensus (cer.services.respondents).
 from cer.db.respondent_tables import ConsensusDecisionRow as ConsensusDecisionRow  # noqa: E402
 from cer.db.respondent_tables import ConsensusDiagnosisRow as ConsensusDiagnosisRow  # noqa: E402

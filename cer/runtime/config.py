@@ -63,6 +63,8 @@ class Settings:
         ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
     )
     lang: str = "en"  # the command line's language (CER_LANG; `cer --lang` overrides it)
+    invitation_days: float = 7.0  # an invitation's one-time link works this long (CER_INVITATION_DAYS)
+    public_url: str | None = None  # the site's address in the links it e-mails (None: the request's own)
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +108,8 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
             p.strip() for p in (env.get("CER_TRUSTED_PROXIES") or "").split(",") if p.strip()
         ),
         lang=language(env),
+        invitation_days=_number(env, "CER_INVITATION_DAYS", "7", 0.01, 90, "days"),
+        public_url=_public_url(env),
     )
 
 
@@ -181,6 +185,20 @@ def _server_url(env: Mapping[str, str]) -> str | None:
         raise InvalidRequest(f"CER_SERVER_URL must be an http(s) address, got {url!r}")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK:
         raise InvalidRequest("CER_SERVER_URL must use https (a token is never sent in clear to another host)")
+    return url
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    """`CER_PUBLIC_URL`: the site's address as people reach it (https://cer.example.org), for the links it
+    e-mails; without it, the address a request came to (its Host header) is used."""
+    url = (env.get("CER_PUBLIC_URL") or "").strip().rstrip("/")
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise InvalidRequest(
+            f"CER_PUBLIC_URL must be an http(s) address such as https://cer.example.org, got {url!r}"
+        )
     return url
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Collection
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from cer.content import Content
 from cer.db.tables import DiagnosisDraftRow, DiagnosisRow, utcnow
@@ -30,8 +31,11 @@ def save_draft(
     country: str | None,
     answers: dict[str, Any],
     by: str,
+    replacing: Collection[str] | None = None,
 ) -> DiagnosisDraftRow:
-    """Create a draft (no `draft_id`) or replace the answers of one; returns it, committed."""
+    """Create a draft (no `draft_id`) or change one's answers: all of them, or (`replacing`: a page's question
+    ids) only those questions', the others kept as the draft holds them when saving — read again under a lock,
+    so that what another page or person saved meanwhile stays. Returns the draft, committed."""
     if by:
         check_text(by=by)
     for qid, value in answers.items():
@@ -41,18 +45,30 @@ def save_draft(
                 question=qid,
                 most=MAX_ANSWER_CHARS,
             )
-    draft = get_draft(session=session, draft_id=draft_id) if draft_id else None
+    draft = _locked(session, draft_id) if draft_id else None
     if draft is None:
         draft = DiagnosisDraftRow(id=secrets.token_urlsafe(16), questionnaire_version=questionnaire_version)
+    others = {} if replacing is None else {k: v for k, v in draft.answers.items() if k not in replacing}
     draft.country_code = (country or "").strip().upper()[:3] or None
     draft.questionnaire_version = questionnaire_version
-    draft.answers = dict(answers)
+    draft.answers = others | dict(answers)
     draft.updated_by = by
     draft.updated_at = utcnow()
     session.add(draft)
     session.commit()
     session.refresh(draft)
     return draft
+
+
+def _locked(session: Session, draft_id: str) -> DiagnosisDraftRow:
+    """The draft as stored now, locked until the transaction ends: written first (a row lock in PostgreSQL,
+    the write lock in SQLite), then read again."""
+    touched = (
+        update(DiagnosisDraftRow).where(col(DiagnosisDraftRow.id) == draft_id).values(updated_at=utcnow())
+    )
+    session.exec(touched)
+    draft = session.get(DiagnosisDraftRow, draft_id, populate_existing=True)
+    return draft if draft is not None else get_draft(session=session, draft_id=draft_id)
 
 
 def get_draft(*, session: Session, draft_id: str) -> DiagnosisDraftRow:

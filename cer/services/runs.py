@@ -22,6 +22,7 @@ from cer.services.diagnosis import run
 from cer.services.plans import get_plan
 from cer.services.workflow import SignOff, check_selected, flow_runs, link_flow_run, sign_off
 from diagnostics.answers import AnswerSet
+from workstreams.errors import N_, NotFound
 from workstreams.framework import Framework
 from workstreams.parameters import FLOW_NAMES, run_name, run_parameters
 
@@ -76,7 +77,10 @@ def start_workstream_run(
     parameters must be valid before any run exists; the run is recorded on the plan, signed by `who`."""
     require(who, Action.start_flow, country)
     plan = get_plan(session=session, country=country)
-    code, flow = workstream.strip().upper(), FLOW_NAMES[workstream.strip().upper()]
+    code = workstream.strip().upper()
+    if code not in FLOW_NAMES:  # a workstream the toolkit does not have: 404 in words, never a KeyError
+        raise NotFound(N_("workstream"), code, sorted(FLOW_NAMES))
+    flow = FLOW_NAMES[code]
     params = run_parameters(code, {**values, "country": plan.country_code, "by": who.username})
     check_selected(plan, code)
     going = claims.take(session=session, country=plan.country_code, workstream=code, by=who.username,

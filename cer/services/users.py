@@ -126,6 +126,24 @@ def create_user(
     agency: str | None = None,
     by: str,
 ) -> UserRow:
+    user = add_user(
+        session=session, username=username, name=name, password=password, email=email, agency=agency
+    )
+    audit.record(session=session, actor=by, action="user_created", target=(made := user.username))
+    try:
+        session.commit()
+    except IntegrityError:  # created by someone else meanwhile
+        session.rollback()
+        raise Conflict(N_("a user %(name)s exists already"), name=repr(made)) from None
+    session.refresh(user)
+    return user
+
+
+def add_user(
+    *, session: Session, username: str, name: str, password: str, email: str | None = None,
+    agency: str | None = None,
+) -> UserRow:  # fmt: skip
+    """A new user checked (name, e-mail, password rules) and added to the session; the caller commits."""
     new = _validated(
         NewUser, username=username.strip().lower(), name=name, email=email, agency=agency, password=password
     )
@@ -133,20 +151,10 @@ def create_user(
     if session.exec(select(UserRow.id).where(UserRow.username == new.username)).first() is not None:
         raise Conflict(N_("a user %(name)s exists already"), name=repr(new.username))
     user = UserRow(
-        username=new.username,
-        name=new.name,
-        email=new.email,
-        agency=new.agency,
+        username=new.username, name=new.name, email=new.email, agency=new.agency,
         password_hash=_hasher().hash(new.password.get_secret_value()),
-    )
+    )  # fmt: skip
     session.add(user)
-    audit.record(session=session, actor=by, action="user_created", target=new.username)
-    try:
-        session.commit()
-    except IntegrityError:  # created by someone else meanwhile
-        session.rollback()
-        raise Conflict(N_("a user %(name)s exists already"), name=repr(new.username)) from None
-    session.refresh(user)
     return user
 
 

@@ -8,12 +8,14 @@ catalogues (cer/locale/<lang>/LC_MESSAGES/messages.po); a message no catalogue h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from workstreams.errors import HEADING, N_, WHOLE_INPUT, InvalidFields, Message, Written, field_errors, fill
+from workstreams.errors import CHOOSE, HEADING, N_, WHOLE_INPUT, InvalidFields, Message, Written, fill
+from workstreams.errors import explain as explain_in_domain
 
 FieldErrors = list[dict[str, str | None]]
 
@@ -47,8 +49,60 @@ LABELS = {
     "per_page": N_("Results per page"),
     "agency": N_("Agency"),
     "group": N_("Grouped by"),
+    # the forms' own labels, as each form shows them (issue 21)
+    "finish_by": N_("Finish by"),
+    "as_of": N_("As of (if earlier than today)"),
+    "overdue": N_("Only overdue tasks"),
+    "zoom": N_("By"),
+    "scope": N_("Calendar of"),
+    "note": N_("Note"),
+    "comment": N_("Comment"),
+    "assignee": N_("Assigned to"),
+    "period": N_("Reporting period"),
+    "summary": N_("Summary"),
+    "justification": N_("Justification"),
+    "decision": N_("Decision"),
+    "value": N_("Consensus answer"),
+    "why": N_("Why"),
+    "file": N_("File of submissions"),
 }
 NAMED = N_("%(field)s: %(problem)s")  # a problem named by its field (French puts a space before the colon)
+EITHER = N_("%(choices)s or %(last)s")  # the last of a list of choices: 'a', 'b' or 'c'
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+# pydantic's error types that the domain's `explain` does not word (they come from a door's own parsing: a
+# body that is not JSON, or not an object; an integer too long to read; a date with a time).
+_AT_THE_DOOR = {
+    "json_invalid": N_("Send the body as valid JSON."),
+    "model_attributes_type": N_("Give named values (an object)."),
+    "model_type": N_("Give named values (an object)."),
+    "int_parsing_size": N_("Enter a smaller whole number."),
+    "datetime_parsing": N_("Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2027-01-15T09:30."),
+    "datetime_type": N_("Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2027-01-15T09:30."),
+    "datetime_from_date_parsing": N_("Enter a date and time as YYYY-MM-DDTHH:MM, e.g. 2027-01-15T09:30."),
+    "string_unicode": N_("Enter text."),
+    "missing_argument": N_("Required: fill this in."),
+    "finite_number": N_("Enter a number, e.g. 2.5."),
+    "multiple_of": N_("Enter a multiple of %(multiple_of)s."),
+}
+UNUSABLE = N_("This value cannot be used here: check it and enter it again.")  # a type nobody has worded yet
+_RULES = ("value_error", "assertion_error")  # a validator's own words: kept as written
+
+
+def explain(error: Mapping[str, Any]) -> Message:
+    """One pydantic error in words a person acts on, never pydantic's own ("Input should be ..."): the
+    domain's words for each type (workstreams.errors.explain), the door's own types here, a rule's words as
+    written, and for a type nobody has worded, a plain request to check the value."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind in _AT_THE_DOOR:
+        template = _AT_THE_DOOR[kind]
+        return Message(template, **{k: v for k, v in ctx.items() if f"%({k})s" in template})
+    said = explain_in_domain(error)
+    if kind not in _RULES and str(said) == str(error.get("msg", "")):  # pydantic's words: not for a person
+        return Message(UNUSABLE)
+    return said
 
 
 def in_language(text: object, lang: str) -> str:
@@ -66,10 +120,21 @@ def in_language(text: object, lang: str) -> str:
     if isinstance(text, Written):
         return text.texts.get(lang) or str(text)
     template = gettext(text.template) if text.template else text.template
+    values = text.values
+    if text.template == CHOOSE and isinstance(values.get("expected"), str):
+        values = values | {"expected": _either(str(values["expected"]), gettext)}
     try:
-        return fill(template, text.values, lambda v: _value(v, lang))
+        return fill(template, values, lambda v: _value(v, lang))
     except (KeyError, ValueError, TypeError):  # a translation that lost or broke a placeholder
-        return fill(text.template, text.values, lambda v: _value(v, lang))
+        return fill(text.template, values, lambda v: _value(v, lang))
+
+
+def _either(expected: str, gettext: Callable[[str], str]) -> str:
+    """pydantic's list of choices ("'a', 'b' or 'c'") with its "or" in the reader's language."""
+    choices = [f"'{c}'" for c in _QUOTED.findall(expected)]
+    if len(choices) < 2:
+        return expected
+    return gettext(EITHER) % {"choices": ", ".join(choices[:-1]), "last": choices[-1]}
 
 
 def _value(value: object, lang: str) -> str:
@@ -93,7 +158,10 @@ def field_errors_in(errors: BaseException | Iterable[Mapping[str, Any]], lang: s
     elif isinstance(errors, BaseException) and hasattr(errors, "problems"):  # diagnostics' AnswersError
         found = [{"field": p.where, "message": p.message} for p in errors.problems]
     elif isinstance(errors, ValidationError):
-        found = field_errors(errors.errors())
+        found = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())) or None, "message": explain(e)}
+            for e in errors.errors()
+        ]
     elif isinstance(errors, BaseException):
         found = [{"field": None, "message": _message_of(errors)}]
     else:

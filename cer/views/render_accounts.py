@@ -70,16 +70,43 @@ def audit_text(entries: Sequence[Entry], country: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ready_text(content: Content, ready: Ready) -> str:
-    """What `cer up` says before it starts anything: the content, the database, the first admin once."""
+def ready_text(content: Content, ready: Ready, password: bool = True) -> str:
+    """What `cer up` says before it starts anything: the content, the database, and (`password`) the first
+    admin once; starting everything, `running_box` says it last instead."""
     text = welcome(content) + say("Database ready at schema %(schema)s: %(url)s", schema=ready.schema,
                                   url=ready.database) + "\n"  # fmt: skip
-    if ready.first_admin_password:
+    if ready.first_admin_password and password:
         text += say("First admin created: user %(user)s, password (shown once, keep it safe): %(password)s",
                     user=FIRST_ADMIN, password=ready.first_admin_password) + "\n"  # fmt: skip
         command = f"cer users password {FIRST_ADMIN}"
         text += say("Change it with: %(command)s", command=command) + "\n"
     return text
+
+
+def password_line(password: str) -> str:
+    """The first admin's one-time password, said once."""
+    return say("Password of %(user)s (shown once; change it on the Account page): %(password)s",
+               user=FIRST_ADMIN, password=password)  # fmt: skip
+
+
+def running_box(where: Sequence[tuple[str, str]], admin_password: str | None) -> str:
+    """The short box that ends `cer up`'s start: the addresses, the admin user and, when it was just made,
+    where its one-time password is (on the box's last line, said this once and never again)."""
+    if admin_password:
+        admin = say("%(user)s — its one-time password is on the last line below", user=FIRST_ADMIN)
+    else:
+        admin = say("%(user)s (password set before; `cer users password %(user)s` sets a new one)",
+                    user=FIRST_ADMIN)  # fmt: skip
+    rows = [(label, value) for label, value in where] + [(say("Admin user:"), admin)]
+    width = max(len(label) for label, _ in rows)
+    lines = [say("cer-toolkit is running."), ""]
+    lines += [f"{label.ljust(width)}  {value}" for label, value in rows]
+    lines += ["", say("Try: %(commands)s", commands="cer demo"), say("Ctrl-C stops everything.")]
+    if admin_password:
+        lines += ["", password_line(admin_password)]
+    inner = max(len(line) for line in lines)
+    edge = "+" + "-" * (inner + 2) + "+"
+    return "\n".join(["", edge, *(f"| {line.ljust(inner)} |" for line in lines), edge])
 
 
 def _day(iso: object) -> str:

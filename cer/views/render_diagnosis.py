@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 from cer.content import Content
 from cer.services.diagnosis import Report
-from cer.views.i18n import say, using_language
+from cer.views.i18n import N_, say, using_language
 from cer.views.reason_words import in_words
 from cer.views.render_words import day
 from cer.views.schedule import calendar_words, target_lines
@@ -195,3 +196,79 @@ def translation_coverage(q: Questionnaire) -> dict[str, int]:
     return {
         lang: round(100 * sum(1 for lb in labels if getattr(lb, lang)) / len(labels)) for lang in LANGUAGES
     }
+
+
+# ---- the result page's decisions, each with its place in the page ------------------------------------------
+
+_PREFIX = {"workstream": "ws", "action": "a", "tool": "t"}
+N_ACTIONS = N_("Actions not needed")  # the groups of the select "Include something else"
+N_TOOLS = N_("Tools not recommended")
+
+
+def anchor(target: str, item: str, workstream: str | None = None) -> str:
+    """Where an item's decision is in the result page: `ws-D`, `a-D-4-1` (an action in a workstream),
+    `t-T054`; an action decided in every workstream, the actions' heading."""
+    if target == "action" and not workstream:
+        return "actions-h"
+    parts = [_PREFIX.get(target, "x"), *([workstream] if target == "action" and workstream else []), item]
+    return "-".join(p.replace(".", "-") for p in parts)
+
+
+def item_name(content: Content, target: str, item: str) -> str:
+    """An item as a person knows it: "D Common Premises", "4.1 Establish the OMT", "T054 Title"."""
+    if target == "workstream":
+        return f"{item} {content.framework.workstream(item).title}"
+    if target == "action":
+        return f"{item} {content.framework.action(item).name}"
+    return f"{item} {content.catalogue.tool(item).title}"
+
+
+def overridden(item: Mapping[str, Any]) -> bool:
+    """Whether a person's decision (not the rules) decided this item: its first reason is an override."""
+    reasons = item.get("reasons") or []
+    return bool(reasons) and reasons[0].get("kind") == "override"
+
+
+class Decisions:
+    """The result (`DiagnosisPublic` as JSON) as its page shows it: the actions needed and those a person
+    excluded, by step; the tools recommended and those excluded, by workstream; what else may be included."""
+
+    def __init__(self, result: Mapping[str, Any], content: Content) -> None:
+        self.result, self.content = result, content
+        excluded = [a | {"excluded": True} for a in result["actions_not_needed"] if overridden(a)]
+        shown = sorted([*result["actions"], *excluded], key=lambda a: (a["step"], a["id"], a["workstream"]))
+        self.steps: list[tuple[int, list[dict[str, Any]]]] = []
+        for a in shown:
+            if not self.steps or self.steps[-1][0] != a["step"]:
+                self.steps.append((a["step"], []))
+            self.steps[-1][1].append(a)
+        self.tools = [*result["tools"], *(t | {"excluded": True} for t in result["tools_excluded"])]
+        by_workstream: dict[str, list[dict[str, Any]]] = {}
+        for t in self.tools:  # grouped by the first workstream each tool serves, in the framework's order
+            by_workstream.setdefault(content.catalogue.tool(t["id"]).workstreams[0], []).append(t)
+        self.tool_groups = [(w.code, by_workstream[w.code]) for w in content.framework.workstreams
+                            if w.code in by_workstream]  # fmt: skip
+        self.selected = sum(1 for w in result["workstreams"] if w["selected"])
+
+    def open_group(self, target: str, items: list[dict[str, Any]], at: str | None) -> bool:
+        """A group of actions or tools is shown open when a person decided one of them, or when one's form
+        was refused (the form at `at`)."""
+        return any(overridden(i) or anchor(target, i["id"], i.get("workstream")) == at for i in items)
+
+    def others(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """What the result leaves out and a person may include, as the select's groups of (value, label):
+        the actions not needed in a selected workstream, the tools not recommended."""
+        fw = self.content.framework
+        actions = [
+            (
+                f"action:{a['id']}@{a['workstream']}",
+                f"{a['workstream']} · {a['id']} {fw.action(a['id']).name}",
+            )
+            for a in sorted(self.result["actions_not_needed"], key=lambda a: (a["workstream"], a["id"]))
+            if not overridden(a)
+        ]
+        taken = {t["id"] for t in self.tools}
+        tools = [
+            (f"tool:{t.id}", f"{t.id} {t.title}") for t in self.content.catalogue.tools if t.id not in taken
+        ]
+        return [(N_ACTIONS, actions), (N_TOOLS, tools)]

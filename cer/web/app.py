@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cer.runtime.config import Settings, get_settings
 from cer.services import access_news
@@ -28,6 +28,7 @@ from cer.web.error_pages import add_error_handlers
 from cer.web.gate import Gate
 from cer.web.identities import IDENTITIES
 from cer.web.language import KeepLanguage
+from cer.web.notices import HEAD_ONLY
 from cer.web.page_cache import ForgetStamps
 from cer.web.security import Guard
 from cer.web.templating import HERE, SECTIONS, local_path, render, tr
@@ -61,6 +62,7 @@ def create_app(content_root: Path | None = None, settings: Settings | None = Non
     app.state.content_root = content_root
     app.state.settings = settings or get_settings()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(HeadAsGet)
     app.add_middleware(DropEmptyQueryValues)
     app.add_middleware(ForgetStamps)
     app.add_middleware(Gate)  # control characters, body size, a token before an API body is read
@@ -111,3 +113,28 @@ class DropEmptyQueryValues:
             if len(kept) != len(pairs):
                 scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
         await self.app(scope, receive, send)
+
+
+class HeadAsGet:
+    """`HEAD` is answered on every page and file as `GET` would be, without the body (RFC 9110 9.3.2): link
+    checkers, uptime monitors and `curl -I` ask it. The routes declare GET only; this turns the one into the
+    other before routing and drops the body on the way out (its length still said)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] in ("http.response.body", "http.response.pathsend"):  # pathsend: a file
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+                if sent["body"]:
+                    return
+                sent["body"] = True
+            await send(message)
+
+        sent = {"body": False}
+        await self.app(dict(scope, method="GET", **{HEAD_ONLY: True}), receive, headers_only)

@@ -1,8 +1,12 @@
 """Charts drawn on the server as SVG: a plan's timeline (Gantt) and the portfolio's progress bars.
 
-Plain SVG text, every label escaped; no script, no external fonts. Each bar has a <title> (a tooltip and
-what a screen reader announces) and links to its task; the critical path is drawn in a distinct colour and
-outline, dependencies as lines from the end of one task to the start of the next.
+Plain SVG text, every label escaped; no script, no external fonts. A chart is a picture (`role="img"`, named
+by its <title>) and holds no link or other control: a picture's insides are one image to assistive technology,
+so a link inside it could be neither announced nor reached (axe-core's `nested-interactive`). The page beside
+it links each task or country in a list or table, which is also how a phone or a screen reader reads the same
+facts. Each bar keeps a <title> as a tooltip; the critical path is drawn in a distinct colour and outline,
+dependencies as lines from the end of one task to the start of the next. Every colour keeps 3:1 against white
+(WCAG 1.4.11) and the status is never told by colour alone (the legend, the tooltips, the list).
 
 Words, months and numbers are written in the page's language (`lang`: cer.views.formats, the catalogues).
 Time runs left to right in every language, Arabic too: the drawing is `direction="ltr"` (its labels anchored
@@ -19,12 +23,12 @@ from html import escape
 from cer.views.formats import format_date, format_month, format_number, format_percent
 from cer.views.i18n import N_, translations
 
-STATUS_COLOURS = {
-    "not_started": "#c9d3dd",
-    "in_progress": "#5b8fc7",
-    "blocked": "#e0a030",
-    "completed": "#4a9a5b",
-    "dropped": "#eeeeee",
+STATUS_COLOURS = {  # the stylesheet's --status-* colours, each 3:1 or more against white
+    "not_started": "#8a96a3",
+    "in_progress": "#3d78b8",
+    "blocked": "#c27400",
+    "completed": "#3b8a4b",
+    "dropped": "#d9d9d9",
 }
 STATUS_WORDS = {  # the same messages as a report's (cer/views/report_words.py)
     "not_started": N_("not started"),
@@ -33,6 +37,7 @@ STATUS_WORDS = {  # the same messages as a report's (cer/views/report_words.py)
     "completed": N_("completed"),
     "dropped": N_("dropped"),
 }
+LEGEND = ("completed", "in_progress", "blocked", "not_started")  # the order of a progress bar's parts
 CRITICAL = "#b3261e"
 ROW, BAR, LABEL_W, DAY_W = 18, 12, 260, 3.0
 
@@ -46,7 +51,7 @@ class Bar:
     status: str
     critical: bool
     depends_on: tuple[str, ...]  # refs
-    href: str
+    href: str  # the task's page, which the list beside the chart links to
 
 
 def _x(day: dt.date, first: dt.date, day_w: float = DAY_W) -> float:
@@ -130,12 +135,12 @@ def timeline_svg(
         if b.critical:
             tip += " · " + gettext("critical path")
         out.append(
-            f'<a href="{escape(b.href)}"><g class="bar{" critical" if b.critical else ""}">'
+            f'<g class="bar{" critical" if b.critical else ""}">'
             f"<title>{escape(tip)}</title>"
             f'<text x="4" y="{y + BAR - 2}" fill="#1b1b1b">{escape(_clip(b.ref + " " + b.label, 42))}</text>'
             f'<rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 3):.0f}" height="{BAR}" rx="2" '
             f'fill="{fill}"{stroke}/>'
-            f"</g></a>"
+            f"</g>"
         )
     tx = _x(today, first, day_w)
     if LABEL_W <= tx <= width:
@@ -155,15 +160,32 @@ def _clip(text: str, n: int) -> str:
 @dataclass(frozen=True)
 class ProgressBar:
     label: str
-    href: str
+    href: str  # the country's page, which the table beside the chart links to
     by_status: dict[str, int]
     overdue: int
 
 
+CHAR_W = 7.5  # a generous average width of a 12 px system-ui character, to leave room for a label
+
+
+def _done_and_late(row: ProgressBar, lang: str) -> str:
+    """ "65% · 5 overdue": the share completed, and the overdue tasks when there are any."""
+    total = sum(n for s, n in row.by_status.items() if s != "dropped") or 1
+    done = format_percent(round(100 * row.by_status.get("completed", 0) / total) / 100, lang)
+    if not row.overdue:
+        return done
+    gettext = translations(lang).gettext
+    return f"{done} · " + gettext("%(num)s overdue") % {"num": format_number(row.overdue, lang)}
+
+
 def progress_svg(rows: Sequence[ProgressBar], title: str, lang: str = "en") -> str:
-    """Horizontal stacked bars, one per row: the share of tasks in each status, the overdue count after."""
-    gettext, status_of = translations(lang).gettext, _status_in(lang)
-    width, bar_w, label_w = 640, 400, 150
+    """Horizontal stacked bars, one per row: the share of tasks in each status, the share completed and the
+    overdue count after it (the drawing as wide as its longest such text, never cut)."""
+    status_of = _status_in(lang)
+    bar_w, label_w = 400, 150
+    after = [_done_and_late(row, lang) for row in rows]
+    legend_w = sum(max(100, 24 + CHAR_W * len(status_of(s))) for s in LEGEND)
+    width = int(max(label_w + bar_w + 6 + CHAR_W * max(map(len, after), default=0), label_w + legend_w)) + 8
     height = 20 + 24 * len(rows) + 30
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="progress-title" class="chart" '
@@ -175,12 +197,9 @@ def progress_svg(rows: Sequence[ProgressBar], title: str, lang: str = "en") -> s
         y = 10 + 24 * i
         total = sum(n for s, n in row.by_status.items() if s != "dropped") or 1
         x = float(label_w)
-        out.append(
-            f'<a href="{escape(row.href)}"><text x="0" y="{y + 13}" '
-            f'fill="#0b4f8a">{escape(_clip(row.label, 22))}</text></a>'
-        )
+        out.append(f'<text x="0" y="{y + 13}" fill="#1b1b1b">{escape(_clip(row.label, 22))}</text>')
         parts = []
-        for status in ("completed", "in_progress", "blocked", "not_started"):
+        for status in LEGEND:
             n = row.by_status.get(status, 0)
             if n:
                 w = bar_w * n / total
@@ -189,24 +208,16 @@ def progress_svg(rows: Sequence[ProgressBar], title: str, lang: str = "en") -> s
                 )
                 x += w
                 parts.append(f"{format_number(n, lang)} {status_of(status)}")
-        done = format_percent(round(100 * row.by_status.get("completed", 0) / total) / 100, lang)
-        late = (
-            " · " + gettext("%(num)s overdue") % {"num": format_number(row.overdue, lang)}
-            if row.overdue
-            else ""
-        )
-        out.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 13}" fill="#1b1b1b">{escape(done + late)}</text>'
-        )
+        out.append(f'<text x="{label_w + bar_w + 6}" y="{y + 13}" fill="#1b1b1b">{escape(after[i])}</text>')
         out.append(
             f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="16" fill="none" '
             f'stroke="#999"><title>{escape(row.label + ": " + ", ".join(parts))}</title></rect>'
         )
     y = 20 + 24 * len(rows)
     x = float(label_w)
-    for status in ("completed", "in_progress", "blocked", "not_started"):
+    for status in LEGEND:
         out.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" fill="{STATUS_COLOURS[status]}"/>')
         out.append(f'<text x="{x + 14:.0f}" y="{y + 9}" fill="#1b1b1b">{escape(status_of(status))}</text>')
-        x += 100
+        x += max(100, 24 + CHAR_W * len(status_of(status)))
     out.append("</svg>")
     return "".join(out)

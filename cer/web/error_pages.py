@@ -19,11 +19,19 @@ from starlette.datastructures import URL
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cer.services.errors import Conflict, Forbidden, Unauthenticated
-from cer.views.error_words import NAMED, field_errors_in, in_language, in_words, label
-from cer.web.deps import language
+from cer.views.error_words import (
+    NAMED,
+    explain,
+    field_errors_in,
+    in_language,
+    in_words,
+    label,
+    lines_in_words,
+)
+from cer.web.deps import content, language
 from cer.web.templating import is_fragment, render, tr
 from diagnostics.answers import AnswersError
-from workstreams.errors import N_, InvalidRequest, Message, NotFound, explain
+from workstreams.errors import N_, InvalidFields, InvalidRequest, Message, NotFound
 
 WHERE = ("query", "body", "path", "form", "header", "cookie")
 TITLES = {
@@ -33,6 +41,7 @@ TITLES = {
     409: N_("Changed meanwhile"),
     422: N_("Cannot do that"),
 }
+SIGN_IN_AGAIN = N_("You are not signed in (or your sign-in has ended): sign in, then do it again.")
 SHOWN_INPUT = 60  # what was typed in an address or a query is shown back up to this length (never a body)
 # The API's own refusals that the services do not word (cer.web.deps, cer.web.security, cer.web.gate): marked
 # here so that the catalogues have them; they are said in the reader's language by their English text.
@@ -83,9 +92,12 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
+    """A request refused as asked; on a page, each refused field named by its label ("Finish by: ...")."""
     lang = language(request)
     if _api(request):
         return _errors(request, field_errors_in(exc, lang), 422)
+    if isinstance(exc, InvalidFields) and exc.what is None:
+        return _page(request, 422, lines_in_words(exc.errors, lang, labelled=True))
     return _page(request, 422, in_words(exc, lang))
 
 
@@ -99,7 +111,7 @@ async def _unauthenticated(request: Request, exc: Exception) -> Response:
     login = str(URL("/login").include_query_params(next=here))
     if request.method == "GET" and not is_fragment(request):
         return RedirectResponse(login, status_code=303)
-    response = _page(request, 401, in_words(exc, lang), login=login)
+    response = _page(request, 401, tr(request, SIGN_IN_AGAIN), login=login)
     response.headers["HX-Redirect"] = login
     return response
 
@@ -115,10 +127,21 @@ def _refused(status_code: int) -> Any:
 
 
 async def _bad_answers(request: Request, exc: Exception) -> Response:
-    errors = field_errors_in(exc, language(request))
+    """Answers refused; on a page, each named by its question's label (or its field's), in the page's
+    language: "Number of resident agencies: Enter a whole number, e.g. 18." """
+    lang = language(request)
+    errors = field_errors_in(exc, lang)
     if _api(request):
         return _errors(request, errors, 422)
-    return _page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+    questions = content(request).questionnaire.questions
+
+    def named(field: str | None) -> str:
+        question = questions.get(field or "")
+        return question.label.get(lang) if question is not None else label(field, lang)
+
+    return _page(request, 422, "; ".join(
+        in_language(Message(NAMED, field=named(e["field"]), problem=e["message"]), lang) for e in errors
+    ))  # fmt: skip
 
 
 async def _bad_input(request: Request, exc: Exception) -> Response:
@@ -137,6 +160,8 @@ async def _bad_input(request: Request, exc: Exception) -> Response:
 
 def _field_error(error: Mapping[str, Any], lang: str) -> dict[str, str | None]:
     field = ".".join(str(p) for p in error.get("loc", ()) if p not in WHERE) or None
+    if error.get("type") == "json_invalid":  # its place is a character's position, not a field
+        field = None
     return {"field": field, "message": in_language(explain(error), lang)}
 
 

@@ -4,9 +4,12 @@
   string is refused (422) naming the field: PostgreSQL refuses NUL in text, and no person types one.
   Line breaks and tabs are text in a body (a comment), never in an address.
 - A body larger than `MAX_BODY_BYTES` is refused (413) from its declared length, before it is read; one
-  without a declared length is read up to that size only.
-- A change under /api by nobody signed in is refused (401) before its body is read: a 40 MB upload to
-  `/api/diagnoses` costs nothing but the answer.
+  without a declared length is read up to that size only. The routes that take an attached file
+  (`UPLOADS`) allow `MAX_UPLOAD_BYTES`: the largest file (cer.services.attachment_files) and its form.
+- A change under /api, or a file sent to an attachment route, by nobody signed in is refused (401) before
+  its body is read: a 40 MB upload to `/api/diagnoses` costs nothing but the answer.
+- Each refusal is said in the request's language (cer.web.deps.language), a file too big naming the form's
+  field by its label, with the words of cer.services.attachment_files.TOO_BIG.
 """
 
 from __future__ import annotations
@@ -17,15 +20,27 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import Headers
+from starlette.datastructures import URL, Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cer.services.attachment_files import MAX_BYTES as MAX_FILE_BYTES
+from cer.services.attachment_files import TOO_BIG
+from cer.views.error_words import NAMED, in_language
+from cer.web.deps import language
+from workstreams.errors import N_
+from workstreams.errors import Message as Words
+
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES + 1024 * 1024
+UPLOADS = re.compile(r"/(tools/[^/]+|countries/[^/]+/tasks/[^/]+)/attachments")
 Error = dict[str, str | None]  # {field, message}: the shape of every door's errors
 SAFE = ("GET", "HEAD", "OPTIONS")
 TEXT_BREAKS = "\t\n\r"  # allowed in a body's text, not in an address
+TOO_MUCH = N_("The request is larger than %(limit)s MB: send less at once.")
+THE_FILE = N_("Document")  # the attachment form's file field, as its label says (web/_attachments.html)
+SIGN_IN_TO_ATTACH = N_("Sign in to attach a document or a link, then attach it again.")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc)
@@ -44,6 +59,26 @@ def control(text: str, breaks_allowed: bool = False) -> str | None:
 
 def message(found: str) -> str:
     return f"Remove the control character {found}: it cannot be part of this value."
+
+
+def takes_a_file(scope: Scope) -> bool:
+    """A route that takes an attached file (a multipart form)."""
+    return scope["method"] == "POST" and UPLOADS.fullmatch(scope["path"]) is not None
+
+
+def body_limit(scope: Scope) -> int:
+    """The most bytes this request's body may hold: more for a route that takes an attached file."""
+    return MAX_UPLOAD_BYTES if takes_a_file(scope) else MAX_BODY_BYTES
+
+
+def too_big(scope: Scope) -> Response:
+    """413 in the request's language: on an attachment route the file is too big, named by its label."""
+    lang = language(Request(scope))
+    if takes_a_file(scope):
+        said = in_language(Words(TOO_BIG, limit=MAX_FILE_BYTES // 2**20), lang)
+        return refuse(scope, 413, {"field": "file", "message": said}, in_language(Words(THE_FILE), lang))
+    said = in_language(Words(TOO_MUCH, limit=MAX_BODY_BYTES // 2**20), lang)
+    return refuse(scope, 413, {"field": None, "message": said})
 
 
 def address_problem(scope: Scope) -> Error | None:
@@ -113,20 +148,20 @@ class Gate:
         if scope["method"] in SAFE:
             return None
         length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            too_big = f"The request is larger than {MAX_BODY_BYTES // 2**20} MB: send less at once."
-            return refuse(scope, 413, {"field": None, "message": too_big})
-        if scope["path"].startswith("/api/") and scope["state"].get("principal") is None:
+        if not length.isdigit() or int(length) > body_limit(scope):
+            return too_big(scope)
+        if scope["state"].get("principal") is not None:
+            return None
+        if scope["path"].startswith("/api/"):
             reason = scope["state"].get("auth_error") or "sign in first (Authorization: Bearer <token>)"
             return refuse(scope, 401, {"field": None, "message": reason})
-        return None
+        return sign_in_to_attach(scope) if takes_a_file(scope) else None
 
     @staticmethod
     async def _body(scope: Scope, receive: Receive) -> tuple[Response | None, Receive]:
-        body, receive = await buffered(receive, MAX_BODY_BYTES)
+        body, receive = await buffered(receive, body_limit(scope))
         if body is None:
-            too_big = f"The request is larger than {MAX_BODY_BYTES // 2**20} MB: send less at once."
-            return refuse(scope, 413, {"field": None, "message": too_big}), receive
+            return too_big(scope), receive
         problem = body_problem(Headers(scope=scope).get("content-type", ""), body)
         return (refuse(scope, 422, problem) if problem else None), receive
 
@@ -156,15 +191,34 @@ async def buffered(receive: Receive, limit: int) -> tuple[bytes | None, Receive]
     return body, replay
 
 
-def refuse(scope: Scope, status: int, error: Error) -> Response:
-    """The refusal in the shape of the door: `{"errors": [...]}` under /api, an error page elsewhere."""
-    if scope["path"].startswith("/api/"):
-        answer = JSONResponse({"errors": [error]}, status_code=status)
-        if status == 401:
-            answer.headers["WWW-Authenticate"] = 'Bearer realm="cer-toolkit"'
-        return answer
+def sign_in_to_attach(scope: Scope) -> Response:
+    """401 as the routes answer a page's form sent by nobody signed in: the page says so with a link to sign
+    in and come back to the page the form was on (htmx goes there itself)."""
     from cer.web.templating import render, tr
 
     request = Request(scope)
-    shown = f"{error['field']}: {error['message']}" if error.get("field") else str(error["message"])
-    return render(request, "error.html", status, title=tr(request, "Cannot do that"), message=shown)
+    login = str(URL("/login").include_query_params(next=scope["path"].removesuffix("/attachments")))
+    said = tr(request, SIGN_IN_TO_ATTACH)
+    page = render(request, "error.html", 401, title=tr(request, "Sign in first"), message=said, login=login)
+    page.headers["HX-Redirect"] = login
+    page.headers["Content-Language"] = language(request)
+    return page
+
+
+def refuse(scope: Scope, status: int, error: Error, label: str | None = None) -> Response:
+    """The refusal in the shape of the door: `{"errors": [...]}` under /api, an error page elsewhere (its
+    field named by `label` when given)."""
+    request = Request(scope)
+    lang = language(request)
+    if scope["path"].startswith("/api/"):
+        answer: Response = JSONResponse({"errors": [error]}, status_code=status)
+        if status == 401:
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="cer-toolkit"'
+    else:
+        from cer.web.templating import render, tr
+
+        named = Words(NAMED, field=label or error["field"], problem=error["message"])
+        shown = in_language(named, lang) if error.get("field") else str(error["message"])
+        answer = render(request, "error.html", status, title=tr(request, "Cannot do that"), message=shown)
+    answer.headers["Content-Language"] = lang
+    return answer

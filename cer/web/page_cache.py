@@ -23,6 +23,7 @@ from cer.services.database import session_for
 from cer.web.csrf import CSRF_COOKIE
 from cer.web.deps import content, language, settings
 from cer.web.identities import IDENTITIES
+from cer.web.notices import HEAD_ONLY, NOTICE_COOKIE, TAKEN
 from cer.web.templating import VARY, is_fragment
 
 
@@ -127,14 +128,23 @@ def cached_page(stamp: Stamp | None = None) -> Callable[[Callable[..., Any]], Ca
         def key_of(request: Request, version: Hashable) -> tuple[object, ...]:
             url, who = request.url, request.scope["state"].get("principal")
             viewer = (who.id, tuple(sorted(who.roles.items())), who.agency) if who else None  # "mine": all 3
-            mine = (viewer, request.cookies.get(CSRF_COOKIE, ""))  # a page shows who and carries their token
+            # a page shows who and carries their token; notices may wait for this browser (cer.web.notices)
+            mine = (viewer, request.cookies.get(CSRF_COOKIE, ""), request.cookies.get(NOTICE_COOKIE, ""))
             return (request.app, url.path, url.query, language(request), is_fragment(request), mine, version)
 
         def make(request: Request, key: tuple[object, ...], arguments: dict[str, Any]) -> Found:
             made = route(**arguments)
             response: Response = made if isinstance(made, Response) else JSONResponse(made)
-            if response.status_code != 200 or request.scope["state"].get("csrf_new"):
-                return response  # an error, or a page holding a token made for this visitor alone
+            state = request.scope["state"]
+            if (
+                response.status_code != 200
+                or state.get("csrf_new")
+                or state.get(TAKEN)
+                or request.scope.get(HEAD_ONLY)
+            ):
+                return (
+                    response  # an error, a page holding a token or notices for this visitor alone, or a HEAD
+                )
             tag = hashlib.blake2b(repr((content(request).version, *key[1:])).encode(), digest_size=12)
             body, etag = bytes(response.body), f'W/"{tag.hexdigest()}"'
             page = (body, gzip.compress(body, 6), response.media_type or "text/html", etag)

@@ -28,14 +28,14 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cer.runtime.config import Settings
 from cer.services.access import Principal
 from cer.services.errors import Unauthenticated
 from cer.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, secure_cookies, sign_csrf
-from cer.web.gate import buffered
+from cer.web.gate import body_limit, buffered, takes_a_file, too_big
 from cer.web.identities import IDENTITIES, Known
 
 SESSION_COOKIE = "cer_session"
@@ -139,6 +139,8 @@ class Guard:
             return None, receive
         if scope["path"].startswith("/api/") and SESSION_COOKIE not in request.cookies:
             return None, receive  # nobody signed in: the route answers 401
+        if takes_a_file(scope) and scope["state"].get("principal") is None:
+            return None, receive  # nobody signed in: the gate answers 401 before the file is read
         cookie = request.cookies.get(CSRF_COOKIE)
         expected = sign_csrf(scope["app"].state.settings, cookie) if cookie else None
 
@@ -152,9 +154,9 @@ class Guard:
             return None, receive
         kind = headers.get("content-type", "")
         if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            body, receive = await buffered(receive, MAX_FORM_BYTES)
+            body, receive = await buffered(receive, max(MAX_FORM_BYTES, body_limit(scope)))
             if body is None:
-                return PlainTextResponse("request body too large", status_code=413), receive
+                return too_big(scope), receive  # as the gate says it, in the reader's language
             if valid(await _form_field(headers, body, CSRF_FIELD)):
                 return None, receive
         return _refusal(scope), receive

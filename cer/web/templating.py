@@ -30,6 +30,7 @@ from cer.views.i18n import N_, translations
 from cer.web.csrf import csrf_token
 from cer.web.deps import content, language
 from cer.web.language import asked, keep, keep_in_html, without_language
+from cer.web.notices import forget_cookie, take
 
 HERE = Path(__file__).resolve().parent
 _ENV = Environment(
@@ -130,7 +131,9 @@ def is_fragment(request: Request) -> bool:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """`template` for `request`; `extra_notices`: notices of this response, shown after the waiting ones."""
     lang = language(request)
+    extra_notices = list(context.pop("extra_notices", ()))
     gettext_, ngettext_ = _gettext(lang)
     base = {
         "nav_sections": SECTIONS,
@@ -153,11 +156,13 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "who": (who := request.scope.get("state", {}).get("principal")),
         "can": lambda action, country=None: who is not None and who.can(Action(action), country),
         "csrf": lambda: csrf_token(request),
+        "notices": take(request) + extra_notices,  # held on the server for this browser, shown once
     }
     response: HTMLResponse = TEMPLATES.TemplateResponse(
         request, template, base | context, status_code=status_code
     )
     response.headers["Vary"] = VARY
+    forget_cookie(request, response)
     if asked_lang is not None:  # `?lang=` asked for this page: its links and forms keep it
         response.body = keep_in_html(bytes(response.body).decode(), asked_lang).encode()
         response.headers["content-length"] = str(len(response.body))

@@ -19,6 +19,12 @@ def _edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def _line_after(root: Path, rel: str, text: str) -> int:
+    """The number of the line after the first line `text` of the file (where an edit adds one)."""
+    lines = (root / rel).read_text(encoding="utf-8").splitlines(keepends=True)
+    return next(n for n, line in enumerate(lines, start=1) if line == text) + 1
+
+
 def _problems(root: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_content(root)
@@ -26,11 +32,12 @@ def _problems(root: Path) -> list[str]:
 
 
 def test_an_unknown_key_is_reported_with_file_and_field(content_copy: Path) -> None:
+    added = _line_after(content_copy, PREMISES, "  type: guidance\n")
     _edit(content_copy, PREMISES, "  type: guidance\n", "  type: guidance\n  colour: blue\n")
     problems = _problems(content_copy)
     assert len(problems) == 1
     assert problems[0].startswith(f"{PREMISES}: tools[0].colour: unknown field 'colour'")
-    assert "(line 11)" in problems[0]
+    assert f"(line {added})" in problems[0]
 
 
 def test_an_unknown_workstream_letter_names_the_letter_and_the_known_ones(content_copy: Path) -> None:
@@ -123,11 +130,12 @@ def test_problems_are_listed_in_natural_order(content_copy: Path) -> None:
 
 
 def test_invalid_yaml_and_duplicate_keys_name_the_line(content_copy: Path) -> None:
+    added = _line_after(content_copy, PREMISES, "  type: guidance\n")
     _edit(content_copy, PREMISES, "  type: guidance\n", "  type: guidance\n  type: template\n")
     _edit(content_copy, STEPS, "    kind: sequential\n", "    kind: [sequential\n")
     problems = _problems(content_copy)
     assert any(
-        p.startswith(f"{PREMISES}: line 11, column 3: invalid YAML: key 'type' appears twice")
+        p.startswith(f"{PREMISES}: line {added}, column 3: invalid YAML: key 'type' appears twice")
         for p in problems
     )
     assert any(p.startswith(f"{STEPS}: line ") and "invalid YAML" in p for p in problems)

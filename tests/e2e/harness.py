@@ -129,3 +129,41 @@ def shoot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"  # axe-core, MPL-2.0; tests only
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+}"""
+
+
+def accessibility_problems(page: Page) -> list[dict[str, object]]:
+    """axe-core's serious and critical violations on what the page shows now (axe is put into the page by
+    the test through the DevTools protocol, which the page's Content-Security-Policy does not govern)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    problems: list[dict[str, object]] = page.evaluate(AXE_RUN)
+    return problems
+
+
+def page_width_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: nothing to scroll sideways)."""
+    width: int = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    return max(0, width)
+
+
+def check_page(page: Page, name: str) -> Path:
+    """What a person on this viewport notices, checked on the page as it is now: nothing wider than the
+    screen, no serious or critical accessibility violation (axe-core), and a screenshot
+    var/screenshots/<name>-<viewport width>.png to look at."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    path = shoot(page, f"{name}-{width}")
+    wider = page_width_overflow(page)
+    assert wider == 0, f"{page.url} is {wider} px wider than the {width} px screen (screenshot {path})"
+    problems = accessibility_problems(page)
+    assert not problems, f"{page.url} at {width} px: axe-core finds {problems} (screenshot {path})"
+    return path

@@ -29,18 +29,18 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from cer.content import get_content
 from tests.conftest import REPO
 from tests.e2e.harness import DESKTOP, PASSWORD, PHONE, require_browser, shoot
+from tests.e2e.test_questionnaire_journey import answer_every_page
 
 require_browser()  # before Playwright is imported: a clear failure under CI, a skip with the reason elsewhere
 from playwright.sync_api import expect  # noqa: E402
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.e2e
 
 LOCALE = REPO / "cer" / "locale"
-ANSWERS = REPO / "examples" / "malawi.yaml"  # every question of the questionnaire applies to these answers
-QUESTIONNAIRE = REPO / "diagnostics" / "content" / "questionnaire.yaml"
 CODE = "MWI"
 # What the person types, in their language: a task's comment, the report's period and summary.
 TYPED = {
@@ -269,49 +267,13 @@ def sign_in_from_here(journey: Journey, username: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(back) + r"(\?|$)"))
 
 
-def changed(page: Page, change: Callable[[], object]) -> None:
-    """Make a change in the questionnaire, then wait until htmx has re-rendered the questions for it."""
-    with page.expect_response(re.compile(r"/diagnose/check(\?|$)")):
-        change()
-    expect(page.locator("#questionnaire")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
-
-
-def answer_the_questionnaire(page: Page) -> None:
-    """Malawi's example answers, given field by field by the inputs' names and values. After an answer that
-    a condition names (it may change what is asked) the re-rendered questions are waited for; others follow
-    each other as quickly as a person clicks (htmx sends the last change once the one on its way is back)."""
-    data = yaml.safe_load(ANSWERS.read_text())
-    named_by_conditions = set(re.findall(r"\$\{(\w+)\}", QUESTIONNAIRE.read_text()))
-    country = page.locator("input[name=country]")
-    country.fill(data["country"])
-    changed(page, partial(country.press, "Tab"))
-    for qid, value in data["answers"].items():
-        expect(page.locator(f"#q-{qid}")).to_be_visible()  # asked: every question applies to these answers
-        named = page.locator(f"[name='{qid}']")
-        kind = named.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName.toLowerCase()")
-        for v in value if isinstance(value, list) else [value]:
-            change: Callable[[], object]
-            if kind in ("radio", "checkbox"):
-                change = page.locator(f"input[name='{qid}'][value='{v}']").check
-            elif kind == "select":
-                change = partial(named.select_option, str(v))
-            elif kind == "date":  # filling a date input is a change already
-                change = partial(named.fill, str(v))
-            else:
-                named.fill(str(v))
-                change = partial(named.press, "Tab")
-            changed(page, change) if qid in named_by_conditions else change()
-    page.wait_for_load_state("networkidle")
-    expect(page.locator("#questionnaire")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
-
-
 def diagnose_plan_change_and_report(journey: Journey, username: str) -> None:
     """From the questionnaire (the page open) to the report, looking at every page on the way."""
     page, (comment, period, summary) = journey.page, TYPED[journey.lang]
     journey.look("questionnaire")
     sign_in_from_here(journey, username)
-    answer_the_questionnaire(page)
-    journey.look("questionnaire-answered")
+    answer_every_page(page, CODE)  # page by page, to the review page (tests/e2e/test_questionnaire_journey)
+    journey.look("questionnaire-review")
     page.locator("button[name=action][value=diagnose]").click()
     expect(page).to_have_url(re.compile(r"/diagnoses/\d+(\?|$)"))
     journey.look("diagnosis")

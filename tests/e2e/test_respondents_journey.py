@@ -16,7 +16,7 @@ from cer.content import Content
 from cer.content.countries import all_countries
 from cer.views.xlsform import questionnaire_xlsform
 from tests.e2e.harness import require_browser, shoot, sign_in
-from tests.e2e.test_language_journeys import answer_the_questionnaire
+from tests.e2e.test_questionnaire_journey import answer_every_page
 from tests.factories import make_answers
 from tests.kobo_exports import Respondent, form_fields, kobo_csv, table
 
@@ -59,9 +59,11 @@ def test_three_respondents_a_tie_resolved_and_the_consensus_diagnosed_with_the_s
     site.cer("answers", "import", str(one), "--country", "MWI", "--as", "chidi")
     herself = open_page()
     sign_in(herself, "amina", next="/diagnose")
-    answer_the_questionnaire(herself)  # Malawi's answers: "Yes" to dq05
+    answer_every_page(herself, "MWI")  # Malawi's answers page by page ("Yes" to dq05), to the review page
     herself.get_by_role("button", name="Give them as my answers to the country's round").click()
-    expect(herself).to_have_url(re.compile(r"/countries/MWI/respondents\?answered=true$"))
+    expect(herself).to_have_url(re.compile(r"/countries/MWI/respondents$"))
+    kept = "Your answers are kept as yours in the country's round."
+    expect(herself.locator(".notices")).to_contain_text(kept)  # said once, held on the server
     expect(herself.locator("#respondents")).to_contain_text("Amina")
     shoot(herself, "respondents-herself")
     page = open_page()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from flows.launch import DEPLOYMENT
 from flows.monitoring import monitor_plans, progress_report
 from flows.workstream import WORKSTREAM_FLOWS
 from tests.factories import make_report
+from tests.smtp_inbox import smtp_inbox
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -126,21 +125,7 @@ def test_progress_report_stores_every_country_report_and_the_portfolio(
 def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
     session: Session, malawi: PlanRow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received: list[EmailMessage] = []
-
-    class Inbox(Message):
-        def handle_message(self, message: EmailMessage) -> None:  # type: ignore[override]
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Inbox(message_class=EmailMessage), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_inbox() as (port, received):
         monkeypatch.setenv("CER_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("CER_SMTP_PORT", str(port))
         monkeypatch.setenv("CER_SMTP_TO", "rco@mw.example")
@@ -168,5 +153,3 @@ def test_monitor_plans_emails_each_reminder_once_when_smtp_is_configured(
             select(func.count()).select_from(NotificationRow).where(col(NotificationRow.sent_at).is_(None))
         )
         assert unsent.one() == 0
-    finally:
-        controller.stop()

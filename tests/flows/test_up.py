@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -78,14 +79,22 @@ def test_cer_up_starts_prefect_a_worker_serving_every_flow_and_the_website_and_s
     try:
         deadline = time.monotonic() + 120
         assert up.stdout is not None
+        ready = False
         while time.monotonic() < deadline:
             line = up.stdout.readline()
             output.append(line)
-            if "Ctrl-C stops everything" in line or not line:
-                break
+            ready = ready or "Ctrl-C stops everything" in line
+            if (ready and line.startswith("+-")) or not line:
+                break  # the box that ends the start is closed
         text = "".join(output)
         assert "cer-toolkit is running" in text, text
-        assert f"Prefect UI:  http://127.0.0.1:{port}" in text and "Database ready at schema" in text
+        assert re.search(rf"Prefect UI:\s+http://127\.0\.0\.1:{port}\b", text), text
+        assert "Database ready at schema" in text
+        # the box ends with the first admin's one-time password, said there only, once
+        box = text[text.rindex("cer-toolkit is running") :].splitlines()
+        assert box[-1].startswith("+-") and "Password of admin (shown once" in box[-2], box
+        password = box[-2].split(": ", 1)[1].strip(" |")
+        assert len(password) >= 12 and text.count(password) == 1
         api = f"http://127.0.0.1:{port}/api"
         assert _get(f"{api}/health") is True
         auth = (var / "prefect" / "api-auth").read_text().strip()  # made by cer up, for its owner only
@@ -93,7 +102,7 @@ def test_cer_up_starts_prefect_a_worker_serving_every_flow_and_the_website_and_s
         with pytest.raises(urllib.error.HTTPError) as refused:  # Prefect's API answers nobody else
             _get(f"{api}/deployments/name/monitor-plans/cer")
         assert refused.value.code == 401
-        assert f"Website:     http://127.0.0.1:{web}" in text
+        assert re.search(rf"Website:\s+http://127\.0\.0\.1:{web}\b", text)
         with urllib.request.urlopen(f"http://127.0.0.1:{web}/tools?workstream=D", timeout=5) as page:  # noqa: S310
             assert page.status == 200 and b"Browse / search for tools" in page.read()
         for name in FLOWS:  # every flow is deployed, served by the worker

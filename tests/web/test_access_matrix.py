@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from cer.content import Content
 from cer.db.tables import (
+    AttachmentRow,
     AuditEventRow,
     ConsensusDecisionRow,
     DiagnosisDraftRow,
@@ -113,9 +114,9 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
     "page: start a flow": ("flow", lambda w, c, _, code: c.post(
         f"/countries/{code}/flows/E", data={"funding_target_usd": "-1"})),
     "page: save a draft": ("diagnose", lambda w, c, _, code: c.post(
-        "/diagnose", data={"country": code, "action": "save"}, follow_redirects=False)),
+        "/diagnose", data={"country": code, "dq01": "no", "action": "save"}, follow_redirects=False)),
     "page: go on with a draft": ("diagnose", lambda w, c, _, code: c.post(
-        f"/diagnose/drafts/{w.draft[code]}", data={"country": code, "action": "save"}, follow_redirects=False)),
+        f"/diagnose/drafts/{w.draft[code]}", data={"page": "step_1", "go": "next", "dq01": "no"}, follow_redirects=False)),
     "page: override a decision": ("manage", lambda w, c, _, code: c.post(
         f"/diagnoses/{w.diagnosis[code]}/overrides",
         data={"target": "workstream", "id": "D", "decision": "exclude", "justification": "no"})),
@@ -157,6 +158,16 @@ ROUTES: dict[str, tuple[str, Call]] = {  # name: (what it needs, the request for
         f"/countries/{code}/consensus/diagnose")),
     "page: import respondents": ("manage", lambda w, c, _, code: c.post(
         f"/countries/{code}/respondents/import", files={"file": ("s.csv", b"", "text/csv")})),
+    "page: attach to a tool": ("change", lambda w, c, _, code: c.post(
+        "/tools/T020/attachments", data={"country": code, "link": "ftp://x"}, files={"file": ("", b"")})),
+    "page: attach to a task": ("change", lambda w, c, _, code: c.post(
+        f"/countries/{code}/tasks/{w.task[code]}/attachments", data={"link": "ftp://x"}, files={"file": ("", b"")})),
+    "page: invite someone": ("manage", lambda w, c, _, code: c.post(
+        "/people/invitations", data={"name": "X", "email": f"matrix-{code}@example.org", "country": code, "role": "viewer"})),
+    "page: give a role": ("manage", lambda w, c, _, code: c.post(
+        "/people/admin/roles", data={"country": code, "role": "nonsense"})),
+    "page: take a role away": ("manage", lambda w, c, _, code: c.post(
+        "/people/admin/revoke", data={"country": code})),
     "read: respondents page": ("diagnose", lambda w, c, _, code: c.get(
         f"/countries/{code}/respondents", follow_redirects=False)),
     "read: api respondents": ("diagnose", lambda w, c, h, code: c.get(f"/api/countries/{code}/respondents", headers=h)),
@@ -185,11 +196,16 @@ NOT_IN_THE_MATRIX = {
     "/login": "open to everyone, limited (test_security)",
     "/logout": "ends one's own sign-in",
     "/diagnose/check": "checks answers, writes nothing",
+    "/diagnose/answers.yaml": "gives back the answers posted as a file, writes nothing (test_questionnaire_repairs)",
     "/account/tokens/{token_id}/revoke": "one's own tokens, or an admin (test_security)",
     "/account/feeds": "one's own feed addresses; a country's needs its read role (test_feeds)",
     "/account/feeds/{token_id}/revoke": "one's own feeds, or an admin (test_feeds)",
     "/countries/{code}/import": "the member role there; a viewer is refused (test_plan_import_pages)",
     "/api/plans/{country}/import": "the member role there (test_plan_import_pages)",
+    "/people/invitations/{invitation_id}/revoke": "a coordinator of the invitation's country (test_people_pages)",
+    "/people/{username}/state": "every role of the person managed by the coordinator (test_people_pages)",
+    "/invitations/{token}": "open to whoever holds the link, limited like sign-in (test_invitations)",
+    "/attachments/{attachment_id}/delete": "whoever attached it or a coordinator there (test_attachments)",
 }
 IN_THE_MATRIX = {
     "/countries/{code}/tasks/{task_id}", "/countries/{code}/signoffs", "/countries/{code}/flows/{workstream}",
@@ -201,6 +217,8 @@ IN_THE_MATRIX = {
     "/api/countries/{code}/respondents/{respondent_id}/answers", "/api/countries/{code}/consensus/{question}",
     "/api/countries/{code}/consensus/diagnose", "/countries/{code}/consensus/{question}",
     "/countries/{code}/consensus/diagnose", "/countries/{code}/respondents/import",
+    "/people/invitations", "/people/{username}/roles", "/people/{username}/revoke",
+    "/tools/{tool_id}/attachments", "/countries/{code}/tasks/{task_id}/attachments",
 }  # fmt: skip
 
 
@@ -222,6 +240,7 @@ def snapshot(client: TestClient) -> str:
         FlowRunLinkRow,
         RespondentRow,
         ConsensusDecisionRow,
+        AttachmentRow,
     )
     with db_session(client) as session:
         rows = [r.model_dump(mode="json") for table in tables for r in session.exec(select(table)).all()]

@@ -1,6 +1,7 @@
-"""Diagnose your needs in the browser: the questionnaire form, skip logic, drafts, errors by field, the result
-with reasons and overrides, and creating the plan — all as forms posted without JavaScript, plus the htmx
-fragments that make it live."""
+"""Diagnose your needs in the browser: the questionnaire's pages, skip logic, drafts, errors by field, the
+result with reasons and overrides, and creating the plan — all as forms posted without JavaScript, plus the
+htmx fragments that make it live. (Going page by page, the progress, the section list and the review page:
+tests/web/test_questionnaire_paging.py.)"""
 
 from __future__ import annotations
 
@@ -39,12 +40,13 @@ def count(client: TestClient, table: type) -> int:
 
 
 def test_the_form_has_every_question_with_its_label_and_input(site: TestClient, content: Content) -> None:
-    html = site.get("/diagnose").text
-    for q in content.questionnaire.questions.values():
-        assert f'name="{q.id}"' in html, q.id
-        assert escape(q.label.en).replace("&#x27;", "&#39;").replace("&quot;", "&#34;") in html, q.id
-    for section in content.questionnaire.sections:
+    for section in content.questionnaire.sections:  # a page each
+        html = site.get(f"/diagnose?page={section.id}").text
         assert f'<h2 id="s-{section.id}">' in html
+        for q in section.questions:
+            assert f'name="{q.id}"' in html, q.id
+            assert escape(q.label.en).replace("&#x27;", "&#39;").replace("&quot;", "&#34;") in html, q.id
+    html = site.get("/diagnose").text
     # Without JavaScript every question is shown; a conditional one says when it applies.
     assert "hidden" not in question_block(html, "omt_chair_agency")
     assert "Asked only if" in html
@@ -71,7 +73,7 @@ def test_a_draft_keeps_every_answer_even_a_wrong_one_and_shows_its_error(site: T
     saved = site.post("/diagnose", data=data, follow_redirects=False)
     assert saved.status_code == 303
     page = site.get(saved.headers["location"]).text
-    assert "Draft saved" in page
+    assert "Your answers are saved." in page
     assert 'value="lots"' in page  # nothing typed is lost
     error = re.search(r'<p class="error" id="e-resident_agencies">([^<]+)</p>', page)
     assert error and "Enter a whole number" in error.group(1)
@@ -80,6 +82,7 @@ def test_a_draft_keeps_every_answer_even_a_wrong_one_and_shows_its_error(site: T
     assert count(site, DiagnosisDraftRow) == 1 and count(site, DiagnosisRow) == 0
     # Saving again updates the same draft.
     again = site.post(saved.headers["location"].split("?")[0], data={**data, "resident_agencies": "9"})
+    assert again.url.path == saved.headers["location"].split("?")[0]  # the draft's page again
     assert again.status_code == 200 and 'value="9"' in again.text
     assert count(site, DiagnosisDraftRow) == 1
 
@@ -90,14 +93,22 @@ def test_diagnosing_incomplete_answers_names_each_problem_next_to_its_field(
     data = form(content, resident_agencies=None, government_request=None) | {"action": "diagnose"}
     data["country"] = "Atlantis"
     page = site.post("/diagnose", data=data)
-    assert page.status_code == 422
-    for field in ("resident_agencies", "government_request", "country"):
-        assert f'id="e-{field}"' in page.text, field
-    summary = re.search(r'<div class="error-summary".*?</div>', page.text, re.S)
-    assert summary and "3 answers need attention" in summary.group(0)
+    assert page.status_code == 422  # the review page: each problem, a link to its page and question
+    missing = re.search(r'<section aria-labelledby="missing-h".*?</section>', page.text, re.S)
+    wrong = re.search(r'<section aria-labelledby="wrong-h".*?</section>', page.text, re.S)
+    assert missing and "2 answers are missing" in missing.group(0)
+    assert (
+        wrong and "1 answer needs correcting" in wrong.group(0) and "not a country we know" in wrong.group(0)
+    )
     question = content.questionnaire.questions["resident_agencies"]
-    link = re.search(r'<a href="#resident_agencies">([^<:]+):', summary.group(0))
+    draft = re.search(r'action="(/diagnose/drafts/[\w-]+)"', page.text)
+    assert draft, "the answers are a draft's now"
+    link = re.search(
+        rf'<a href="{draft.group(1)}\?page=context#resident_agencies">([^<]+)</a>', missing.group(0)
+    )
     assert link and link.group(1) == html.escape(question.label.get("en"))  # its label, not its id
+    assert f'href="{draft.group(1)}?page=context#government_request"' in missing.group(0)
+    assert f'href="{draft.group(1)}?page=context#country"' in wrong.group(0)
     assert "saved as a draft" in page.text
     assert count(site, DiagnosisRow) == 0 and count(site, DiagnosisDraftRow) == 1
 
@@ -133,8 +144,8 @@ def test_diagnose_then_see_reasons_override_and_create_the_plan(site: TestClient
     d_block = re.search(r'<div class="decision (\w+)">\s*<h3><a href="/workstreams/D">', page)
     assert d_block and d_block.group(1) == "excluded"
 
-    made = site.post(overridden.headers["location"] + "/plan", data={"start": "2027-01-15"})
-    assert made.status_code == 200 and "MWI" in str(made.url) and "created=true" in str(made.url)
+    made = site.post(overridden.headers["location"].split("#")[0] + "/plan", data={"start": "2027-01-15"})
+    assert made.status_code == 200 and made.url.path == "/countries/MWI"
     with db_session(site) as session:
         plan = session.exec(select(PlanRow)).one()
         tasks = session.exec(select(TaskRow).where(TaskRow.plan_id == plan.id)).all()
@@ -185,11 +196,13 @@ def test_a_draft_is_changed_only_by_its_countrys_members_and_anonymous_answers_a
     )
     assert (
         anonymous.status_code == 401
-        and "Sign in to save" in anonymous.text
+        and "Saving or diagnosing needs a sign-in" in anonymous.text
         and 'value="12"' in anonymous.text
     )
     member = signed_in(public_site, "mia", "member", "MWI")
-    saved = member.post("/diagnose", data={"country": "MWI", "action": "save"}, follow_redirects=False)
+    saved = member.post(
+        "/diagnose", data={"country": "MWI", "dq01": "no", "action": "save"}, follow_redirects=False
+    )
     url = saved.headers["location"].split("?")[0]
     viewer = signed_in(TestClient(public_site.app), "vic", "viewer", "MWI")
     assert viewer.get(url).status_code == 200  # a reader of MWI reads it

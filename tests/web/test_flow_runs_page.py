@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from cer.content import Content
-from cer.db.tables import FlowRunLinkRow, PlanRow
-from tests.web.conftest import db_session, seed_plan
+from cer.db.tables import FlowRunLinkRow, PlanRow, RunClaimRow
+from cer.services.runs import LaunchedRun
+from tests.web.conftest import csrf_of, db_session, seed_plan
 
 
 class Prefect:
@@ -22,6 +23,9 @@ class Prefect:
 
     def states(self, run_ids: list[str]) -> dict[str, tuple[str, int | None]]:
         return {i: self.known[i] for i in run_ids if i in self.known}
+
+    def describe(self, run_id: str) -> LaunchedRun:
+        return LaunchedRun(run_id, run_id, f"http://127.0.0.1:4200/runs/flow-run/{run_id}")
 
 
 def test_runs_are_named_and_their_states_said_in_words(site: TestClient, content: Content) -> None:
@@ -47,8 +51,17 @@ def test_runs_are_named_and_their_states_said_in_words(site: TestClient, content
     site.app.state.launcher = Prefect({"run-0": ("CRASHED", None), "run-1": ("COMPLETED", None)})  # type: ignore[attr-defined]
     done = site.get(f"/countries/{code}/flows").text
     assert "finished" in done and "every 10s" not in done  # nothing going: no refreshing
-    again = site.get(f"/countries/{code}/flows", params={"already": "run-1"}).text
-    assert "already going (run-1): none was started twice" in again
+    crafted = site.get(f"/countries/{code}/flows", params={"already": "run-1"}).text
+    assert "none was started twice" not in crafted  # never said from the address
+
+    site.app.state.launcher = Prefect({"run-0": ("CRASHED", None), "run-1": ("PAUSED", 2)})  # type: ignore[attr-defined]
+    with db_session(site) as session:  # run-1 holds the workstream, as a start through the service leaves it
+        session.add(RunClaimRow(country_code=code, workstream=ws, claimed_by="amina", flow_run_id="run-1"))
+        session.commit()
+    again = site.post(f"/countries/{code}/flows/{ws}", data={"csrf_token": csrf_of(site, "/account")})
+    assert again.status_code == 200 and str(again.url).endswith(f"/countries/{code}/flows#ws-{ws}")
+    assert "already going (run-1): none was started twice" in again.text
+    assert "none was started twice" not in site.get(f"/countries/{code}/flows").text  # said once
 
 
 def test_a_step_a_run_waits_on_is_open_for_sign_off_even_without_tasks(

@@ -74,7 +74,9 @@ def test_a_refused_task_change_still_shows_what_the_task_depends_on(
 
 
 def test_checking_a_drafts_answers_keeps_the_form_on_that_draft(site: TestClient) -> None:
-    saved = site.post("/diagnose", data={"country": "MWI", "action": "save"}, follow_redirects=False)
+    saved = site.post(
+        "/diagnose", data={"country": "MWI", "dq01": "no", "action": "save"}, follow_redirects=False
+    )
     draft = saved.headers["location"].split("?")[0]
     checked = site.post(draft, data={"country": "MWI", "resident_agencies": "9", "action": "check"})
     assert checked.status_code == 200 and f'action="{draft}"' in checked.text

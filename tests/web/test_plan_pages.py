@@ -171,8 +171,9 @@ def test_signing_off_a_step_with_open_tasks_needs_a_note(site: TestClient, conte
         data={"workstream": "A", "step": "1", "note": "the rest carries on in step 2"},
         follow_redirects=False,
     )
-    assert signed.status_code == 303 and "signed=A-1" in signed.headers["location"]
+    assert signed.status_code == 303 and signed.headers["location"] == f"/countries/{code}/flows#ws-A"
     after = site.get(signed.headers["location"]).text
+    assert "Step A-1 signed off." in after  # the notice, held for this browser
     assert "signed off by tester" in after and "resumes when monitor-plans next runs" in after
     with db_session(site) as session:
         row = session.exec(select(StepSignOffRow)).one()

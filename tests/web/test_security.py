@@ -170,6 +170,8 @@ def test_every_form_post_without_or_with_a_wrong_csrf_token_is_refused(
         "question": "dq05",
     }
     values |= {"diagnosis_id": plan.diagnosis_id}
+    values |= {"invitation_id": 1, "username": "tester", "token": "x" * 20}
+    values |= {"tool_id": "T020", "attachment_id": 1}
     routes = sorted(r for r in unsafe_routes() if not r.startswith("/api/"))
     assert {"/login", "/logout", "/countries/{code}/tasks/{task_id}", "/diagnose"} <= set(routes)
     form = {"version": "1", "status": "in_progress", "username": "tester", "password": PASSWORD}

@@ -10,12 +10,14 @@ progress reports · feeds: calendar subscriptions · plan_import: a plan kept el
 the toolkit's checklist · runs: workstream flows and step sign-offs (run_forms: the form made from a
 workstream's parameters) · xlsform: the questionnaire as an XLSForm to download · respondents: several
 respondents' answers side by side, the consensus decided and diagnosed, KoBo/ODK submissions imported.
+attachments: a country team's own documents and links on a tool or a task.
 """
 
 from __future__ import annotations
 
 from cer.web.pages import (
     account,
+    attachments,
     browse,
     checklist,
     custom_tasks,
@@ -26,6 +28,7 @@ from cer.web.pages import (
     feeds,
     history,
     my_work,
+    people,
     plan,
     plan_import,
     portfolio,
@@ -58,4 +61,6 @@ MODULES = (
     respondents,
     checklist,
     runs,
+    people,
+    attachments,
 )

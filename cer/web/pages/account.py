@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from cer.services import accounts, feeds, users
 from cer.services.access import Principal, Role
@@ -25,7 +26,8 @@ from cer.web.templating import local_path, render, tr
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The address a request came from, as cer.services.throttle counts tries: signing in, an invitation."""
     return request.client.host if request.client else "?"
 
 
@@ -52,10 +54,15 @@ def _throttled(request: Request, next_: str, username: str, wait: int) -> HTMLRe
     return response
 
 
-def _signed_in(request: Request, next_: str, token: str) -> Response:
-    """Back where one was, with the new session's cookie (and a new CSRF cookie)."""
-    redirect = RedirectResponse(next_, status_code=303)
-    redirect.set_cookie(
+def signed_in(
+    request: Request, session: Session, response: Response, token: str, before: Principal | None
+) -> Response:
+    """`response` with the new session's cookie (and a new CSRF cookie); the sign-in the browser had before
+    (`before`'s) ends on the server, so its cookie, kept anywhere, is worth nothing. The sign-in's and an
+    accepted invitation's one home."""
+    if (old := request.cookies.get(SESSION_COOKIE)) and old != token:
+        end_session(session=session, token=old, actor=before.username if before else "?", source="web")
+    response.set_cookie(
         SESSION_COOKIE,
         token,  # no Max-Age: the server ends the session after CER_SESSION_HOURS without use
         httponly=True,
@@ -63,7 +70,7 @@ def _signed_in(request: Request, next_: str, token: str) -> Response:
         secure=secure_cookies(request),
     )
     rotate_csrf(request)
-    return redirect
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -75,12 +82,13 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 def login(
     request: Request,
     session: DB,
+    who: MaybeUser,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> Response:
     """Check the password; on success a new session cookie (and CSRF cookie), then back where one was."""
-    name, address, target = username.strip().lower()[:60], _address(request), local_path(next)
+    name, address, target = username.strip().lower()[:60], client_address(request), local_path(next)
     try:
         token = accounts.sign_in(
             session=session, username=name, password=password, address=address, source=f"web {address}",
@@ -90,7 +98,7 @@ def login(
         return _throttled(request, target, username[:60], exc.wait)
     except Unauthenticated:
         return _login_page(request, target, username[:60], tr(request, "Wrong username or password."))
-    return _signed_in(request, target, token)
+    return signed_in(request, session, RedirectResponse(target, status_code=303), token, who)
 
 
 @router.post("/logout")

@@ -1,16 +1,20 @@
-"""The toolkit's browse sections: overview, steps, workstreams, tools, support. Read-only, open to all."""
+"""The toolkit's browse sections: overview, steps, workstreams, tools, support. Read-only, open to all (a
+tool's page also lists what the country teams the reader belongs to attached to it)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from cer.services import attachments
+from cer.services.access import Principal
+from cer.services.attachment_files import ACCEPTED, MAX_BYTES
 from cer.views import browse
 from cer.views.facets import tool_filter
-from cer.web.deps import content
-from cer.web.page_cache import content_page
+from cer.web.deps import DB, MaybeUser, content
+from cer.web.page_cache import Stamp, cached_page, content_page
 from cer.web.templating import render, tr
 from tools_catalog.catalogue import ToolFilter
 from tools_catalog.models import ToolType
@@ -101,11 +105,41 @@ def _tools_page(request: Request, q: str | None, chosen: dict[str, Any], facets:
     )
 
 
+# A tool's page shows a signed-in reader the country teams' attachments they may see: it changes with them.
+TOOL_STAMP = Stamp(
+    scope=lambda arguments: str(arguments["tool_id"]),
+    read=lambda session, tool: attachments.tool_stamp(session=session, tool=tool),
+)
+
+
 @router.get("/tools/{tool_id}", response_class=HTMLResponse)
+async def tool(request: Request, tool_id: str, who: MaybeUser) -> Response:
+    """A tool: its address (and its archived copies' when the site is gone) and, for a signed-in reader,
+    per country they may see, what its team attached ("Used in Malawi"), with a form for a member to attach
+    their own. Nobody signed in sees none: their page is made from the content alone, no database asked."""
+    if who is None:
+        return await _public_tool(request=request, tool_id=tool_id)  # type: ignore[no-any-return]
+    return await _tool_for(request=request, tool_id=tool_id, who=who)  # type: ignore[no-any-return]
+
+
 @content_page
-def tool(request: Request, tool_id: str) -> HTMLResponse:
+def _public_tool(request: Request, tool_id: str) -> HTMLResponse:
+    return _tool_page(request, tool_id, [], [])
+
+
+@cached_page(TOOL_STAMP)
+def _tool_for(request: Request, tool_id: str, session: DB, who: Principal) -> HTMLResponse:
     found = content(request).catalogue.tool(tool_id)
-    return render(request, "tool.html", title=found.title, tool=found)
+    used = attachments.for_tool(session=session, who=who, tool=found.id)
+    return _tool_page(request, tool_id, used, attachments.attachable_countries(session=session, who=who))
+
+
+def _tool_page(request: Request, tool_id: str, used: list[Any], countries: list[Any]) -> HTMLResponse:
+    found = content(request).catalogue.tool(tool_id)
+    return render(
+        request, "tool.html", title=found.title, tool=found, used=used, countries=countries,
+        accepted=ACCEPTED, most=MAX_BYTES // 2**20, asked=None, errors={},
+    )  # fmt: skip
 
 
 @router.get("/support", response_class=HTMLResponse)

@@ -1,5 +1,5 @@
 """Saved drafts of the questionnaire: the list of those the user may open, and one draft's answers in the
-form again, each problem next to its question, to go on with."""
+questionnaire's pages again, each problem next to its question, to go on with."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from cer.services import drafts
+from cer.views.questionnaire_pages import REVIEW
 from cer.web.deps import DB, CurrentUser
 from cer.web.pages.answer_form import form_page, problems
 from cer.web.templating import render, tr
@@ -23,11 +24,10 @@ def list_drafts(request: Request, session: DB, who: CurrentUser) -> HTMLResponse
 
 @router.get("/diagnose/drafts/{draft_id}", response_class=HTMLResponse)
 def show_draft(
-    request: Request, draft_id: str, session: DB, who: CurrentUser, saved: bool = False
+    request: Request, draft_id: str, session: DB, who: CurrentUser, page: str = ""
 ) -> HTMLResponse:
-    """A draft's answers in the questionnaire, if the user may open it."""
+    """A page of a draft's answers (`page`: a section's id, or 'review'), if the user may open the draft."""
     draft = drafts.draft_for(session=session, draft_id=draft_id, who=who)
     raw, country = dict(draft.answers), draft.country_code or ""
-    errors = problems(request, raw, country, final=False)
-    notice = tr(request, "Draft saved. Come back to this page's address to go on.") if saved else None
-    return form_page(request, raw=raw, country=country, errors=errors, draft_id=draft.id, notice=notice)
+    errors = problems(request, raw, country, final=page == REVIEW)
+    return form_page(request, raw=raw, country=country, errors=errors, draft_id=draft.id, page=page[:40])

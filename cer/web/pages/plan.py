@@ -82,8 +82,6 @@ def _plan_context(request: Request, found: country_plans.PlanOverview, facets: F
         "leads": sorted({t.lead for t in p.tasks}, key=str.casefold),
         "assignees": sorted({t.assignee for t in p.tasks if t.assignee}),
         "statuses": [s.value for s in TaskStatus],
-        "created": request.query_params.get("created"),
-        "merged": request.query_params.get("merged"),
         "refs": {t.id: task_reference(p.plan.country_code, t.key) for t in p.tasks},
         "late": late,
         "framework": content(request).framework,
@@ -106,7 +104,6 @@ def country_plan(
     lead: Annotated[str | None, Query(max_length=120)] = None,
     assignee: Annotated[str | None, Query(max_length=60)] = None,
     overdue: bool = False,
-    changed: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
     """The country's plan, if the user may read it: grouped by step or workstream, narrowed by workstream,
     step, status, lead, assignee or lateness (the filters are in the address, to share or bookmark)."""
@@ -119,6 +116,5 @@ def country_plan(
         "plan.html",
         title=title,
         today=today,
-        changed=changed,
         **_plan_context(request, found, facets),
     )

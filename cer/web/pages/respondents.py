@@ -17,13 +17,16 @@ from cer.services.errors import Conflict, InvalidFields
 from cer.services.submission_files import MAX_BYTES
 from cer.services.submissions import Submissions, read_submissions
 from cer.views.error_words import by_field_in, field_errors_in, in_language, in_words
+from cer.views.i18n import N_, translations
 from cer.views.render_submissions import SHAPES, import_countries
 from cer.views.respondent_pages import sections_shown
 from cer.web.deps import DB, CurrentUser, content, language, stored_content
+from cer.web.notices import redirect_with_notice
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError
 from workstreams.errors import InvalidRequest
 
+DECIDED = N_("Decision saved.")
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 QuestionId = Annotated[str, Path(max_length=60)]
 
@@ -39,8 +42,7 @@ def _page(
         request, "respondents.html", status,
         title=tr(request, "Respondents for %(country)s", country=place), code=place, seen=seen,
         sections=sections_shown(seen, content(request)), said=lambda text: in_language(text, lang),
-        shapes=SHAPES, most=MAX_BYTES // 2**20, imported=request.query_params.get("imported"),
-        decided=request.query_params.get("decided"), **shown,
+        shapes=SHAPES, most=MAX_BYTES // 2**20, **shown,
     )  # fmt: skip
 
 
@@ -78,7 +80,7 @@ def decide(
     except InvalidFields as exc:
         refused = {question: "; ".join(by_field_in(exc, language(request)).values())}
         return _page(request, session, who, code, 422, refused=refused)
-    return RedirectResponse(f"/countries/{code}/respondents?decided={question}#q-{question}", 303)
+    return redirect_with_notice(request, f"/countries/{code}/respondents#q-{question}", tr(request, DECIDED))
 
 
 @router.post("/countries/{code}/respondents/import", response_class=HTMLResponse)
@@ -96,7 +98,10 @@ def import_respondents(
         stored = _store(request, session, who, code, found)
     except (InvalidRequest, AnswersError) as exc:
         return _page(request, session, who, code, 422, import_error=_why_not(exc, language(request)))
-    return RedirectResponse(f"/countries/{code}/respondents?imported={stored}", status_code=303)
+    said = translations(language(request)).ngettext(
+        "%(num)s respondent stored from the file.", "%(num)s respondents stored from the file.", stored
+    ) % {"num": stored}
+    return redirect_with_notice(request, f"/countries/{code}/respondents", said)
 
 
 def _read(request: Request, code: str, file: UploadFile | None) -> Submissions:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -19,7 +18,9 @@ from cer.services.errors import InvalidFields
 from cer.services.plan_flows import plan_flows
 from cer.services.runs import Launcher
 from cer.views.error_words import by_field_in, in_words
+from cer.views.i18n import N_
 from cer.web.deps import DB, CurrentUser, Launch, content, language, stored_content
+from cer.web.notices import redirect_with_notice
 from cer.web.pages.run_forms import kept_form, parameter_fields, parameters_from_form
 from cer.web.templating import render, tr
 from workstreams.errors import InvalidRequest
@@ -27,6 +28,9 @@ from workstreams.parameters import RUN_PARAMETERS
 
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 Errors = dict[str, dict[str, str]]  # by workstream: by field (or "form", "signoff-<step>"), what is wrong
+STARTED = N_("Run %(id)s started; the worker picks it up in a few seconds.")
+ALREADY = N_("That workstream's run was already going (%(id)s): none was started twice.")
+SIGNED = N_("Step %(step)s signed off.")
 
 
 def _flows_page(
@@ -55,11 +59,7 @@ def _flows_page(
         parameters={c: parameter_fields(RUN_PARAMETERS[c]) for c in found.selected},
         errors=errors or {},
         forms=forms or {},
-        started=request.query_params.get("started"),
-        already=request.query_params.get("already"),
         issued=issued,
-        signed=request.query_params.get("signed"),
-        note=request.query_params.get("note"),
     )
 
 
@@ -101,8 +101,11 @@ def _start_flow(
         lang = language(request)
         errors = by_field_in(exc, lang) if isinstance(exc, InvalidFields) else {"form": in_words(exc, lang)}
         return _flows_page(request, session, who, launch, code, {ws: errors}, {ws: kept_form(model, form)})
-    said = "already" if started.already_running else "started"
-    return RedirectResponse(f"/countries/{started.country}/flows?{said}={started.flow_run_id}", 303)
+    if started.already_running:
+        said = tr(request, ALREADY, id=started.flow_run_id)
+    else:
+        said = tr(request, STARTED, id=started.flow_run_id)
+    return redirect_with_notice(request, f"/countries/{started.country}/flows#ws-{ws}", said)
 
 
 @router.post("/countries/{code}/flows/{workstream}", response_class=HTMLResponse)
@@ -162,5 +165,6 @@ def sign_off(
         refused = {ws: {f"signoff-{step}": in_words(exc, language(request))}}
         return _flows_page(request, session, who, launch, code, refused)
     said = done.prefect or tr(request, "%(n)s run(s) resumed", n=len(done.resumed_runs))
-    query = urlencode({"signed": f"{ws}-{step}", "note": said[:300]})
-    return RedirectResponse(f"/countries/{done.country}/flows?{query}#ws-{ws}", status_code=303)
+    where = f"{ws}-{step}"
+    signed = tr(request, SIGNED, step=where)
+    return redirect_with_notice(request, f"/countries/{done.country}/flows#ws-{ws}", " ".join((signed, said)))

@@ -12,20 +12,24 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from cer.services import country_plans
+from cer.services import attachments, country_plans
 from cer.services.access import Action, Principal
 from cer.services.errors import Conflict
 from cer.views import task_words
 from cer.views.error_words import in_words
+from cer.views.i18n import N_
 from cer.views.task_form import TaskForm
 from cer.web.deps import DB, CurrentUser, RowId, Today, content, language
+from cer.web.notices import redirect_with_notice
 from cer.web.pages.history import EVENT_WORDS
 from cer.web.templating import is_fragment, render, tr
 from workstreams.errors import InvalidRequest
 from workstreams.status import NEEDS_REASON, TaskStatus, lateness, next_statuses, task_reference
 
+BAD_STATUS = N_("Status: %(status)s is not a status; choose one from the list.")
+CHANGED = N_("%(ref)s was changed.")
 router = APIRouter(include_in_schema=False)  # pages; the API documents /api only
 
 
@@ -49,6 +53,7 @@ def _task_page(
     form: dict[str, Any] | None = None,
     error: str | None = None,
     edited: country_plans.EditedTask | None = None,
+    attached: attachments.TaskAttachments | None = None,
 ) -> HTMLResponse:
     context, shown = _task_context(found, today), content(request)
     return render(
@@ -65,6 +70,7 @@ def _task_page(
         error=error,
         choices=found.choices,
         edited=edited,
+        attached=attached,
         **context,
     )
 
@@ -94,7 +100,8 @@ def task_page(
 ) -> HTMLResponse:
     """A task of the plan, if the user may read the plan."""
     found = country_plans.task_detail(session=session, who=who, country=code, task_id=task_id)
-    return _task_page(request, found, today)
+    attached = attachments.for_task(session=session, who=who, country=code, task_id=task_id)
+    return _task_page(request, found, today, attached=attached)
 
 
 @router.get("/countries/{code}/tasks/{task_id}/{part}", response_class=HTMLResponse)
@@ -117,7 +124,7 @@ def _status(request: Request, status: str) -> TaskStatus | None:
     try:
         return TaskStatus(status) if status else None
     except ValueError:
-        raise InvalidRequest(tr(request, "unknown status %(status)s", status=status)) from None
+        raise InvalidRequest(tr(request, BAD_STATUS, status=repr(status[:40]))) from None
 
 
 def _refused(
@@ -166,8 +173,8 @@ def change_task(
         return _refused(request, session, who, code, task_id, today, typed, exc)
     if is_fragment(request):
         return _row(request, found, today, saved=tr(request, "Saved."))
-    ref = task_reference(found.plan.country_code, found.task.key)
-    return RedirectResponse(f"/countries/{found.plan.country_code}?changed={ref}#t-{found.task.id}", 303)
+    said = tr(request, CHANGED, ref=task_reference(found.plan.country_code, found.task.key))
+    return redirect_with_notice(request, f"/countries/{found.plan.country_code}#t-{found.task.id}", said)
 
 
 @router.post("/countries/{code}/tasks/{task_id}/plan", response_class=HTMLResponse)
