@@ -26,6 +26,7 @@ from cer.services import audit, throttle, users
 from cer.services.access import EVERY_COUNTRY, ROLES, Principal, Role, principal
 from cer.services.errors import Conflict, InvalidFields
 from cer.services.people import may_change, refuse, require_manager
+from cer.services.person_fields import EMAIL, USERNAME, PersonName
 from cer.services.sessions import start_session
 from workstreams.errors import N_, Message, NotFound, Said
 
@@ -47,7 +48,6 @@ NOT_A_COUNTRY_ROLE = N_(
 UNUSABLE = N_("this invitation link cannot be used")
 INVITATION = N_("invitation")
 NO_INVITATIONS = N_("(no invitations you manage)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Unusable(Said):
@@ -66,17 +66,10 @@ class HasAccount(Conflict):
 class NewInvitation(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    name: PersonName
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL)]
     country: Annotated[str, Field(min_length=1, max_length=80)]
     role: Annotated[str, Field(min_length=1, max_length=20)]
-
-    @field_validator("name")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        if _CONTROL.search(value):
-            raise ValueError(N_("contains control characters or line breaks"))
-        return value
 
     @field_validator("email")
     @classmethod
@@ -284,7 +277,7 @@ def open_invitation(*, session: Session, token: str, address: str) -> Invitation
 def suggested_username(email: str) -> str:
     """A username made of an e-mail address's first part ('amina.phiri@wfp.org' → 'amina.phiri')."""
     text = re.sub(r"[^a-z0-9._-]+", ".", email.split("@")[0].lower()).strip("._-")[:60]
-    return text if re.fullmatch(users.USERNAME, text) else ""
+    return text if re.fullmatch(USERNAME, text) else ""
 
 
 @dataclass(frozen=True)

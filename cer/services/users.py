@@ -22,14 +22,12 @@ from cer.db.tables import ApiTokenRow, MembershipRow, UserRow, utcnow
 from cer.services import audit
 from cer.services.access import EVERY_COUNTRY, Principal, Role, principal
 from cer.services.errors import Conflict, InvalidFields, Unauthenticated
+from cer.services.person_fields import AGENCY, CONTROL_CHARACTERS, EMAIL, USERNAME, PersonName
 from cer.services.sessions import end_user_sessions
 from workstreams.errors import N_, InvalidRequest, Message, NotFound
 
-USERNAME = r"^[a-z0-9][a-z0-9._-]{1,59}$"
-AGENCY = r"^[A-Za-z0-9][A-Za-z0-9 .&-]{0,19}$"
 FIRST_ADMIN = "admin"
 TOKEN_PREFIX = "cer_"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @cache
@@ -43,8 +41,8 @@ class NewUser(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     username: Annotated[str, Field(pattern=USERNAME, description="lower case letters, digits, . _ -")]
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    email: Annotated[str | None, Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    name: PersonName
+    email: Annotated[str | None, Field(default=None, max_length=254, pattern=EMAIL)]
     agency: Annotated[str | None, Field(default=None, pattern=AGENCY, description="an acronym, e.g. WFP")]
     password: SecretStr
 
@@ -53,13 +51,6 @@ class NewUser(BaseModel):
     def _long_enough(cls, value: SecretStr) -> SecretStr:
         if not 12 <= len(value.get_secret_value()) <= 200:
             raise ValueError(N_("a password has 12 to 200 characters"))
-        return value
-
-    @field_validator("name")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        if _CONTROL.search(value):
-            raise ValueError(N_("contains control characters or line breaks"))
         return value
 
 
@@ -299,7 +290,11 @@ def authenticate(*, session: Session, username: str, password: str, source: str 
     from argon2.exceptions import InvalidHashError, VerificationError
 
     name = username.strip().lower()[:60]
-    found = None if _CONTROL.search(name) else session.exec(select(UserRow).where(UserRow.username == name))
+    found = (
+        None
+        if CONTROL_CHARACTERS.search(name)
+        else session.exec(select(UserRow).where(UserRow.username == name))
+    )
     user = found.first() if found is not None else None  # (PostgreSQL refuses a NUL in a query)
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(_hasher().hash(generate_password()))
@@ -330,7 +325,7 @@ def create_token(*, session: Session, username: str, name: str, by: str) -> tupl
     """A new token for `username`: the row and the secret, which is never stored and shown only now."""
     user = get_user(session=session, username=username)
     label = name.strip()
-    if not label or len(label) > 80 or _CONTROL.search(label):
+    if not label or len(label) > 80 or CONTROL_CHARACTERS.search(label):
         raise InvalidFields.of("name", N_("give the token a name of 1 to 80 characters, on one line"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiTokenRow(user_id=user.id or 0, name=label, prefix=secret[:12], token_hash=_digest(secret))

@@ -66,7 +66,8 @@ def exclude_a_workstream(page: Page, number: int) -> tuple[str, str]:
     return anchor, code
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+# At 1280 px only: excluding in place is walked at 360 px by the whole journey below.
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 def test_a_coordinator_excludes_a_workstream_and_includes_a_tool_where_they_stand(
     site: LiveServer, open_page: OpenPage, viewport: ViewportSize
 ) -> None:
