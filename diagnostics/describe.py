@@ -3,28 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from diagnostics.expressions import BoolOp, Call, Compare, Current, Expression, Literal, Node, Not, Ref
 from diagnostics.questionnaire import Questionnaire
+from workstreams.errors import N_
 
+# Each phrase is a template the reader's language fills in (`say`: a catalogue's gettext; English by default).
 _OPS = {
-    "=": "is",
-    "!=": "is not",
-    ">=": "is at least",
-    ">": "is more than",
-    "<=": "is at most",
-    "<": "is less than",
+    "=": N_("%(subject)s is %(value)s"),
+    "!=": N_("%(subject)s is not %(value)s"),
+    ">=": N_("%(subject)s is at least %(value)s"),
+    ">": N_("%(subject)s is more than %(value)s"),
+    "<=": N_("%(subject)s is at most %(value)s"),
+    "<": N_("%(subject)s is less than %(value)s"),
 }
+_JOIN = {"and": N_("%(first)s and %(then)s"), "or": N_("%(first)s or %(then)s")}
+UNANSWERED = N_("unanswered")
+ANSWERED_AND_NOT = N_("%(subject)s is answered and not %(value)s")
+IS_ANSWERED = N_("%(subject)s is answered")
+IS_UNANSWERED = N_("%(subject)s is unanswered")
+INCLUDES = N_("%(subject)s includes %(value)s")
+NUMBER_TICKED = N_("the number of choices ticked in %(subject)s")
+LENGTH_OF = N_("the length of %(subject)s")
+TODAY = N_("today")
+THE_ANSWER = N_("the answer")
+NOT = N_("not (%(condition)s)")
+Say = Callable[[str], str]
 MAX_LABEL = 70
 
 
-def describe(expr: Expression, questionnaire: Questionnaire, lang: str = "en") -> str:
-    return _Describer(questionnaire, lang).node(expr.tree, None)
+def describe(expr: Expression, questionnaire: Questionnaire, lang: str = "en", say: Say | None = None) -> str:
+    """`expr` in words: its questions and choices by their labels in `lang`, the phrases around them by `say`
+    (the door's catalogue for that language; English without it)."""
+    return _Describer(questionnaire, lang, say or (lambda text: text)).node(expr.tree, None)
 
 
 class _Describer:
-    def __init__(self, questionnaire: Questionnaire, lang: str) -> None:
-        self.q, self.lang = questionnaire, lang
+    def __init__(self, questionnaire: Questionnaire, lang: str, say: Say) -> None:
+        self.q, self.lang, self.say = questionnaire, lang, say
+
+    def fill(self, template: str, **values: object) -> str:
+        return self.say(template) % values
 
     def label(self, qid: str) -> str:
         question = self.q.questions.get(qid)
@@ -35,11 +55,11 @@ class _Describer:
         if isinstance(node, Literal) and isinstance(node.value, str) and isinstance(about, Ref):
             question = self.q.questions.get(about.name)
             shown = self.q.choice_label(question, node.value, self.lang) if question else node.value
-            return f"“{shown}”" if node.value else "unanswered"
+            return f"“{shown}”" if node.value else self.say(UNANSWERED)
         if isinstance(node, Literal):
             value = node.value
             if value is None or value == "":
-                return "unanswered"
+                return self.say(UNANSWERED)
             if isinstance(value, str):
                 return f"“{value}”"
             if isinstance(value, bool):
@@ -51,19 +71,22 @@ class _Describer:
         if isinstance(node, Ref):
             return self.label(node.name)
         if isinstance(node, Current):
-            return "the answer"
+            return self.say(THE_ANSWER)
         if isinstance(node, Literal):
             return self.value(node, None)
         if isinstance(node, Not):
-            return f"not ({self.node(node.operand, None)})"
+            return self.fill(NOT, condition=self.node(node.operand, None))
         if isinstance(node, BoolOp):
-            text = f" {node.op} ".join(self.operands(node))
+            parts = self.operands(node)
+            text = parts[0]
+            for then in parts[1:]:
+                text = self.fill(_JOIN[node.op], first=text, then=then)
             return f"({text})" if parent and parent != node.op else text
         if isinstance(node, Compare):
             left, right = node.left, node.right
             if (said := self.answered(node)) is not None:
                 return said
-            return f"{self.node(left, None)} {_OPS[node.op]} {self.value(right, left)}"
+            return self.fill(_OPS[node.op], subject=self.node(left, None), value=self.value(right, left))
         if isinstance(node, Call):
             return self.call(node)
         raise TypeError(f"cannot describe {node!r}")
@@ -79,7 +102,7 @@ class _Describer:
                 assert isinstance(second, Compare)
                 items.pop(0)
                 value = self.value(second.right, second.left)
-                said.append(f"{self.node(second.left, None)} is answered and not {value}")
+                said.append(self.fill(ANSWERED_AND_NOT, subject=self.node(second.left, None), value=value))
             else:
                 said.append(self.node(first, node.op))
         return said
@@ -87,13 +110,13 @@ class _Describer:
     def call(self, node: Call) -> str:
         args = node.args
         if node.function == "selected":
-            return f"{self.node(args[0], None)} includes {self.value(args[1], args[0])}"
+            return self.fill(INCLUDES, subject=self.node(args[0], None), value=self.value(args[1], args[0]))
         if node.function == "count-selected":
-            return f"the number of choices ticked in {self.node(args[0], None)}"
+            return self.fill(NUMBER_TICKED, subject=self.node(args[0], None))
         if node.function == "string-length":
-            return f"the length of {self.node(args[0], None)}"
+            return self.fill(LENGTH_OF, subject=self.node(args[0], None))
         if node.function == "today":
-            return "today"
+            return self.say(TODAY)
         return self.value(args[0], None)
 
     def answered(self, node: Compare) -> str | None:
@@ -108,7 +131,7 @@ class _Describer:
             subject = left.args[0]
         else:
             return None
-        return f"{self.node(subject, None)} is {'unanswered' if op == '=' else 'answered'}"
+        return self.fill(IS_UNANSWERED if op == "=" else IS_ANSWERED, subject=self.node(subject, None))
 
 
 def _guard(node: Compare) -> bool:

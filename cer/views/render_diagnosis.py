@@ -8,11 +8,12 @@ from typing import Any
 
 from cer.content import Content
 from cer.services.diagnosis import Report
-from cer.views.i18n import N_, say, using_language
+from cer.views.i18n import N_, say, translations, using_language
 from cer.views.reason_words import in_words
 from cer.views.render_words import day
 from cer.views.schedule import calendar_words, target_lines
 from diagnostics.describe import describe
+from diagnostics.expressions import Expression
 from diagnostics.planner import PlannedTask
 from diagnostics.questionnaire import LANGUAGES, Question, Questionnaire
 from diagnostics.rules import Effect
@@ -145,16 +146,18 @@ def _questionnaire_text(q: Questionnaire, lang: str) -> str:
     return doc.text()
 
 
+def condition_in_words(expr: Expression | None, q: Questionnaire, lang: str) -> str | None:
+    """A skip-logic or constraint condition in `lang`: questions and choices by their labels, the phrases
+    around them from the catalogue (None: no condition)."""
+    return describe(expr, q, lang, translations(lang).gettext) if expr is not None else None
+
+
 def _question_details(q: Questionnaire, question: Question, lang: str) -> list[str]:
     details = [_answer_kind(q, question, lang)]
-    if question.relevant_expr:
-        details.append(
-            say("Asked only when %(condition)s.", condition=describe(question.relevant_expr, q, lang))
-        )
-    if question.constraint_expr:
-        details.append(
-            say("Valid when %(condition)s.", condition=describe(question.constraint_expr, q, lang))
-        )
+    if asked := condition_in_words(question.relevant_expr, q, lang):
+        details.append(say("Asked only when %(condition)s.", condition=asked))
+    if valid := condition_in_words(question.constraint_expr, q, lang):
+        details.append(say("Valid when %(condition)s.", condition=valid))
     if question.actions:
         details.append(
             say("Step %(step)s; a 'no' or 'partly' opens action(s) %(actions)s.", step=question.step,
@@ -180,12 +183,8 @@ def questionnaire_json(q: Questionnaire, lang: str) -> dict[str, Any]:
     for section in data["sections"]:
         for item in section["questions"]:
             question = q.questions[item["id"]]
-            item["relevant_in_words"] = (
-                describe(question.relevant_expr, q, lang) if question.relevant_expr else None
-            )
-            item["constraint_in_words"] = (
-                describe(question.constraint_expr, q, lang) if question.constraint_expr else None
-            )
+            item["relevant_in_words"] = condition_in_words(question.relevant_expr, q, lang)
+            item["constraint_in_words"] = condition_in_words(question.constraint_expr, q, lang)
     data["translation_coverage"] = translation_coverage(q)
     return data
 

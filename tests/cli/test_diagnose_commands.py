@@ -46,7 +46,7 @@ def test_questionnaire_json_carries_the_conditions_and_translation_coverage(cer:
     assert data["version"] == "2026.1"
     questions = {q["id"]: q for s in data["sections"] for q in s["questions"]}
     assert questions["omt_chair_agency"]["relevant"] == "${omt_exists} = 'yes'"
-    assert questions["omt_chair_agency"]["relevant_in_words"].endswith("is “Oui”")
+    assert questions["omt_chair_agency"]["relevant_in_words"].endswith("est “Oui”")  # all of it in French
     assert data["translation_coverage"]["en"] == 100
 
 

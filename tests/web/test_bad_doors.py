@@ -53,3 +53,13 @@ def test_a_form_sent_without_a_sign_in_says_to_sign_in_in_the_pages_words(public
     said = html.unescape(answer.text)
     assert "You are not signed in (or your sign-in has ended): sign in, then do it again." in said
     assert "Bearer" not in said and 'href="/login?next=%2Faccount%2Ftokens"' in answer.text
+
+
+def test_the_french_questionnaire_says_when_a_question_is_asked_in_french(public_site: TestClient) -> None:
+    """The skip logic in words had French labels held together by English ("… is answered and not …")."""
+    page = html.unescape(public_site.get("/diagnose", params={"lang": "fr"}).text)
+    assert "a une réponse autre que" in page
+    for english in (" is answered and not ", " is not “", " is “", " includes “", " and “", " or “"):
+        assert english not in page, english
+    english_page = html.unescape(public_site.get("/diagnose", params={"lang": "en"}).text)
+    assert " is answered and not " in english_page  # the same conditions, said in English there

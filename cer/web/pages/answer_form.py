@@ -32,10 +32,10 @@ from cer.views.questionnaire_pages import (
     questions_on,
     review,
 )
+from cer.views.render_diagnosis import condition_in_words
 from cer.web.deps import content, language
 from cer.web.templating import render, tr
 from diagnostics.answers import AnswersError, AnswerSet, relevant_questions, validate_answers
-from diagnostics.describe import describe
 from diagnostics.questionnaire import Question, Questionnaire, QuestionType
 from workstreams.errors import NotFound
 
@@ -112,7 +112,7 @@ def _field(
         value=raw.get(q.id, [] if q.type is QuestionType.multiple else ""),
         error=errors.get(q.id),
         asked=asked,
-        condition=describe(q.relevant_expr, questionnaire, lang) if q.relevant_expr else None,
+        condition=condition_in_words(q.relevant_expr, questionnaire, lang),
     )
 
 
